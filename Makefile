@@ -1,0 +1,46 @@
+# Comptoir — `make run` to try it, `make test` to check it. Both start with `make install`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints.txt
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-test run test messages openapi bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-installs when pyproject.toml or the constraints change.
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+	cd comptoir && ../$(BIN)/comptoir compilemessages --ignore '.venv' -v 0
+
+install-test: install $(VENV)/.installed-test
+
+run: install
+	$(BIN)/comptoir migrate --noinput -v 0
+	$(BIN)/comptoir demo --if-empty
+	$(BIN)/comptoir serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/pytest
+
+# Developers: refresh the .po catalogues after changing strings (needs GNU gettext).
+messages: install
+	cd comptoir && ../$(BIN)/comptoir makemessages -l fr_CA -l en -l pl --no-obsolete --ignore 'demo/data/*'
+
+# Developers: accept an intended change of the API contract.
+openapi: install
+	$(BIN)/comptoir export_openapi_schema --api comptoir.config.api.api --indent 2 --sorted > comptoir/config/tests/openapi.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,48 @@
+"""Reads on users and API tokens."""
+
+from django.db.models import Q, QuerySet
+
+from comptoir.accounts.models import ApiToken, User
+from comptoir.core.exceptions import NotFound
+
+
+def user_list(*, actor, q: str | None = None, role: str | None = None, department=None,
+              location=None, active: bool | None = True) -> QuerySet:
+    """API.md: any signed-in user may list names, for assignment."""
+    queryset = User.objects.select_related("department", "location")
+    if active is not None:
+        queryset = queryset.filter(is_active=active)
+    if role:
+        queryset = queryset.filter(role=role)
+    if department:
+        queryset = queryset.filter(Q(department__code=department) | Q(department__pk=_int_or_none(department)))
+    if location:
+        queryset = queryset.filter(Q(location__code=location) | Q(location__pk=_int_or_none(location)))
+    for word in (q or "").split()[:5]:
+        queryset = queryset.filter(
+            Q(username__icontains=word) | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+    return queryset.order_by("last_name", "first_name", "username", "pk")
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def user_get(*, actor, pk) -> User:
+    user = User.objects.select_related("department", "location").filter(pk=pk).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def token_find_active(key_hash: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user", "user__department", "user__location")
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )

@@ -1,0 +1,37 @@
+"""The one NinjaAPI under /api/v1/: routers of every app, one error mapping."""
+
+from ninja import NinjaAPI
+
+from comptoir.accounts.api import auth_router, departments_router, locations_router, me_router, users_router
+from comptoir.accounts.auth import api_auth
+from comptoir.core.api import (
+    lost_reasons_router,
+    media_router,
+    settings_router,
+    sources_router,
+    tags_router,
+    task_types_router,
+)
+from comptoir.core.errors import register_error_handlers
+
+api = NinjaAPI(
+    title="Comptoir",
+    version="1",
+    description="API de Comptoir, le CRM des concessionnaires. Authentification : "
+    "POST /api/v1/auth/token puis « Authorization: Bearer <jeton> ».",
+    auth=api_auth,
+    urls_namespace="api",
+)
+register_error_handlers(api)
+
+api.add_router("/auth", auth_router)
+api.add_router("/me", me_router)
+api.add_router("/users", users_router)
+api.add_router("/departments", departments_router)
+api.add_router("/locations", locations_router)
+api.add_router("/media", media_router)
+api.add_router("/sources", sources_router)
+api.add_router("/tags", tags_router)
+api.add_router("/lost-reasons", lost_reasons_router)
+api.add_router("/task-types", task_types_router)
+api.add_router("/settings", settings_router)

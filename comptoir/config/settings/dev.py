@@ -1,0 +1,3 @@
+"""Local use: the embedded SQLite database, the secret key kept in var/."""
+
+from .base import *  # noqa: F403

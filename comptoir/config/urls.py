@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
+
+from comptoir.config.api import api
+
+admin.site.site_header = "Comptoir"
+admin.site.site_title = "Comptoir"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Uploaded files (user photos) are for signed-in users only, so they are not static.
+    re_path(
+        r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
+        login_required(serve_file),
+        {"document_root": settings.MEDIA_ROOT},
+    ),
+    path("", include("comptoir.accounts.urls")),
+]

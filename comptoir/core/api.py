@@ -1,0 +1,147 @@
+"""The reference lists (/media, /sources, /tags, /lost-reasons, /task-types) and /settings."""
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field, StringConstraints
+
+from comptoir.core import services
+from comptoir.core.exceptions import NotFound
+from comptoir.core.models import LostReason, Media, ReferenceItem, Source, Tag, TaskType
+from comptoir.core.schemas import Code, ErrorOut, Name, Version, patch_values
+from comptoir.core.selectors import object_by_id, reference_list, site_settings_get
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class ReferenceItemOut(Schema):
+    id: int
+    code: str | None
+    name: str
+    name_en: str
+    name_pl: str
+    label: str
+    position: int
+    active: bool
+    version: int
+
+
+class ReferenceItemIn(Schema):
+    name: Name = Field(min_length=1)
+    name_en: Name = ""
+    name_pl: Name = ""
+    code: Code | None = None
+    position: int = Field(0, ge=0, le=1_000_000)
+    active: bool = True
+
+
+class ReferenceItemPatch(Schema):
+    name: Name | None = Field(None, min_length=1)
+    name_en: Name | None = None
+    name_pl: Name | None = None
+    code: Code | None = None
+    position: int | None = Field(None, ge=0, le=1_000_000)
+    active: bool | None = None
+    version: Version | None = None
+
+
+def reference_router(model: type[ReferenceItem], *, tag: str, out=ReferenceItemOut,
+                     create=ReferenceItemIn, patch=ReferenceItemPatch) -> Router:
+    """List and detail for every signed-in user; create and rename/deactivate for admins."""
+    router = Router(tags=[tag])
+
+    @router.get("", response=list[out], summary=f"List {tag}")
+    @paginate
+    def list_items(request, q: str | None = Query(None, max_length=100), active: bool | None = None):
+        return reference_list(model, q=q, active=active)
+
+    @router.get("/{int:item_id}", response={200: out, **ERRORS}, summary=f"Get one of {tag}")
+    def get_item(request, item_id: int):
+        item = object_by_id(model, item_id)
+        if item is None:
+            raise NotFound()
+        return item
+
+    @router.post("", response={201: out, **ERRORS}, summary=f"Create one of {tag} (admin)")
+    def create_item(request, payload: create):
+        return 201, services.reference_item_create(actor=request.user, model=model, **payload.dict())
+
+    @router.patch("/{int:item_id}", response={200: out, **ERRORS},
+                  summary=f"Rename, reorder or deactivate one of {tag} (admin)")
+    def update_item(request, item_id: int, payload: patch):
+        values, version = patch_values(payload, nullable=("code",))
+        return services.reference_item_update(
+            actor=request.user, model=model, pk=item_id, version=version, **values
+        )
+
+    return router
+
+
+media_router = reference_router(Media, tag="media")
+sources_router = reference_router(Source, tag="sources")
+tags_router = reference_router(Tag, tag="tags")
+lost_reasons_router = reference_router(LostReason, tag="lost-reasons")
+task_types_router = reference_router(TaskType, tag="task-types")
+
+
+class TaxOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    rate: Decimal
+
+
+class TaxIn(Schema):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=10)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    name_en: Annotated[str, StringConstraints(max_length=50)] = ""
+    rate: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=3)
+
+
+RoleName = Literal["salesperson", "sales_manager", "reception", "admin"]
+StatusAction = Literal["win", "lose", "suspend", "resume", "reopen"]
+Scope = Literal["own", "any"]
+
+
+class SettingsOut(Schema):
+    placeholder_email_domain: str
+    fake_email_patterns: list[str]
+    email_ratio_target_pct: Decimal
+    email_missing_points: int
+    default_phone_region: str
+    currency: str
+    taxes: list[TaxOut]
+    trade_in_tax_credit: bool
+    status_matrix: dict[str, dict[str, str]]
+    version: int
+
+
+class SettingsPatch(Schema):
+    placeholder_email_domain: Annotated[str, StringConstraints(min_length=3, max_length=100)] | None = None
+    fake_email_patterns: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] | None = Field(
+        None, max_length=500
+    )
+    email_ratio_target_pct: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    email_missing_points: int | None = Field(None, ge=0, le=1000)
+    default_phone_region: Annotated[str, StringConstraints(min_length=2, max_length=2)] | None = None
+    currency: Annotated[str, StringConstraints(min_length=3, max_length=3)] | None = None
+    taxes: list[TaxIn] | None = Field(None, max_length=20)
+    trade_in_tax_credit: bool | None = None
+    status_matrix: dict[RoleName, dict[StatusAction, Scope]] | None = None
+    version: Version | None = None
+
+
+settings_router = Router(tags=["settings"])
+
+
+@settings_router.get("", response=SettingsOut, summary="Site settings")
+def get_settings(request):
+    return site_settings_get()
+
+
+@settings_router.patch("", response={200: SettingsOut, **ERRORS}, summary="Change site settings (admin)")
+def update_settings(request, payload: SettingsPatch):
+    values, version = patch_values(payload)
+    return services.site_settings_update(actor=request.user, version=version, **values)

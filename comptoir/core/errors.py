@@ -1,0 +1,151 @@
+"""Every exception → the contract's error body `{"detail", "errors"}` (API.md: errors).
+
+This is the only module that builds an error body: endpoints just raise.
+"""
+
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+
+from comptoir.core.exceptions import FORBIDDEN, NOT_FOUND, ApplicationError
+
+logger = logging.getLogger(__name__)
+
+INVALID_DATA = _("Données invalides : corrigez les champs indiqués.")
+UNREADABLE_BODY = _("Le corps de la requête n'est pas du JSON valide.")
+AUTHENTICATION_REQUIRED = _("Authentification requise : envoyez « Authorization: Bearer <jeton> ».")
+DUPLICATE_VALUE = _("Conflit : une fiche avec cette valeur existe déjà.")
+TOO_MANY_REQUESTS = _("Trop de requêtes : réessayez dans un moment.")
+INTERNAL_ERROR = _("Erreur interne : l'incident est consigné.")
+
+# Pydantic writes its messages in English; the common ones are said in the user's language.
+PYDANTIC_MESSAGES = {
+    "missing": _("Champ obligatoire."),
+    "string_type": _("Texte attendu."),
+    "int_type": _("Nombre entier attendu."),
+    "int_parsing": _("Nombre entier attendu."),
+    "bool_type": _("Vrai ou faux attendu."),
+    "bool_parsing": _("Vrai ou faux attendu."),
+    "decimal_type": _("Nombre décimal attendu."),
+    "decimal_parsing": _("Nombre décimal attendu."),
+    "list_type": _("Liste attendue."),
+    "dict_type": _("Objet attendu."),
+    "model_attributes_type": _("Objet JSON attendu."),
+    "model_type": _("Objet JSON attendu."),
+    "literal_error": _("Valeur non permise : %(expected)s."),
+    "string_too_long": _("Texte trop long : %(max_length)s caractères au plus."),
+    "string_too_short": _("Texte trop court : %(min_length)s caractère(s) au moins."),
+    "too_long": _("Trop d'éléments : %(max_length)s au plus."),
+    "greater_than_equal": _("Doit être supérieur ou égal à %(ge)s."),
+    "less_than_equal": _("Doit être inférieur ou égal à %(le)s."),
+    "string_pattern_mismatch": _("Format invalide."),
+    "datetime_parsing": _("Date et heure ISO 8601 attendues."),
+    "date_parsing": _("Date ISO 8601 attendue (AAAA-MM-JJ)."),
+    "decimal_max_places": _("Trop de décimales : %(decimal_places)s au plus."),
+    "decimal_max_digits": _("Nombre trop grand."),
+}
+
+# Pydantic's location prefixes that say where a value came from, not which field it is.
+_LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "file", "payload", "filters"}
+
+
+def error_body(detail, errors=()):
+    return {"detail": str(detail), "errors": [
+        {"field": e.get("field"), "message": str(e["message"])} for e in errors
+    ]}
+
+
+def _field_from_location(loc) -> str | None:
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in _LOCATION_PREFIXES:
+        parts.pop(0)
+    return ".".join(parts) or None
+
+
+def _pydantic_message(err: dict) -> str:
+    template = PYDANTIC_MESSAGES.get(err.get("type"))
+    if template is None:
+        return err.get("msg", "")
+    try:
+        return str(template) % {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return err.get("msg", "")
+
+
+def _pydantic_errors(raw_errors) -> list[dict]:
+    return [
+        {"field": _field_from_location(err.get("loc", ())), "message": _pydantic_message(err)}
+        for err in raw_errors
+    ]
+
+
+def _django_validation_errors(exc: DjangoValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": None if field == "__all__" else field, "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [{"field": None, "message": message} for message in exc.messages]
+
+
+def register_error_handlers(api: NinjaAPI) -> None:
+    def respond(request, status, detail, errors=()):
+        return api.create_response(request, error_body(detail, errors), status=status)
+
+    @api.exception_handler(ApplicationError)
+    def application_error(request, exc: ApplicationError):
+        return respond(request, exc.status, exc.message, exc.errors)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request, exc: NinjaValidationError):
+        return respond(request, 422, INVALID_DATA, _pydantic_errors(exc.errors))
+
+    @api.exception_handler(DjangoValidationError)
+    def django_validation_error(request, exc: DjangoValidationError):
+        return respond(request, 422, INVALID_DATA, _django_validation_errors(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        return respond(request, 401, AUTHENTICATION_REQUIRED)
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc: Throttled):
+        response = respond(request, 429, TOO_MANY_REQUESTS)
+        if exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        # ninja raises HttpError(400) for a body it cannot parse.
+        detail = UNREADABLE_BODY if exc.status_code == 400 else str(exc)
+        return respond(request, exc.status_code, detail)
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request, exc):
+        return respond(request, 403, str(exc) or FORBIDDEN)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return respond(request, 404, NOT_FOUND)
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def object_not_found(request, exc):
+        return respond(request, 404, NOT_FOUND)
+
+    @api.exception_handler(IntegrityError)
+    def integrity_error(request, exc):
+        return respond(request, 409, DUPLICATE_VALUE)
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc):
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return respond(request, 500, INTERNAL_ERROR)

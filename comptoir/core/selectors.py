@@ -1,0 +1,63 @@
+"""Reads of the site settings and the reference lists."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Model, Q, QuerySet
+
+from comptoir.core.exceptions import ApplicationError
+from comptoir.core.models import ReferenceItem, SiteSettings
+from django.utils.translation import gettext_lazy as _
+
+SITE_SETTINGS_CACHE_KEY = "comptoir:site-settings"
+UNKNOWN_ITEM = _("« %(value)s » ne figure pas dans la liste %(list)s.")
+
+
+def site_settings_get() -> SiteSettings:
+    """The site settings, from the cache when it has them (every process shares it)."""
+    cached = cache.get(SITE_SETTINGS_CACHE_KEY)
+    if cached is not None:
+        return cached
+    site_settings, _created = SiteSettings.objects.get_or_create(pk=1)
+    cache.set(SITE_SETTINGS_CACHE_KEY, site_settings, settings.COMPTOIR_SETTINGS_CACHE_SECONDS)
+    return site_settings
+
+
+def site_settings_forget() -> None:
+    cache.delete(SITE_SETTINGS_CACHE_KEY)
+
+
+def reference_list(model: type[ReferenceItem], *, q: str | None = None,
+                   active: bool | None = None) -> QuerySet:
+    queryset = model.objects.all()
+    if active is not None:
+        queryset = queryset.filter(active=active)
+    if q:
+        queryset = queryset.filter(
+            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(name_pl__icontains=q) | Q(code__iexact=q)
+        )
+    return queryset.order_by("position", "name", "pk")
+
+
+def reference_resolve(model: type[ReferenceItem], value, *, field: str) -> ReferenceItem | None:
+    """API.md: a field that takes a list entry accepts its id or its exact name (any language) or code."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        found = model.objects.filter(pk=int(value)).first()
+    else:
+        text = str(value).strip()
+        found = model.objects.filter(
+            Q(name=text) | Q(name_en=text) | Q(name_pl=text) | Q(code=text)
+        ).order_by("pk").first()
+    if found is None:
+        raise ApplicationError(
+            UNKNOWN_ITEM % {"value": value, "list": model._meta.verbose_name_plural},
+            field=field,
+        )
+    return found
+
+
+def object_by_id(model: type[Model], pk) -> Model | None:
+    return model.objects.filter(pk=pk).first()

@@ -1,0 +1,161 @@
+"""Writes of the site settings and the reference lists (admin only)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core import permissions
+from comptoir.core.exceptions import ApplicationError, Conflict
+from comptoir.core.models import ReferenceItem, SiteSettings
+from comptoir.core.selectors import site_settings_forget
+from comptoir.core.versioning import check_version, lock_one, save_versioned
+
+DUPLICATE_NAME = _("Une entrée porte déjà ce nom dans cette liste.")
+DUPLICATE_CODE = _("Une entrée porte déjà ce code dans cette liste.")
+NAME_REQUIRED = _("Le nom (français) est obligatoire.")
+LISTS_FORBIDDEN = _("Seul un administrateur gère les listes.")
+SETTINGS_FORBIDDEN = _("Seul un administrateur modifie les paramètres.")
+BAD_REGION = _("Région téléphonique inconnue (code ISO à deux lettres, p. ex. CA).")
+BAD_CURRENCY = _("Devise invalide : trois lettres majuscules ISO 4217 (p. ex. CAD).")
+BAD_DOMAIN = _("Domaine invalide (p. ex. aucun-courriel.invalid).")
+BAD_PATTERNS = _("La liste des adresses fictives doit être une liste de textes.")
+BAD_TAXES = _("Chaque taxe a un code, un nom et un taux entre 0 et 100.")
+BAD_MATRIX = _("Matrice invalide : rôle → action (win, lose, suspend, resume, reopen) → own ou any.")
+BAD_TARGET = _("La cible doit être comprise entre 0 et 100.")
+
+REFERENCE_FIELDS = ("name", "name_en", "name_pl", "code", "position", "active")
+ROLES = ("salesperson", "sales_manager", "reception", "admin")
+
+
+def _clean_reference_values(model, values: dict, instance=None) -> dict:
+    editable = (*REFERENCE_FIELDS, *getattr(model, "EXTRA_EDITABLE_FIELDS", ()))
+    cleaned = {k: v for k, v in values.items() if k in editable}
+    for key in ("name", "name_en", "name_pl"):
+        if key in cleaned and cleaned[key] is not None:
+            cleaned[key] = cleaned[key].strip()
+    if "name" in cleaned and not cleaned["name"]:
+        raise ApplicationError(NAME_REQUIRED, field="name")
+    if cleaned.get("code") == "":
+        cleaned["code"] = None
+    others = model.objects.exclude(pk=instance.pk) if instance else model.objects.all()
+    if cleaned.get("name") and others.filter(name=cleaned["name"]).exists():
+        raise Conflict(DUPLICATE_NAME, field="name")
+    if cleaned.get("code") and others.filter(code=cleaned["code"]).exists():
+        raise Conflict(DUPLICATE_CODE, field="code")
+    return cleaned
+
+
+@transaction.atomic
+def reference_item_create(*, actor, model: type[ReferenceItem], **values) -> ReferenceItem:
+    permissions.require(actor, "manage_lists", LISTS_FORBIDDEN)
+    cleaned = _clean_reference_values(model, values)
+    item = model(**cleaned)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def reference_item_update(*, actor, model: type[ReferenceItem], pk, version: int | None = None,
+                          **values) -> ReferenceItem:
+    """Rename, reorder, (de)activate. Entries are never deleted: history points at them."""
+    permissions.require(actor, "manage_lists", LISTS_FORBIDDEN)
+    item = lock_one(model, pk)
+    check_version(item, version)
+    cleaned = _clean_reference_values(model, values, instance=item)
+    for key, value in cleaned.items():
+        setattr(item, key, value)
+    item.full_clean()
+    save_versioned(item, list(cleaned))
+    return item
+
+
+def _validate_taxes(taxes) -> list[dict]:
+    if not isinstance(taxes, list):
+        raise ApplicationError(BAD_TAXES, field="taxes")
+    cleaned = []
+    for tax in taxes:
+        if not isinstance(tax, dict) or not tax.get("code") or not tax.get("name"):
+            raise ApplicationError(BAD_TAXES, field="taxes")
+        try:
+            rate = Decimal(str(tax.get("rate")))
+        except (InvalidOperation, ValueError):
+            raise ApplicationError(BAD_TAXES, field="taxes") from None
+        if not rate.is_finite() or not Decimal("0") <= rate <= Decimal("100"):
+            raise ApplicationError(BAD_TAXES, field="taxes")
+        cleaned.append({
+            "code": str(tax["code"]), "name": str(tax["name"]),
+            "name_en": str(tax.get("name_en") or tax["name"]), "rate": str(rate),
+        })
+    return cleaned
+
+
+def _validate_matrix(matrix) -> dict:
+    if not isinstance(matrix, dict):
+        raise ApplicationError(BAD_MATRIX, field="status_matrix")
+    for role, actions in matrix.items():
+        if role not in ROLES or not isinstance(actions, dict):
+            raise ApplicationError(BAD_MATRIX, field="status_matrix")
+        for action, scope in actions.items():
+            if action not in permissions.STATUS_ACTION_NAMES or scope not in (
+                permissions.SCOPE_OWN, permissions.SCOPE_ANY
+            ):
+                raise ApplicationError(BAD_MATRIX, field="status_matrix")
+    return matrix
+
+
+def site_settings_clean(values: dict) -> dict:
+    """Check and normalise settings values; raises ApplicationError naming the field."""
+    cleaned = dict(values)
+    if "default_phone_region" in cleaned:
+        region = str(cleaned["default_phone_region"]).upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ApplicationError(BAD_REGION, field="default_phone_region")
+        cleaned["default_phone_region"] = region
+    if "currency" in cleaned and not re.fullmatch(r"[A-Z]{3}", str(cleaned["currency"])):
+        raise ApplicationError(BAD_CURRENCY, field="currency")
+    if "placeholder_email_domain" in cleaned:
+        domain = str(cleaned["placeholder_email_domain"]).strip().lower()
+        if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
+            raise ApplicationError(BAD_DOMAIN, field="placeholder_email_domain")
+        cleaned["placeholder_email_domain"] = domain
+    if "fake_email_patterns" in cleaned:
+        patterns = cleaned["fake_email_patterns"]
+        if not isinstance(patterns, list) or not all(isinstance(p, str) and p.strip() for p in patterns):
+            raise ApplicationError(BAD_PATTERNS, field="fake_email_patterns")
+        cleaned["fake_email_patterns"] = [p.strip().lower() for p in patterns]
+    if "email_ratio_target_pct" in cleaned:
+        target = Decimal(str(cleaned["email_ratio_target_pct"]))
+        if not Decimal("0") <= target <= Decimal("100"):
+            raise ApplicationError(BAD_TARGET, field="email_ratio_target_pct")
+        cleaned["email_ratio_target_pct"] = target
+    if "taxes" in cleaned:
+        cleaned["taxes"] = _validate_taxes(cleaned["taxes"])
+    if "status_matrix" in cleaned:
+        cleaned["status_matrix"] = _validate_matrix(cleaned["status_matrix"])
+    return cleaned
+
+
+SETTINGS_FIELDS = (
+    "placeholder_email_domain", "fake_email_patterns", "email_ratio_target_pct",
+    "email_missing_points", "default_phone_region", "currency", "taxes",
+    "trade_in_tax_credit", "status_matrix",
+)
+
+
+@transaction.atomic
+def site_settings_update(*, actor, version: int | None = None, **values) -> SiteSettings:
+    permissions.require(actor, "manage_settings", SETTINGS_FORBIDDEN)
+    SiteSettings.objects.get_or_create(pk=1)
+    site_settings = lock_one(SiteSettings, 1)
+    check_version(site_settings, version)
+    cleaned = site_settings_clean({k: v for k, v in values.items() if k in SETTINGS_FIELDS})
+    for key, value in cleaned.items():
+        setattr(site_settings, key, value)
+    site_settings.full_clean()
+    save_versioned(site_settings, [*cleaned, "updated_at"])
+    transaction.on_commit(site_settings_forget)
+    return site_settings

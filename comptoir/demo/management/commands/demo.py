@@ -1,0 +1,34 @@
+"""`comptoir demo`: loads the demo data (Maven CRM dataset) and prints the demo logins."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from comptoir.demo.services import demo_is_loaded, demo_load, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Load demo data (users, locations… from the Maven CRM dataset) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing (successfully) when the database already has users.")
+
+    def handle(self, *args, if_empty=False, **options):
+        if demo_is_loaded():
+            if if_empty:
+                self.stdout.write(_("La base contient déjà des données : démo non chargée."))
+                self.print_logins()
+                return
+            raise CommandError(_("La base contient déjà des utilisateurs : la démo se charge dans une base vide."))
+        result = demo_load()
+        counts = ", ".join(f"{name}: {count}" for name, count in result.counts.items())
+        self.stdout.write(self.style.SUCCESS(_("Démo chargée (%(counts)s).") % {"counts": counts}))
+        self.print_logins()
+
+    def print_logins(self):
+        logins = demo_logins()
+        if not logins:
+            return
+        self.stdout.write(_("Connexions de démo (tant que le mot de passe n'a pas été changé) :"))
+        for username, password, role in logins:
+            self.stdout.write(f"  {username:<22} {password:<16} {role}")

@@ -1,0 +1,104 @@
+"""Demo data from the Maven CRM dataset (comptoir/demo/data), loaded by `comptoir demo`.
+
+Each app adds its step to DEMO_STEPS; every step creates its records through the
+app's services, so demo data obeys the same rules as real data.
+"""
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from comptoir.accounts.models import Department, Location, Role, User
+from comptoir.accounts.services import user_create
+from comptoir.core.services import reference_item_create
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_PASSWORD = "comptoir-demo"
+DEMO_ADMIN = "admin"
+DEMO_RECEPTION = "accueil"
+
+# The Maven dataset's regional offices, as dealership locations.
+OFFICES = {
+    "Central": {"name": "Centre", "name_en": "Central", "name_pl": "Centrum", "code": "central",
+                "city": "Drummondville", "province": "QC"},
+    "East": {"name": "Est", "name_en": "East", "name_pl": "Wschód", "code": "east",
+             "city": "Rimouski", "province": "QC"},
+    "West": {"name": "Ouest", "name_en": "West", "name_pl": "Zachód", "code": "west",
+             "city": "Gatineau", "province": "QC"},
+}
+
+
+@dataclass
+class DemoResult:
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def demo_is_loaded() -> bool:
+    return User.objects.filter(username=DEMO_ADMIN).exists() or User.objects.exclude(is_superuser=True).exists()
+
+
+def username_for(full_name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", full_name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".")
+
+
+def read_csv(name: str) -> list[dict]:
+    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_accounts(result: DemoResult) -> None:
+    admin = User.objects.create_superuser(
+        DEMO_ADMIN, "admin@example.com", DEMO_PASSWORD, first_name="Admin", last_name="Comptoir"
+    )
+    sales = Department.objects.get(code="sales")
+    locations = {
+        office: reference_item_create(actor=admin, model=Location, **values)
+        for office, values in OFFICES.items()
+    }
+    teams = read_csv("sales_teams.csv")
+    people: dict[str, tuple[str, Location]] = {}
+    for row in teams:
+        people.setdefault(row["manager"], (Role.SALES_MANAGER, locations[row["regional_office"]]))
+        people[row["sales_agent"]] = (Role.SALESPERSON, locations[row["regional_office"]])
+    people["Réception Accueil"] = (Role.RECEPTION, locations["Central"])
+
+    created = []
+    for full_name, (role, location) in people.items():
+        first_name, _space, last_name = full_name.partition(" ")
+        username = DEMO_RECEPTION if role == Role.RECEPTION else username_for(full_name)
+        created.append(user_create(
+            actor=admin, username=username, password=None, first_name=first_name, last_name=last_name,
+            email=f"{username}@example.com", role=role,
+            department=None if role == Role.RECEPTION else sales, location=location,
+        ))
+    # One hash for every demo account: hashing 40 passwords one by one takes half a minute.
+    User.objects.filter(pk__in=[u.pk for u in created]).update(password=make_password(DEMO_PASSWORD))
+    result.counts["users"] = len(created) + 1
+    result.counts["locations"] = len(locations)
+
+
+DEMO_STEPS = [load_accounts]
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, password, role) of one demo account per role, as long as it exists."""
+    logins = []
+    for role in (Role.ADMIN, Role.SALES_MANAGER, Role.SALESPERSON, Role.RECEPTION):
+        user = User.objects.filter(role=role, is_active=True, email__endswith="@example.com").order_by("pk").first()
+        if user is not None:
+            logins.append((user.username, DEMO_PASSWORD, str(role.label)))
+    return logins
+
+
+@transaction.atomic
+def demo_load() -> DemoResult:
+    result = DemoResult()
+    for step in DEMO_STEPS:
+        step(result)
+    return result
