@@ -3,7 +3,7 @@
 from typing import Annotated, Literal
 
 from django.conf import settings
-from ninja import File, Query, Router, Schema, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field, StringConstraints
@@ -50,7 +50,7 @@ def revoke_token(request):
     token = getattr(request, "api_token", None)
     if token is not None:
         services.token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 class UserOut(Schema):
@@ -125,7 +125,7 @@ def list_users(request, q: str | None = Query(None, max_length=100), role: RoleN
 @users_router.post("", response={201: UserOut, **ERRORS}, summary="Create a user (admin)")
 def create_user(request, payload: UserIn):
     user = services.user_create(actor=request.user, **payload.dict())
-    return 201, selectors.user_get(actor=request.user, pk=user.pk)
+    return Status(201, selectors.user_get(actor=request.user, pk=user.pk))
 
 
 @users_router.get("/{int:user_id}", response={200: UserOut, **ERRORS})

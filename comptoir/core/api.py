@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
@@ -51,25 +51,29 @@ def reference_router(model: type[ReferenceItem], *, tag: str, out=ReferenceItemO
                      create=ReferenceItemIn, patch=ReferenceItemPatch) -> Router:
     """List and detail for every signed-in user; create and rename/deactivate for admins."""
     router = Router(tags=[tag])
+    slug = tag.replace("-", "_")
 
-    @router.get("", response=list[out], summary=f"List {tag}")
+    @router.get("", response=list[out], summary=f"List {tag}", operation_id=f"list_{slug}")
     @paginate
     def list_items(request, q: str | None = Query(None, max_length=100), active: bool | None = None):
         return reference_list(model, q=q, active=active)
 
-    @router.get("/{int:item_id}", response={200: out, **ERRORS}, summary=f"Get one of {tag}")
+    @router.get("/{int:item_id}", response={200: out, **ERRORS}, summary=f"Get one of {tag}",
+                operation_id=f"get_{slug}")
     def get_item(request, item_id: int):
         item = object_by_id(model, item_id)
         if item is None:
             raise NotFound()
         return item
 
-    @router.post("", response={201: out, **ERRORS}, summary=f"Create one of {tag} (admin)")
+    @router.post("", response={201: out, **ERRORS}, summary=f"Create one of {tag} (admin)",
+                 operation_id=f"create_{slug}")
     def create_item(request, payload: create):
-        return 201, services.reference_item_create(actor=request.user, model=model, **payload.dict())
+        return Status(201, services.reference_item_create(actor=request.user, model=model, **payload.dict()))
 
     @router.patch("/{int:item_id}", response={200: out, **ERRORS},
-                  summary=f"Rename, reorder or deactivate one of {tag} (admin)")
+                  summary=f"Rename, reorder or deactivate one of {tag} (admin)",
+                  operation_id=f"update_{slug}")
     def update_item(request, item_id: int, payload: patch):
         values, version = patch_values(payload, nullable=("code",))
         return services.reference_item_update(

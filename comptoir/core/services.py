@@ -157,5 +157,7 @@ def site_settings_update(*, actor, version: int | None = None, **values) -> Site
         setattr(site_settings, key, value)
     site_settings.full_clean()
     save_versioned(site_settings, [*cleaned, "updated_at"])
+    # Forget now for this process, and again at commit in case a reader cached the old row meanwhile.
+    site_settings_forget()
     transaction.on_commit(site_settings_forget)
     return site_settings

@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from comptoir.accounts.models import Location, Role, User
+from comptoir.demo.services import DEMO_PASSWORD, demo_load, demo_logins, read_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_creates_every_maven_agent_and_manager_in_their_office():
+    teams = read_csv("sales_teams.csv")
+
+    demo_load()
+
+    agents = User.objects.filter(role=Role.SALESPERSON)
+    managers = User.objects.filter(role=Role.SALES_MANAGER)
+    assert agents.count() == len({row["sales_agent"] for row in teams})
+    assert managers.count() == len({row["manager"] for row in teams})
+    assert set(Location.objects.values_list("name_en", flat=True)) == {"Central", "East", "West"}
+    anna = User.objects.get(username="anna.snelling")
+    assert (anna.location.name_en, anna.department.code) == ("Central", "sales")
+
+
+def test_every_demo_login_printed_works():
+    demo_load()
+
+    for username, password, _role in demo_logins():
+        assert User.objects.get(username=username).check_password(password)
+    assert {role for _u, _p, role in demo_logins()} == {str(r.label) for r in Role}
+    assert DEMO_PASSWORD == "comptoir-demo"
+
+
+def test_demo_loads_only_into_an_empty_database(capsys):
+    call_command("demo")
+    users = User.objects.count()
+
+    call_command("demo", "--if-empty")
+    with pytest.raises(CommandError):
+        call_command("demo")
+
+    assert User.objects.count() == users
+    assert "admin" in capsys.readouterr().out
