@@ -30,6 +30,8 @@ class Command(BaseCommand):
             "--workers", str(workers),
             "--timeout", str(timeout),
             "--access-logfile", "-",
+            # Several servers may run on one machine (tests, demo); none needs gunicornc.
+            "--no-control-socket",
             "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
         self.stdout.write(f"Comptoir: http://{host}:{port}/ ({workers} workers)")
