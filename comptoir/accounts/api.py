@@ -21,6 +21,8 @@ PersonName = Annotated[str, StringConstraints(max_length=150)]
 Email = Annotated[str, StringConstraints(max_length=254)]
 
 auth_router = Router(tags=["auth"])
+# Guessing passwords through the token endpoint is slowed per client address.
+TOKEN_THROTTLE = AnonRateThrottle(settings.COMPTOIR_TOKEN_THROTTLE)
 
 
 class TokenIn(Schema):
@@ -35,7 +37,7 @@ class TokenOut(Schema):
 
 
 @auth_router.post("/token", auth=None, response={200: TokenOut, **ERRORS},
-                  throttle=[AnonRateThrottle(settings.COMPTOIR_TOKEN_THROTTLE)],
+                  throttle=[TOKEN_THROTTLE],
                   summary="Exchange a username and password for a bearer token")
 def issue_token(request, payload: TokenIn):
     token, raw_key = services.token_issue(

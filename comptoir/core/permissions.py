@@ -56,7 +56,8 @@ def has_capability(user, capability: str) -> bool:
         raise ValueError(f"unknown capability {capability!r}")
     if not _active(user):
         return False
-    return capability in settings.COMPTOIR_ROLE_CAPABILITIES.get(user.role, ())
+    granted = settings.COMPTOIR_ROLE_CAPABILITIES.get(user.role, ())
+    return "*" in granted or capability in granted
 
 
 def require(user, capability: str, message=None) -> None:

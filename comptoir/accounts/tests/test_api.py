@@ -46,6 +46,16 @@ def test_every_call_without_a_token_answers_401(path):
     assert response.json() == {"detail": str(AUTHENTICATION_REQUIRED), "errors": []}
 
 
+def test_repeated_token_requests_are_throttled_with_429(monkeypatch):
+    from comptoir.accounts.api import TOKEN_THROTTLE
+
+    monkeypatch.setattr(TOKEN_THROTTLE, "num_requests", 2)
+    anonymous = ApiClient()
+    statuses = [anonymous.post("/auth/token", {"username": "x", "password": "y"}).status_code for _ in range(3)]
+
+    assert statuses == [401, 401, 429]
+
+
 def test_an_unknown_token_answers_401():
     assert ApiClient("not-a-real-token").get("/me").status_code == 401
 

@@ -159,17 +159,7 @@ COMPTOIR_ROLE_CAPABILITIES = {
     "salesperson": ["work_own"],
     "sales_manager": ["work_own", "see_team", "change_sale_date", "set_objectives"],
     "reception": ["create_customers", "assign"],
-    "admin": [
-        "work_own",
-        "see_team",
-        "change_sale_date",
-        "set_objectives",
-        "create_customers",
-        "assign",
-        "manage_users",
-        "manage_lists",
-        "manage_settings",
-    ],
+    "admin": ["*"],  # every capability core.permissions knows
 }
 COMPTOIR_TOKEN_THROTTLE = env_str("COMPTOIR_TOKEN_THROTTLE", "20/m")
 COMPTOIR_SETTINGS_CACHE_SECONDS = 60
