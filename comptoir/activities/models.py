@@ -24,3 +24,20 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} #{self.subject_id}"
+
+
+class Note(models.Model):
+    """A free-text note on a customer's card."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("note"), max_length=10_000)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -13,6 +13,8 @@ from comptoir.core.api import (
     task_types_router,
 )
 from comptoir.core.errors import register_error_handlers
+from comptoir.customers.api import router as customers_router
+from comptoir.analytics.api import router as analytics_router
 
 api = NinjaAPI(
     title="Comptoir",
@@ -35,3 +37,5 @@ api.add_router("/tags", tags_router)
 api.add_router("/lost-reasons", lost_reasons_router)
 api.add_router("/task-types", task_types_router)
 api.add_router("/settings", settings_router)
+api.add_router("/customers", customers_router)
+api.add_router("/analytics", analytics_router)

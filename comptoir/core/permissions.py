@@ -33,6 +33,7 @@ SCOPE_ANY = "any"
 CAPABILITIES = (
     "work_own",
     "see_team",
+    "see_all_customers",
     "change_sale_date",
     "set_objectives",
     "create_customers",
@@ -79,6 +80,24 @@ def can_manage_settings(user) -> bool:
 
 def can_see_team(user) -> bool:
     return has_capability(user, "see_team")
+
+
+def can_see_all_customers(user) -> bool:
+    """A manager, reception and admin see every customer; a salesperson their own and unowned ones."""
+    return has_capability(user, "see_all_customers")
+
+
+def can_see_customer(user, customer) -> bool:
+    if can_see_all_customers(user):
+        return True
+    return has_capability(user, "work_own") and customer.salesperson_id in (None, user.pk)
+
+
+def can_assign(user, salesperson_id) -> bool:
+    """Who may put `salesperson_id` on a record: assigners anyone; a salesperson only themselves."""
+    if has_capability(user, "assign"):
+        return True
+    return has_capability(user, "work_own") and salesperson_id == user.pk
 
 
 def can_change_sale_date(user) -> bool:

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "comptoir.core",
     "comptoir.accounts",
     "comptoir.activities",
+    "comptoir.customers",
+    "comptoir.analytics",
     "comptoir.demo",
 ]
 
@@ -157,8 +159,8 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # editable by an admin). core.permissions is the only reader.
 COMPTOIR_ROLE_CAPABILITIES = {
     "salesperson": ["work_own"],
-    "sales_manager": ["work_own", "see_team", "change_sale_date", "set_objectives"],
-    "reception": ["create_customers", "assign"],
+    "sales_manager": ["work_own", "see_team", "see_all_customers", "assign", "change_sale_date", "set_objectives"],
+    "reception": ["create_customers", "see_all_customers", "assign"],
     "admin": ["*"],  # every capability core.permissions knows
 }
 COMPTOIR_TOKEN_THROTTLE = env_str("COMPTOIR_TOKEN_THROTTLE", "20/m")

@@ -1,0 +1,34 @@
+"""Text normalisation for search and duplicate detection: accent-, case- and punctuation-blind."""
+
+import re
+import unicodedata
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_DIGIT = re.compile(r"\D+")
+
+
+def unaccent(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize(value: str | None) -> str:
+    """'  Marie-Ève  TREMBLAY ' → 'marie eve tremblay'."""
+    return _NOT_ALNUM.sub(" ", unaccent(value or "").lower()).strip()
+
+
+def words(value: str | None) -> list[str]:
+    return normalize(value).split()
+
+
+def digits(value: str | None) -> str:
+    return _NOT_DIGIT.sub("", value or "")
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix` (for range scans).
+
+    `x >= prefix AND x < bound` is a prefix search every database answers from a plain
+    B-tree index, unlike LIKE 'prefix%' (collation-dependent) or '%suffix'.
+    """
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)

@@ -1,0 +1,125 @@
+"""One clean record per customer (DESIGN: customers)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.models import Media, Source, Tag
+
+
+class EmailStatus(models.TextChoices):
+    VALID = "valid", _("valide")
+    INVALID = "invalid", _("invalide")
+    MISSING = "missing", _("absent")
+    PLACEHOLDER = "placeholder", _("aucun courriel")
+
+
+class Channel(models.TextChoices):
+    """How the record reached us; decides its media and whether it counts in the email ratio."""
+
+    MANUAL = "manual", _("saisie manuelle")
+    PHONE = "phone", _("téléphonie")
+    WEB_FORM = "web_form", _("formulaire web")
+    IMPORT = "import", _("importation")
+
+
+class PhoneKind(models.TextChoices):
+    MOBILE = "mobile", _("cellulaire")
+    HOME = "home", _("maison")
+    WORK = "work", _("travail")
+    OTHER = "other", _("autre")
+
+
+class Customer(models.Model):
+    first_name = models.CharField(_("prénom"), max_length=100, blank=True)
+    last_name = models.CharField(_("nom"), max_length=100, blank=True)
+    company = models.CharField(_("entreprise"), max_length=200, blank=True)
+    email = models.CharField(_("courriel"), max_length=254, blank=True, db_index=True)
+    email_status = models.CharField(
+        _("état du courriel"), max_length=12, choices=EmailStatus.choices, default=EmailStatus.MISSING
+    )
+    address_line1 = models.CharField(_("adresse"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("adresse (suite)"), max_length=200, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=20, blank=True)
+    country = models.CharField(_("pays"), max_length=2, blank=True, default="CA")
+    external_id = models.CharField(_("no DMS"), max_length=64, blank=True, db_index=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    media = models.ForeignKey(Media, verbose_name=_("média"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    tags = models.ManyToManyField(Tag, verbose_name=_("étiquettes"), blank=True, related_name="customers")
+    salesperson = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("vendeur"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="customers")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("créé par"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.MANUAL)
+    # DESIGN (email ratio): recorded at creation; adding the email later changes the ratio, not the points.
+    points_lost = models.PositiveIntegerField(_("points perdus"), default=0)
+    # Search and duplicate keys, kept by customers.services on every write.
+    search_name = models.CharField(max_length=420, blank=True, editable=False)
+    name_key = models.CharField(max_length=210, blank=True, editable=False)
+    postal_key = models.CharField(max_length=20, blank=True, editable=False)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_from", editable=False)
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [
+            models.Index(fields=["name_key", "postal_key"], name="customer_name_postal_idx"),
+            models.Index(fields=["postal_key"], name="customer_postal_idx"),
+            models.Index(fields=["created_by", "created_at"], name="customer_creator_idx"),
+            models.Index(fields=["created_at"], name="customer_created_idx"),
+            models.Index(fields=["salesperson", "last_name"], name="customer_salesperson_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(email_status__in=EmailStatus.values), name="customer_email_status"),
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="customer_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or self.company or f"#{self.pk}"
+
+    @property
+    def has_email(self) -> bool:
+        # DESIGN: a placeholder counts as no email everywhere; an invalid email counts as none.
+        return self.email_status == EmailStatus.VALID
+
+
+class CustomerPhone(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
+    kind = models.CharField(_("type"), max_length=10, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
+    number = models.CharField(_("numéro"), max_length=40)
+    e164 = models.CharField(max_length=20, db_index=True)
+    # The number's digits backwards: "last 4 digits" becomes an indexed prefix search.
+    digits_reversed = models.CharField(max_length=20, db_index=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("téléphone")
+        verbose_name_plural = _("téléphones")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CustomerSearchToken(models.Model):
+    """Each word of a customer's names and company, unaccented: a word-prefix search is an index range scan."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=50)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "customer"], name="customer_token_idx")]

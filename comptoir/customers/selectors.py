@@ -1,0 +1,197 @@
+"""Reads on customers: visibility, search, duplicates, the email ratio."""
+
+import re
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import phonenumbers
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
+from rapidfuzz import fuzz
+
+from comptoir.core import permissions
+from comptoir.core.exceptions import NotFound
+from comptoir.core.selectors import site_settings_get
+from comptoir.core.text import digits, prefix_upper_bound, words
+from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken, EmailStatus
+
+PHONE_LIKE = re.compile(r"^[\d\s()+.\-]+$")
+MIN_PHONE_TAIL = 4
+FUZZY_NAME_RATIO = 90
+MAX_FUZZY_CANDIDATES = 500
+MAX_QUERY_WORDS = 5
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, in the form the database answers from an index.
+
+    PostgreSQL: LIKE 'prefix%' on a pattern_ops index (its default collation orders
+    punctuation unlike bytes, so a range would miss rows). SQLite: a range on the plain
+    index (its LIKE ignores case and cannot use a BINARY index).
+    """
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
+
+
+def customer_visible(actor) -> QuerySet:
+    """The one visibility rule every list, detail, search and export goes through."""
+    queryset = Customer.objects.filter(merged_into__isnull=True)
+    if permissions.can_see_all_customers(actor):
+        return queryset
+    return queryset.filter(Q(salesperson=actor) | Q(salesperson__isnull=True))
+
+
+def _with_relations(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("source", "media", "salesperson", "created_by").prefetch_related(
+        Prefetch("phones", queryset=CustomerPhone.objects.order_by("position", "pk")), "tags"
+    )
+
+
+def _word_q(word: str) -> Q:
+    tokens = CustomerSearchToken.objects.filter(prefix_q("token", word)).values("customer_id")
+    condition = Q(pk__in=tokens)
+    if connection.vendor == "postgresql" and len(word) >= 3:
+        condition |= Q(search_name__contains=word)  # answered by the pg_trgm index
+    return condition
+
+
+def customer_search_q(q: str) -> Q:
+    """DESIGN: by first or last name or company (accent-insensitive, prefix and contains), internal
+    ID, external DMS ID, any phone format or its last digits, and email."""
+    text = q.strip()[:100]
+    condition = Q(external_id=text)
+    number = digits(text)
+    if text.isdigit() and len(text) <= 18:
+        condition |= Q(pk=int(text))
+    if "@" in text:
+        condition |= prefix_q("email", text.lower())
+    elif PHONE_LIKE.match(text) and len(number) >= MIN_PHONE_TAIL:
+        phones = CustomerPhone.objects.filter(prefix_q("digits_reversed", number[::-1]))
+        try:
+            parsed = phonenumbers.parse(text, site_settings_get().default_phone_region)
+            e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            phones = CustomerPhone.objects.filter(Q(e164=e164) | prefix_q("digits_reversed", number[::-1]))
+        except phonenumbers.NumberParseException:
+            pass
+        condition |= Q(pk__in=phones.values("customer_id"))
+    else:
+        name_words = words(text)[:MAX_QUERY_WORDS]
+        if name_words:
+            name_condition = Q()
+            for word in name_words:
+                name_condition &= _word_q(word)
+            condition |= name_condition
+    return condition
+
+
+def customer_list(*, actor, q: str | None = None, salesperson: int | None = None, tag=None,
+                  email_status: str | None = None) -> QuerySet:
+    queryset = customer_visible(actor)
+    if q and q.strip():
+        queryset = queryset.filter(customer_search_q(q))
+    if salesperson is not None:
+        queryset = queryset.filter(salesperson_id=salesperson)
+    if tag:
+        queryset = queryset.filter(tags__pk=tag) if str(tag).isdigit() else queryset.filter(tags__name=tag)
+    if email_status:
+        queryset = queryset.filter(email_status=email_status)
+    return _with_relations(queryset).order_by("last_name", "first_name", "pk")
+
+
+def customer_get(*, actor, pk) -> Customer:
+    customer = _with_relations(customer_visible(actor)).filter(pk=pk).first()
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+def customer_duplicates(customer: Customer) -> list[dict]:
+    """DESIGN: same E.164 phone or email = sure; same name and postal code, or a close name with the
+    same postal code or phone tail = possible. One row per other customer, strongest reason first."""
+    others = Customer.objects.filter(merged_into__isnull=True).exclude(pk=customer.pk)
+    found: dict[int, list[str]] = {}
+
+    def add(ids, reason):
+        for pk in ids:
+            found.setdefault(pk, [])
+            if reason not in found[pk]:
+                found[pk].append(reason)
+
+    e164s = list(customer.phones.values_list("e164", flat=True))
+    if e164s:
+        add(others.filter(phones__e164__in=e164s).values_list("pk", flat=True).distinct(), "phone")
+    if customer.email_status in (EmailStatus.VALID, EmailStatus.INVALID) and customer.email:
+        add(others.filter(email=customer.email).values_list("pk", flat=True), "email")
+    if customer.name_key:
+        candidates = Q(name_key=customer.name_key, postal_key=customer.postal_key) if customer.postal_key else Q(pk__in=[])
+        close = Q(postal_key=customer.postal_key) if customer.postal_key else Q(pk__in=[])
+        tails = {e[-7:] for e in e164s}
+        for tail in tails:
+            close |= prefix_q("phones__digits_reversed", tail[::-1])
+        add(others.filter(candidates).values_list("pk", flat=True), "name")
+        rows = others.filter(close).exclude(name_key="").values_list("pk", "name_key").distinct()[:MAX_FUZZY_CANDIDATES]
+        add([pk for pk, key in rows if fuzz.ratio(key, customer.name_key) >= FUZZY_NAME_RATIO], "name")
+    order = {"phone": 0, "email": 1, "name": 2}
+    result = [{"id": pk, "reason": min(reasons, key=order.get), "reasons": sorted(reasons, key=order.get)}
+              for pk, reasons in found.items()]
+    return sorted(result, key=lambda r: (order[r["reason"]], r["id"]))
+
+
+def customer_sure_duplicate_count(customer: Customer) -> int:
+    return sum(1 for row in customer_duplicates(customer) if row["reason"] in ("phone", "email"))
+
+
+def _ratio(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """A calendar month in the site's time zone (America/Toronto), as aware datetimes."""
+    zone = timezone.get_default_timezone()
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    return start, end
+
+
+def email_ratio_compute(*, year: int, month: int) -> dict:
+    """DESIGN (email ratio): per salesperson, customers they created in the month whose email is valid
+    now / all they created. System-created ones count for nobody. One grouped SQL aggregation."""
+    start, end = month_bounds(year, month)
+    created = Customer.objects.filter(
+        created_at__gte=start, created_at__lt=end, created_by__isnull=False, channel=Channel.MANUAL
+    )
+    live = Q(merged_into__isnull=True)
+    valid = live & Q(email_status=EmailStatus.VALID)
+    rows = (
+        created.values("created_by")
+        .annotate(
+            created=Count("pk", filter=live),
+            with_valid_email=Count("pk", filter=valid),
+            points_lost=Coalesce(Sum("points_lost"), 0),
+            label=Concat(F("created_by__first_name"), Value(" "), F("created_by__last_name")),
+            username=F("created_by__username"),
+        )
+        .order_by("created_by__last_name", "created_by__first_name", "created_by")
+    )
+    overall = created.aggregate(created=Count("pk", filter=live), with_valid_email=Count("pk", filter=valid))
+    return {
+        "month": f"{year:04d}-{month:02d}",
+        "target_pct": site_settings_get().email_ratio_target_pct,
+        "overall": {**overall, "ratio_pct": _ratio(overall["with_valid_email"], overall["created"])},
+        "by_salesperson": [
+            {
+                "user": row["created_by"],
+                "label": row["label"].strip() or row["username"],
+                "created": row["created"],
+                "with_valid_email": row["with_valid_email"],
+                "ratio_pct": _ratio(row["with_valid_email"], row["created"]),
+                "points_lost": row["points_lost"],
+            }
+            for row in rows
+        ],
+    }

@@ -1,0 +1,386 @@
+"""Writes on customers: the email, phone, duplicate-key, ownership and merge rules (DESIGN: customers)."""
+
+import fnmatch
+import re
+
+import phonenumbers
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from email_validator import EmailNotValidError, validate_email
+
+from comptoir.accounts.models import User
+from comptoir.activities.models import Note, TimelineEvent
+from comptoir.activities.services import timeline_record
+from comptoir.core import permissions
+from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
+from comptoir.core.models import Media, Source, Tag
+from comptoir.core.selectors import reference_resolve, site_settings_get
+from comptoir.core.text import digits, normalize, words
+from comptoir.core.versioning import check_version, lock_rows, save_versioned
+from comptoir.customers.models import (
+    Channel,
+    Customer,
+    CustomerPhone,
+    CustomerSearchToken,
+    EmailStatus,
+    PhoneKind,
+)
+
+FAKE_EMAIL = _(
+    "Cette adresse est fictive (« %(pattern)s ») : saisissez le vrai courriel du client, "
+    "ou cochez « aucun courriel » s'il n'en a vraiment pas."
+)
+BAD_EMAIL = _("Adresse courriel invalide.")
+EMAIL_AND_NO_EMAIL = _("Choisissez : un courriel, ou « aucun courriel », pas les deux.")
+BAD_PHONE = _("Numéro de téléphone illisible : « %(number)s ».")
+BAD_PHONE_KIND = _("Type de téléphone inconnu : mobile, home, work ou other.")
+TOO_MANY_PHONES = _("Dix numéros au plus par client.")
+NAME_REQUIRED = _("Il faut un prénom, un nom ou une entreprise.")
+CUSTOMER_FORBIDDEN = _("Ce client appartient à un autre vendeur.")
+ASSIGN_FORBIDDEN = _("Vous ne pouvez attribuer un client qu'à vous-même.")
+BAD_SALESPERSON = _("Ce vendeur n'existe pas, est inactif ou n'a pas de département.")
+SELF_MERGE = _("Un client ne se fusionne pas avec lui-même.")
+CREATE_FORBIDDEN = _("Votre rôle ne permet pas de créer des clients.")
+NOTE_REQUIRED = _("La note est vide.")
+
+MAX_PHONES = 10
+SYSTEM_MEDIA = {"phone": Channel.PHONE, "web_form": Channel.WEB_FORM, "import": Channel.IMPORT}
+CHANNEL_MEDIA = {Channel.MANUAL: "in_store", Channel.PHONE: "phone", Channel.WEB_FORM: "web_form",
+                 Channel.IMPORT: "import"}
+# DESIGN: customers created by a system channel have no salesperson and count for nobody.
+SYSTEM_CHANNELS = {Channel.PHONE, Channel.WEB_FORM}
+FILLABLE_FIELDS = ("first_name", "last_name", "company", "address_line1", "address_line2", "city",
+                   "province", "postal_code", "country", "external_id", "source", "media", "salesperson")
+TEXT_FIELDS = ("first_name", "last_name", "company", "address_line1", "address_line2", "city",
+               "province", "postal_code", "country", "external_id")
+TRACKED_FIELDS = ("email", "phones", "salesperson")
+
+
+# --- Email ------------------------------------------------------------------------------------
+
+def _fake_pattern(email: str, patterns: list[str]) -> str | None:
+    domain = email.rpartition("@")[2]
+    for pattern in patterns:
+        target = email if "@" in pattern else domain
+        if fnmatch.fnmatchcase(target, pattern):
+            return pattern
+    return None
+
+
+def _placeholder_re(domain: str) -> re.Pattern:
+    return re.compile(rf"^nomail_\d+@{re.escape(domain)}$")
+
+
+def email_clean(raw: str | None, *, field: str = "email") -> tuple[str, str]:
+    """(address, status) for what a user typed: trimmed, lowercased, syntax-checked, fakes refused."""
+    email = (raw or "").strip().lower()
+    if not email:
+        return "", EmailStatus.MISSING
+    site = site_settings_get()
+    if _placeholder_re(site.placeholder_email_domain).match(email):
+        return email, EmailStatus.PLACEHOLDER
+    pattern = _fake_pattern(email, site.fake_email_patterns)
+    if pattern is not None:
+        raise ApplicationError(FAKE_EMAIL % {"pattern": pattern}, field=field, code="fake_email")
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ApplicationError(BAD_EMAIL, field=field, code="bad_email") from None
+    pattern = _fake_pattern(email, site.fake_email_patterns)
+    if pattern is not None:
+        raise ApplicationError(FAKE_EMAIL % {"pattern": pattern}, field=field, code="fake_email")
+    return email, EmailStatus.VALID
+
+
+def placeholder_email(pk: int) -> str:
+    return f"nomail_{pk}@{site_settings_get().placeholder_email_domain}"
+
+
+# --- Phones -----------------------------------------------------------------------------------
+
+def phones_clean(phones: list[dict] | None, *, field: str = "phones") -> list[dict]:
+    """Each {kind, number} with its E.164 form; a number nobody could dial is refused on its row."""
+    phones = phones or []
+    if len(phones) > MAX_PHONES:
+        raise ApplicationError(TOO_MANY_PHONES, field=field)
+    region = site_settings_get().default_phone_region
+    cleaned, seen = [], set()
+    for index, phone in enumerate(phones):
+        kind = phone.get("kind") or PhoneKind.MOBILE
+        if kind not in PhoneKind.values:
+            raise ApplicationError(BAD_PHONE_KIND, field=f"{field}.{index}.kind")
+        number = (phone.get("number") or "").strip()
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is None or not phonenumbers.is_possible_number(parsed):
+            raise ApplicationError(BAD_PHONE % {"number": number}, field=f"{field}.{index}.number")
+        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        if e164 in seen:
+            continue
+        seen.add(e164)
+        cleaned.append({"kind": kind, "number": number, "e164": e164, "digits_reversed": digits(e164)[::-1]})
+    return cleaned
+
+
+def _save_phones(customer: Customer, phones: list[dict]) -> None:
+    customer.phones.all().delete()
+    CustomerPhone.objects.bulk_create(
+        CustomerPhone(customer=customer, position=i, **phone) for i, phone in enumerate(phones)
+    )
+
+
+def _phones_summary(customer: Customer) -> list[str]:
+    return [p.number for p in customer.phones.all()]
+
+
+# --- Keys -------------------------------------------------------------------------------------
+
+def _refresh_keys(customer: Customer) -> None:
+    customer.search_name = normalize(f"{customer.first_name} {customer.last_name} {customer.company}")[:420]
+    customer.name_key = normalize(f"{customer.first_name} {customer.last_name}")[:210]
+    customer.postal_key = normalize(customer.postal_code).replace(" ", "")[:20]
+
+
+def _save_tokens(customer: Customer) -> None:
+    CustomerSearchToken.objects.filter(customer=customer).delete()
+    tokens = {w[:50] for w in words(f"{customer.first_name} {customer.last_name} {customer.company}")}
+    CustomerSearchToken.objects.bulk_create(CustomerSearchToken(customer=customer, token=t) for t in tokens)
+
+
+# --- Values -----------------------------------------------------------------------------------
+
+def _resolve_salesperson(actor, value) -> User | None:
+    if value is None:
+        return None
+    pk = value.pk if isinstance(value, User) else value
+    if not permissions.can_assign(actor, pk):
+        raise Forbidden(ASSIGN_FORBIDDEN)
+    user = User.objects.filter(pk=pk, is_active=True, department__isnull=False).first()
+    if user is None:
+        raise ApplicationError(BAD_SALESPERSON, field="salesperson")
+    return user
+
+
+def _resolve_tags(values) -> list[Tag]:
+    return [reference_resolve(Tag, value, field="tags") for value in values or []]
+
+
+def _apply_fields(actor, customer: Customer, values: dict) -> list[str]:
+    changed = []
+    for key in TEXT_FIELDS:
+        if key in values:
+            setattr(customer, key, (values[key] or "").strip())
+            changed.append(key)
+    if "source" in values:
+        customer.source = reference_resolve(Source, values["source"], field="source")
+        changed.append("source")
+    if "media" in values:
+        customer.media = reference_resolve(Media, values["media"], field="media")
+        changed.append("media")
+    if "salesperson" in values:
+        customer.salesperson = _resolve_salesperson(actor, values["salesperson"])
+        changed.append("salesperson")
+    return changed
+
+
+def _require_a_name(customer: Customer) -> None:
+    if not (customer.first_name or customer.last_name or customer.company):
+        raise ApplicationError(NAME_REQUIRED, field="last_name")
+
+
+def _channel_for(media: Media | None, channel: str | None) -> str:
+    if channel:
+        return channel
+    return SYSTEM_MEDIA.get(media.code, Channel.MANUAL) if media is not None else Channel.MANUAL
+
+
+# --- Create / update --------------------------------------------------------------------------
+
+@transaction.atomic
+def customer_create(*, actor, channel: str | None = None, email: str | None = "", no_email: bool = False,
+                    phones: list[dict] | None = None, tags=None, **values) -> Customer:
+    """Create a customer. `channel` is the system's (phone, web form, import); people get `manual`."""
+    if not (permissions.has_capability(actor, "work_own") or permissions.has_capability(actor, "create_customers")):
+        raise Forbidden(CREATE_FORBIDDEN)
+    if no_email and (email or "").strip():
+        raise ApplicationError(EMAIL_AND_NO_EMAIL, field="no_email")
+    customer = Customer(created_by=actor if getattr(actor, "pk", None) else None)
+    _apply_fields(actor, customer, values)
+    customer.channel = _channel_for(customer.media, channel)
+    if customer.media is None:
+        customer.media = Media.objects.filter(code=CHANNEL_MEDIA[customer.channel]).first()
+    if customer.channel in SYSTEM_CHANNELS:
+        customer.salesperson = None
+    elif "salesperson" not in values and permissions.has_capability(actor, "work_own") \
+            and not permissions.has_capability(actor, "assign"):
+        customer.salesperson = actor  # a salesperson's own entry is theirs
+    customer.email, customer.email_status = email_clean(email)
+    cleaned_phones = phones_clean(phones)
+    _require_a_name(customer)
+    _refresh_keys(customer)
+    counts_for_creator = customer.created_by is not None and customer.channel == Channel.MANUAL
+    customer.full_clean(exclude=["tags"])
+    customer.save()
+    if no_email:
+        customer.email, customer.email_status = placeholder_email(customer.pk), EmailStatus.PLACEHOLDER
+    if counts_for_creator and customer.email_status != EmailStatus.VALID:
+        customer.points_lost = site_settings_get().email_missing_points
+    customer.save(update_fields=["email", "email_status", "points_lost"])
+    _save_phones(customer, cleaned_phones)
+    customer.tags.set(_resolve_tags(tags))
+    _save_tokens(customer)
+    timeline_record(actor=actor, subject=customer, verb="customer_created", data={
+        "channel": customer.channel, "email_status": customer.email_status,
+        "salesperson": customer.salesperson_id, "points_lost": customer.points_lost,
+    })
+    return customer
+
+
+def _lock_customer(actor, pk) -> Customer:
+    rows = lock_rows(Customer.objects.filter(pk=pk, merged_into__isnull=True))
+    if not rows or not permissions.can_see_customer(actor, rows[0]):
+        raise NotFound()
+    return rows[0]
+
+
+@transaction.atomic
+def customer_update(*, actor, customer_id, version: int | None = None, email=None, no_email: bool | None = None,
+                    phones: list[dict] | None = None, tags=None, **values) -> Customer:
+    """Change what was sent; email, phones and salesperson changes land in the timeline with before/after."""
+    customer = _lock_customer(actor, customer_id)
+    check_version(customer, version)
+    before = {"email": customer.email, "phones": _phones_summary(customer), "salesperson": customer.salesperson_id}
+    changed = _apply_fields(actor, customer, values)
+    if no_email and (email or "").strip():
+        raise ApplicationError(EMAIL_AND_NO_EMAIL, field="no_email")
+    if no_email:
+        customer.email, customer.email_status = placeholder_email(customer.pk), EmailStatus.PLACEHOLDER
+        changed += ["email", "email_status"]
+    elif email is not None and email.strip().lower() != customer.email:
+        customer.email, customer.email_status = email_clean(email)
+        changed += ["email", "email_status"]
+    if phones is not None:
+        cleaned_phones = phones_clean(phones)
+    _require_a_name(customer)
+    _refresh_keys(customer)
+    customer.full_clean(exclude=["tags"])
+    save_versioned(customer, [*changed, "search_name", "name_key", "postal_key", "updated_at"])
+    if phones is not None:
+        _save_phones(customer, cleaned_phones)
+    if tags is not None:
+        customer.tags.set(_resolve_tags(tags))
+    _save_tokens(customer)
+    after = {"email": customer.email, "phones": _phones_summary(customer), "salesperson": customer.salesperson_id}
+    tracked = {k: {"from": before[k], "to": after[k]} for k in TRACKED_FIELDS if before[k] != after[k]}
+    other = sorted(set(changed) - {"email", "email_status", "salesperson"})
+    if tracked or other or tags is not None:
+        timeline_record(actor=actor, subject=customer, verb="customer_updated",
+                        data={**tracked, "fields": other + (["tags"] if tags is not None else [])})
+    return customer
+
+
+@transaction.atomic
+def customer_mark_email_bounced(*, email: str, actor=None, reason: str = "") -> int:
+    """DESIGN: a hard bounce marks the email invalid (on every customer who has it)."""
+    email = (email or "").strip().lower()
+    customers = lock_rows(Customer.objects.filter(email=email, email_status=EmailStatus.VALID))
+    for customer in customers:
+        customer.email_status = EmailStatus.INVALID
+        save_versioned(customer, ["email_status", "updated_at"])
+        timeline_record(actor=actor, subject=customer, verb="customer_email_bounced",
+                        data={"email": email, "reason": reason})
+    return len(customers)
+
+
+@transaction.atomic
+def customer_note_add(*, actor, customer_id, body: str) -> Note:
+    customer = _lock_customer(actor, customer_id)
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError(NOTE_REQUIRED, field="body")
+    note = Note.objects.create(customer=customer, author=actor, body=body)
+    timeline_record(actor=actor, subject=customer, verb="note_added", data={"note": note.pk, "body": body[:200]})
+    return note
+
+
+# --- Merge ------------------------------------------------------------------------------------
+
+def _snapshot(customer: Customer) -> dict:
+    data = {f.name: getattr(customer, f.attname) for f in Customer._meta.concrete_fields}
+    data["phones"] = [{"kind": p.kind, "number": p.number, "e164": p.e164} for p in customer.phones.all()]
+    data["tags"] = list(customer.tags.values_list("name", flat=True))
+    return data
+
+
+def _move_children(survivor: Customer, other: Customer) -> dict:
+    """Move every row that points at `other` to `survivor`, whatever model it is in.
+
+    Walking `_meta.related_objects` means a model added later with a foreign key or
+    many-to-many to Customer is moved without this function changing.
+    """
+    moved = {}
+    handled = {CustomerPhone, CustomerSearchToken, Customer}
+    for relation in Customer._meta.related_objects:
+        model = relation.related_model
+        if model in handled:
+            continue
+        if relation.many_to_many:
+            through = relation.through
+            source = next(f for f in through._meta.fields if f.related_model is Customer)
+            target = next(f for f in through._meta.fields if f.is_relation and f is not source and f.related_model)
+            already = through.objects.filter(**{source.name: survivor}).values(target.attname)
+            rows = through.objects.filter(**{source.name: other})
+            count = rows.exclude(**{f"{target.attname}__in": already}).update(**{source.name: survivor})
+            rows.delete()
+        else:
+            count = model._base_manager.filter(**{relation.field.name: other}).update(**{relation.field.name: survivor})
+        if count:
+            moved[model._meta.label] = count
+    return moved
+
+
+@transaction.atomic
+def customer_merge(*, actor, customer_id, other_id) -> Customer:
+    """DESIGN: keep one, fill its empty fields from the other, move every child row, lose nothing."""
+    if int(customer_id) == int(other_id):
+        raise ApplicationError(SELF_MERGE, field="other_id")
+    rows = {c.pk: c for c in lock_rows(Customer.objects.filter(pk__in=[customer_id, other_id],
+                                                                 merged_into__isnull=True))}
+    survivor, other = rows.get(int(customer_id)), rows.get(int(other_id))
+    for customer in (survivor, other):
+        if customer is None or not permissions.can_see_customer(actor, customer):
+            raise NotFound()
+    snapshot = _snapshot(other)
+    filled = []
+    for name in FILLABLE_FIELDS:
+        field = Customer._meta.get_field(name)
+        if not getattr(survivor, field.attname) and getattr(other, field.attname):
+            setattr(survivor, field.attname, getattr(other, field.attname))
+            filled.append(name)
+    usable = (EmailStatus.VALID, EmailStatus.INVALID)
+    if survivor.email_status not in usable and other.email_status in usable:
+        survivor.email, survivor.email_status = other.email, other.email_status
+        filled.append("email")
+    known = set(survivor.phones.values_list("e164", flat=True))
+    start = survivor.phones.count()
+    for offset, phone in enumerate(p for p in other.phones.all() if p.e164 not in known):
+        phone.customer, phone.position = survivor, start + offset
+        phone.save(update_fields=["customer", "position"])
+    survivor.tags.add(*other.tags.all())
+    moved = _move_children(survivor, other)
+    customer_type = ContentType.objects.get_for_model(Customer)
+    TimelineEvent.objects.filter(subject_type=customer_type, subject_id=other.pk).update(subject_id=survivor.pk)
+    _refresh_keys(survivor)
+    save_versioned(survivor, [*filled, "email_status", "search_name", "name_key", "postal_key", "updated_at"])
+    _save_tokens(survivor)
+    other.merged_into, other.merged_at = survivor, timezone.now()
+    save_versioned(other, ["merged_into", "merged_at", "updated_at"])
+    CustomerSearchToken.objects.filter(customer=other).delete()
+    timeline_record(actor=actor, subject=survivor, verb="customer_merged",
+                    data={"other": other.pk, "filled": filled, "moved": moved, "snapshot": snapshot})
+    timeline_record(actor=actor, subject=other, verb="customer_merged_into", data={"survivor": survivor.pk})
+    return survivor
