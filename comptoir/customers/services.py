@@ -166,7 +166,7 @@ def _resolve_salesperson(actor, value) -> User | None:
 
 
 def _resolve_tags(values) -> list[Tag]:
-    return [reference_resolve(Tag, value, field="tags") for value in values or []]
+    return [reference_resolve(Tag, value, field=f"tags.{i}") for i, value in enumerate(values or [])]
 
 
 def _apply_fields(actor, customer: Customer, values: dict) -> list[str]:
