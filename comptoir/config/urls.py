@@ -19,5 +19,6 @@ urlpatterns = [
         login_required(serve_file),
         {"document_root": settings.MEDIA_ROOT},
     ),
+    path("customers/", include("comptoir.customers.urls")),
     path("", include("comptoir.accounts.urls")),
 ]

@@ -4,6 +4,8 @@ Services raise these with a module-level, translated message constant so tests c
 assert on the constant rather than on a copy of the text.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 NOT_FOUND = _("Introuvable.")
@@ -37,13 +39,14 @@ class ApplicationError(Exception):
     default_message = _("Données invalides.")
 
 
-class NotFound(ApplicationError):
+# Also Http404 / PermissionDenied, so a web page that lets one escape answers 404 / 403 too.
+class NotFound(ApplicationError, Http404):
     status = 404
     code = "not_found"
     default_message = NOT_FOUND
 
 
-class Forbidden(ApplicationError):
+class Forbidden(ApplicationError, PermissionDenied):
     status = 403
     code = "forbidden"
     default_message = FORBIDDEN

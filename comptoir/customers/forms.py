@@ -1,0 +1,71 @@
+"""The customer form: it only parses; customers.services checks the rules and says what is wrong."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.accounts.models import User
+from comptoir.core.models import Source, Tag
+from comptoir.customers.models import Customer, PhoneKind
+
+PHONE_ROWS = 3
+
+
+class CustomerForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=100, required=False)
+    company = forms.CharField(label=_("Entreprise"), max_length=200, required=False)
+    email = forms.CharField(label=_("Courriel"), max_length=254, required=False)
+    no_email = forms.BooleanField(label=_("Aucun courriel (le client n'en a vraiment pas)"), required=False)
+    address_line1 = forms.CharField(label=_("Adresse"), max_length=200, required=False)
+    city = forms.CharField(label=_("Ville"), max_length=100, required=False)
+    province = forms.CharField(label=_("Province"), max_length=50, required=False)
+    postal_code = forms.CharField(label=_("Code postal"), max_length=20, required=False)
+    external_id = forms.CharField(label=_("No DMS"), max_length=64, required=False)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.filter(active=True), required=False)
+    tags = forms.ModelMultipleChoiceField(label=_("Étiquettes"), queryset=Tag.objects.filter(active=True),
+                                          required=False)
+    salesperson = forms.ModelChoiceField(label=_("Vendeur"), required=False, queryset=User.objects.filter(
+        is_active=True, department__isnull=False).order_by("last_name", "first_name"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(PHONE_ROWS):
+            self.fields[f"phone_kind_{i}"] = forms.ChoiceField(
+                label=_("Type"), choices=PhoneKind.choices, required=False, initial=PhoneKind.MOBILE)
+            self.fields[f"phone_number_{i}"] = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
+
+    @classmethod
+    def for_customer(cls, customer: Customer) -> "CustomerForm":
+        initial = {name: getattr(customer, name) for name in (
+            "first_name", "last_name", "company", "address_line1", "city", "province", "postal_code",
+            "external_id", "version")}
+        initial.update(source=customer.source_id, salesperson=customer.salesperson_id,
+                       tags=list(customer.tags.all()), no_email=customer.email_status == "placeholder",
+                       email="" if customer.email_status == "placeholder" else customer.email)
+        for i, phone in enumerate(list(customer.phones.all())[:PHONE_ROWS]):
+            initial[f"phone_kind_{i}"], initial[f"phone_number_{i}"] = phone.kind, phone.number
+        return cls(initial=initial)
+
+    def phone_rows(self):
+        return [(self[f"phone_kind_{i}"], self[f"phone_number_{i}"]) for i in range(PHONE_ROWS)]
+
+    def service_values(self) -> dict:
+        data = dict(self.cleaned_data)
+        phones = [{"kind": data.pop(f"phone_kind_{i}") or PhoneKind.MOBILE, "number": data.pop(f"phone_number_{i}")}
+                  for i in range(PHONE_ROWS)]
+        data["phones"] = [p for p in phones if p["number"].strip()]
+        data["source"] = data["source"].pk if data["source"] else None
+        data["salesperson"] = data["salesperson"].pk if data["salesperson"] else None
+        data["tags"] = [tag.pk for tag in data["tags"]]
+        return data
+
+    def add_service_error(self, error) -> None:
+        """Show a service's refusal on the field it names (phones.1.number → the second phone)."""
+        field = error.field or None
+        if field and field.startswith("phones."):
+            _prefix, index, part = (field.split(".") + ["number"])[:3]
+            field = f"phone_{part}_{index}"
+        if field not in self.fields:
+            field = None
+        self.add_error(field, str(error.message))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from comptoir.customers import views
+
+urlpatterns = [
+    path("", views.customer_list, name="customer-list"),
+    path("new/", views.customer_new, name="customer-new"),
+    path("<int:pk>/", views.customer_card, name="customer-card"),
+    path("<int:pk>/edit/", views.customer_edit, name="customer-edit"),
+    path("<int:pk>/notes/", views.customer_add_note, name="customer-add-note"),
+    path("<int:pk>/compare/<int:other_pk>/", views.customer_compare, name="customer-compare"),
+]

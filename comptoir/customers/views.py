@@ -1,0 +1,113 @@
+"""Customer pages: list with search-as-you-type, card, form, compare and merge. Thin: services decide."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.activities.selectors import timeline_for
+from comptoir.core.exceptions import ApplicationError
+from comptoir.customers import selectors, services
+from comptoir.customers.forms import CustomerForm
+
+PAGE_SIZE = 25
+
+
+@login_required
+def customer_list(request):
+    q = request.GET.get("q", "")[:100]
+    page = Paginator(selectors.customer_list(actor=request.user, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "customers/_rows.html" if request.headers.get("HX-Request") else "customers/list.html"
+    return render(request, template, {"page": page, "q": q})
+
+
+def _form_page(request, form, customer=None):
+    return render(request, "customers/form.html", {"form": form, "customer": customer})
+
+
+@login_required
+def customer_new(request):
+    form = CustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        values.pop("version")
+        if values["salesperson"] is None:
+            values.pop("salesperson")
+        try:
+            customer = services.customer_create(actor=request.user, **values)
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Client créé."))
+            return redirect("customer-card", customer.pk)
+    return _form_page(request, form)
+
+
+@login_required
+def customer_edit(request, pk):
+    customer = selectors.customer_get(actor=request.user, pk=pk)
+    form = CustomerForm(request.POST) if request.method == "POST" else CustomerForm.for_customer(customer)
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        if values["salesperson"] == customer.salesperson_id:
+            values.pop("salesperson")  # unchanged: no assignment check needed
+        try:
+            services.customer_update(actor=request.user, customer_id=pk, **values)
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Fiche enregistrée."))
+            return redirect("customer-card", pk)
+    return _form_page(request, form, customer)
+
+
+@login_required
+def customer_card(request, pk):
+    customer = selectors.customer_get(actor=request.user, pk=pk)
+    duplicates = selectors.customer_duplicates(customer)
+    return render(request, "customers/card.html", {
+        "customer": customer,
+        "duplicates": duplicates,
+        "sure_duplicates": [d for d in duplicates if d["reason"] != "name"],
+        "timeline": timeline_for(customer)[:50],
+        "notes": customer.notes.select_related("author")[:20],
+    })
+
+
+@login_required
+@require_POST
+def customer_add_note(request, pk):
+    try:
+        services.customer_note_add(actor=request.user, customer_id=pk, body=request.POST.get("body", "")[:10_000])
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    return redirect("customer-card", pk)
+
+
+@login_required
+def customer_compare(request, pk, other_pk):
+    """The two cards side by side; merging keeps the left one."""
+    customer = selectors.customer_get(actor=request.user, pk=pk)
+    other = selectors.customer_get(actor=request.user, pk=other_pk)
+    if request.method == "POST":
+        try:
+            services.customer_merge(actor=request.user, customer_id=pk, other_id=other_pk)
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Fiches fusionnées : rien n'a été perdu."))
+            return redirect("customer-card", pk)
+    rows = [
+        (_("Nom"), customer.display_name, other.display_name),
+        (_("Courriel"), customer.email, other.email),
+        (_("Téléphones"), ", ".join(p.number for p in customer.phones.all()),
+         ", ".join(p.number for p in other.phones.all())),
+        (_("Adresse"), f"{customer.address_line1} {customer.city} {customer.postal_code}".strip(),
+         f"{other.address_line1} {other.city} {other.postal_code}".strip()),
+        (_("No DMS"), customer.external_id, other.external_id),
+        (_("Vendeur"), customer.salesperson or "", other.salesperson or ""),
+        (_("Créé le"), customer.created_at, other.created_at),
+    ]
+    return render(request, "customers/compare.html", {"customer": customer, "other": other, "rows": rows})
