@@ -42,5 +42,20 @@ messages: install
 openapi: install
 	$(BIN)/comptoir export_openapi_schema --api comptoir.config.api.api --indent 2 --sorted > comptoir/config/tests/openapi.json
 
+# Speed goals, measured side by side on SQLite and (when reachable) PostgreSQL. The generated
+# customers stay in var/bench/ and the comptoir_bench database, so later runs only measure.
+BENCH_CUSTOMERS ?= 1000000
+BENCH_SQLITE := sqlite:///$(CURDIR)/var/bench/bench.sqlite3
+BENCH_PG := postgres://postgres@127.0.0.1:5432/comptoir_bench
+bench: install
+	mkdir -p var/bench
+	DATABASE_URL=$(BENCH_SQLITE) $(BIN)/comptoir migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_SQLITE) $(BIN)/comptoir bench --customers $(BENCH_CUSTOMERS)
+	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
+		createdb -h 127.0.0.1 -U postgres comptoir_bench 2>/dev/null || true; \
+		DATABASE_URL=$(BENCH_PG) $(BIN)/comptoir migrate --noinput -v 0 && \
+		DATABASE_URL=$(BENCH_PG) $(BIN)/comptoir bench --customers $(BENCH_CUSTOMERS); \
+	else echo "PostgreSQL not reachable on 127.0.0.1:5432: SQLite only"; fi
+
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -22,6 +22,7 @@ MIN_PHONE_TAIL = 4
 FUZZY_NAME_RATIO = 90
 MAX_FUZZY_CANDIDATES = 500
 MAX_QUERY_WORDS = 5
+SELECTIVITY_PROBE = 2000
 
 
 def prefix_q(field: str, prefix: str) -> Q:
@@ -50,41 +51,59 @@ def _with_relations(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _word_q(word: str) -> Q:
-    tokens = CustomerSearchToken.objects.filter(prefix_q("token", word)).values("customer_id")
-    condition = Q(pk__in=tokens)
-    if connection.vendor == "postgresql" and len(word) >= 3:
-        condition |= Q(search_name__contains=word)  # answered by the pg_trgm index
-    return condition
+def _word_tokens(word: str) -> QuerySet:
+    return CustomerSearchToken.objects.filter(prefix_q("token", word))
+
+
+def _name_ids(name_words: list[str]) -> list[QuerySet]:
+    """Ids whose every word starts a word of the name or company (or, on PostgreSQL, appears inside it).
+
+    The rarest word drives: its customers come from the token index, and the other words are
+    checked per candidate through the token's customer index. A common first name ("marie")
+    then costs nothing when the last name is rare.
+    """
+    counts = {word: _word_tokens(word)[:SELECTIVITY_PROBE].count() for word in name_words} \
+        if len(name_words) > 1 else {name_words[0]: 0}
+    rarest, *others = sorted(name_words, key=lambda word: (counts[word], -len(word)))
+    driven = _word_tokens(rarest)
+    for word in others:
+        driven = driven.filter(Exists(_word_tokens(word).filter(customer_id=OuterRef("customer_id"))))
+    sources = [driven.values("customer_id")]
+    if connection.vendor == "postgresql" and min(len(w) for w in name_words) >= 3:
+        # Inside a word too ("blay" in "tremblay"), answered by the pg_trgm index.
+        contained = Customer.objects.filter(*[Q(search_name__contains=word) for word in name_words])
+        sources.append(contained.values("pk"))
+    return sources
 
 
 def customer_search_q(q: str) -> Q:
     """DESIGN: by first or last name or company (accent-insensitive, prefix and contains), internal
-    ID, external DMS ID, any phone format or its last digits, and email."""
+    ID, external DMS ID, any phone format or its last digits, and email.
+
+    Each way of matching is its own index-driven query and the union of their ids is the
+    answer: an OR across tables would make the database scan every customer.
+    """
     text = q.strip()[:100]
-    condition = Q(external_id=text)
     number = digits(text)
+    sources = [Customer.objects.filter(external_id=text).values("pk")]
     if text.isdigit() and len(text) <= 18:
-        condition |= Q(pk=int(text))
+        sources.append(Customer.objects.filter(pk=int(text)).values("pk"))
     if "@" in text:
-        condition |= prefix_q("email", text.lower())
+        sources.append(Customer.objects.filter(prefix_q("email", text.lower())).values("pk"))
     elif PHONE_LIKE.match(text) and len(number) >= MIN_PHONE_TAIL:
-        phones = CustomerPhone.objects.filter(prefix_q("digits_reversed", number[::-1]))
+        sources.append(CustomerPhone.objects.filter(prefix_q("digits_reversed", number[::-1])).values("customer_id"))
         try:
             parsed = phonenumbers.parse(text, site_settings_get().default_phone_region)
             e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-            phones = CustomerPhone.objects.filter(Q(e164=e164) | prefix_q("digits_reversed", number[::-1]))
+            sources.append(CustomerPhone.objects.filter(e164=e164).values("customer_id"))
         except phonenumbers.NumberParseException:
             pass
-        condition |= Q(pk__in=phones.values("customer_id"))
     else:
-        name_words = words(text)[:MAX_QUERY_WORDS]
+        name_words = list(dict.fromkeys(words(text)))[:MAX_QUERY_WORDS]
         if name_words:
-            name_condition = Q()
-            for word in name_words:
-                name_condition &= _word_q(word)
-            condition |= name_condition
-    return condition
+            sources.extend(_name_ids(name_words))
+    first, *rest = [source.order_by() for source in sources]
+    return Q(pk__in=first.union(*rest) if rest else first)
 
 
 def customer_list(*, actor, q: str | None = None, salesperson: int | None = None, tag=None,

@@ -122,8 +122,12 @@ def phones_clean(phones: list[dict] | None, *, field: str = "phones") -> list[di
         if e164 in seen:
             continue
         seen.add(e164)
-        cleaned.append({"kind": kind, "number": number, "e164": e164, "digits_reversed": digits(e164)[::-1]})
+        cleaned.append({"kind": kind, "number": number, "e164": e164, "digits_reversed": phone_digits_reversed(e164)})
     return cleaned
+
+
+def phone_digits_reversed(e164: str) -> str:
+    return digits(e164)[::-1]
 
 
 def _save_phones(customer: Customer, phones: list[dict]) -> None:
@@ -139,15 +143,28 @@ def _phones_summary(customer: Customer) -> list[str]:
 
 # --- Keys -------------------------------------------------------------------------------------
 
+def customer_keys(first_name: str, last_name: str, company: str, postal_code: str) -> dict:
+    """The search and duplicate keys of a customer (also used by bulk loaders, so they match)."""
+    return {
+        "search_name": normalize(f"{first_name} {last_name} {company}")[:420],
+        "name_key": normalize(f"{first_name} {last_name}")[:210],
+        "postal_key": normalize(postal_code).replace(" ", "")[:20],
+    }
+
+
+def customer_tokens(first_name: str, last_name: str, company: str) -> set[str]:
+    return {w[:50] for w in words(f"{first_name} {last_name} {company}")}
+
+
 def _refresh_keys(customer: Customer) -> None:
-    customer.search_name = normalize(f"{customer.first_name} {customer.last_name} {customer.company}")[:420]
-    customer.name_key = normalize(f"{customer.first_name} {customer.last_name}")[:210]
-    customer.postal_key = normalize(customer.postal_code).replace(" ", "")[:20]
+    keys = customer_keys(customer.first_name, customer.last_name, customer.company, customer.postal_code)
+    for name, value in keys.items():
+        setattr(customer, name, value)
 
 
 def _save_tokens(customer: Customer) -> None:
     CustomerSearchToken.objects.filter(customer=customer).delete()
-    tokens = {w[:50] for w in words(f"{customer.first_name} {customer.last_name} {customer.company}")}
+    tokens = customer_tokens(customer.first_name, customer.last_name, customer.company)
     CustomerSearchToken.objects.bulk_create(CustomerSearchToken(customer=customer, token=t) for t in tokens)
 
 

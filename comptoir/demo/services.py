@@ -83,7 +83,25 @@ def load_accounts(result: DemoResult) -> None:
     result.counts["locations"] = len(locations)
 
 
-DEMO_STEPS = [load_accounts]
+def load_customers(result: DemoResult) -> None:
+    """The Maven dataset's 85 accounts as company customers, each owned by one of the agents.
+
+    Every fifth has no email on file, so the email ratio board has something to show.
+    """
+    from comptoir.customers.services import customer_create
+
+    agents = list(User.objects.filter(role=Role.SALESPERSON).order_by("username"))
+    for index, row in enumerate(read_csv("accounts.csv")):
+        slug = username_for(row["account"]).replace(".", "-")
+        customer_create(
+            actor=agents[index % len(agents)], company=row["account"],
+            email="" if index % 5 == 4 else f"ventes@{slug}.example.com",
+            external_id=f"MAVEN-{slug.upper()}"[:64],
+        )
+    result.counts["customers"] = index + 1
+
+
+DEMO_STEPS = [load_accounts, load_customers]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

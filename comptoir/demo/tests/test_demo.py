@@ -40,3 +40,14 @@ def test_demo_loads_only_into_an_empty_database(capsys):
 
     assert User.objects.count() == users
     assert "admin" in capsys.readouterr().out
+
+
+def test_demo_creates_the_maven_accounts_as_company_customers_owned_by_agents():
+    from comptoir.customers.models import Customer
+
+    demo_load()
+
+    assert Customer.objects.count() == len(read_csv("accounts.csv"))
+    acme = Customer.objects.get(company="Acme Corporation")
+    assert acme.salesperson.role == Role.SALESPERSON and acme.email_status == "valid"
+    assert Customer.objects.filter(email_status="missing").count() == len(read_csv("accounts.csv")) // 5
