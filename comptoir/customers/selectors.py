@@ -22,17 +22,18 @@ MIN_PHONE_TAIL = 4
 FUZZY_NAME_RATIO = 90
 MAX_FUZZY_CANDIDATES = 500
 MAX_QUERY_WORDS = 5
-SELECTIVITY_PROBE = 2000
+SELECTIVITY_PROBE = 1000
 
 
-def prefix_q(field: str, prefix: str) -> Q:
+def prefix_q(field: str, prefix: str, *, alphanumeric: bool = False) -> Q:
     """`field` starts with `prefix`, in the form the database answers from an index.
 
-    PostgreSQL: LIKE 'prefix%' on a pattern_ops index (its default collation orders
-    punctuation unlike bytes, so a range would miss rows). SQLite: a range on the plain
-    index (its LIKE ignores case and cannot use a BINARY index).
+    A range on the plain B-tree index, which can also answer from the index alone. Except on
+    PostgreSQL for values with punctuation (emails): a language collation orders punctuation
+    unlike bytes, so there it is LIKE 'prefix%' on a pattern_ops index. SQLite's LIKE ignores
+    case and cannot use a BINARY index, so SQLite always takes the range.
     """
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not alphanumeric:
         return Q(**{f"{field}__startswith": prefix})
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
 
@@ -52,28 +53,39 @@ def _with_relations(queryset: QuerySet) -> QuerySet:
 
 
 def _word_tokens(word: str) -> QuerySet:
-    return CustomerSearchToken.objects.filter(prefix_q("token", word))
+    return CustomerSearchToken.objects.filter(prefix_q("token", word, alphanumeric=True))
 
 
 def _name_ids(name_words: list[str]) -> list[QuerySet]:
-    """Ids whose every word starts a word of the name or company (or, on PostgreSQL, appears inside it).
+    """Ids whose every word starts a word of the name or company.
 
-    The rarest word drives: its customers come from the token index, and the other words are
-    checked per candidate through the token's customer index. A common first name ("marie")
-    then costs nothing when the last name is rare.
+    The rarest word drives. Each word's customers are probed from the token index, at most
+    SELECTIVITY_PROBE of them; when the rarest word's set is complete, the other words are
+    checked only among those customers (an index lookup per candidate), and the answer is a
+    short list of ids the planner cannot misjudge. A common first name ("marie") then costs
+    nothing when the last name is rare. Only when every word is common does the search fall
+    back to subqueries over the whole token index.
+
+    On PostgreSQL, a word that starts no word of any name is looked for inside the words
+    ("blay" in "tremblay") through the pg_trgm index.
     """
-    counts = {word: _word_tokens(word)[:SELECTIVITY_PROBE].count() for word in name_words} \
-        if len(name_words) > 1 else {name_words[0]: 0}
-    rarest, *others = sorted(name_words, key=lambda word: (counts[word], -len(word)))
+    probes = {w: list(_word_tokens(w).values_list("customer_id", flat=True)[:SELECTIVITY_PROBE]) for w in name_words}
+    rarest, *others = sorted(name_words, key=lambda word: (len(probes[word]), -len(word)))
+    if not probes[rarest] and connection.vendor == "postgresql" and len(rarest) >= 3:
+        probes[rarest] = list(Customer.objects.filter(search_name__contains=rarest)
+                              .values_list("pk", flat=True)[:SELECTIVITY_PROBE])
+    if len(probes[rarest]) < SELECTIVITY_PROBE:
+        candidates = set(probes[rarest])
+        for word in others:
+            if not candidates:
+                break
+            candidates &= set(_word_tokens(word).filter(customer_id__in=candidates)
+                              .values_list("customer_id", flat=True))
+        return [Customer.objects.filter(pk__in=sorted(candidates)).values("pk")]
     driven = _word_tokens(rarest)
     for word in others:
         driven = driven.filter(Exists(_word_tokens(word).filter(customer_id=OuterRef("customer_id"))))
-    sources = [driven.values("customer_id")]
-    if connection.vendor == "postgresql" and min(len(w) for w in name_words) >= 3:
-        # Inside a word too ("blay" in "tremblay"), answered by the pg_trgm index.
-        contained = Customer.objects.filter(*[Q(search_name__contains=word) for word in name_words])
-        sources.append(contained.values("pk"))
-    return sources
+    return [driven.values("customer_id")]
 
 
 def customer_search_q(q: str) -> Q:
@@ -91,7 +103,7 @@ def customer_search_q(q: str) -> Q:
     if "@" in text:
         sources.append(Customer.objects.filter(prefix_q("email", text.lower())).values("pk"))
     elif PHONE_LIKE.match(text) and len(number) >= MIN_PHONE_TAIL:
-        sources.append(CustomerPhone.objects.filter(prefix_q("digits_reversed", number[::-1])).values("customer_id"))
+        sources.append(CustomerPhone.objects.filter(prefix_q("digits_reversed", number[::-1], alphanumeric=True)).values("customer_id"))
         try:
             parsed = phonenumbers.parse(text, site_settings_get().default_phone_region)
             e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
@@ -149,7 +161,7 @@ def customer_duplicates(customer: Customer) -> list[dict]:
         close = Q(postal_key=customer.postal_key) if customer.postal_key else Q(pk__in=[])
         tails = {e[-7:] for e in e164s}
         for tail in tails:
-            close |= prefix_q("phones__digits_reversed", tail[::-1])
+            close |= prefix_q("phones__digits_reversed", tail[::-1], alphanumeric=True)
         add(others.filter(candidates).values_list("pk", flat=True), "name")
         rows = others.filter(close).exclude(name_key="").values_list("pk", "name_key").distinct()[:MAX_FUZZY_CANDIDATES]
         add([pk for pk, key in rows if fuzz.ratio(key, customer.name_key) >= FUZZY_NAME_RATIO], "name")

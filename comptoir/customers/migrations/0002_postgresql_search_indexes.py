@@ -1,24 +1,18 @@
-"""PostgreSQL only: pattern_ops indexes for prefix search (LIKE 'x%') and pg_trgm for contains.
-
-SQLite answers the same searches from the plain indexes of 0001 with range scans
-(customers.selectors.prefix_q).
+"""PostgreSQL only: a pattern_ops index for email prefix search (LIKE 'x%') and pg_trgm for
+contains. Tokens and phone digits are alphanumeric and use range scans on the plain indexes of
+0001, as SQLite does for everything (customers.selectors.prefix_q).
 """
 
 from django.db import migrations
 
 STATEMENTS = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS customer_token_pattern_idx ON customers_customersearchtoken (token varchar_pattern_ops)",
     "CREATE INDEX IF NOT EXISTS customer_email_pattern_idx ON customers_customer (email varchar_pattern_ops)",
-    "CREATE INDEX IF NOT EXISTS customer_phone_digits_pattern_idx "
-    "ON customers_customerphone (digits_reversed varchar_pattern_ops)",
     "CREATE INDEX IF NOT EXISTS customer_search_name_trgm_idx ON customers_customer USING gin (search_name gin_trgm_ops)",
 ]
 REVERSE = [
     "DROP INDEX IF EXISTS customer_search_name_trgm_idx",
-    "DROP INDEX IF EXISTS customer_phone_digits_pattern_idx",
     "DROP INDEX IF EXISTS customer_email_pattern_idx",
-    "DROP INDEX IF EXISTS customer_token_pattern_idx",
 ]
 
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from comptoir.accounts.tests.factories import UserFactory
@@ -377,3 +378,10 @@ def test_a_customer_cannot_be_merged_with_itself_or_a_hidden_one(salesperson):
 
     hidden.refresh_from_db()
     assert hidden.merged_into is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="contains inside a word needs pg_trgm")
+def test_on_postgresql_search_also_finds_letters_inside_a_word(manager):
+    customer = make_customer(manager, first_name="Hélène", last_name="Tremblay")
+
+    assert _search(manager, "embla") == [customer.pk]
