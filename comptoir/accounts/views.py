@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from comptoir.accounts.selectors import user_list
 from comptoir.core import permissions
+from comptoir.core.views import render_page_or_rows
 
 TEAM_PAGE_SIZE = 25
 
@@ -22,5 +23,4 @@ def team(request):
     """The team directory, searched as you type (htmx swaps only the rows)."""
     q = request.GET.get("q", "")[:100]
     page = Paginator(user_list(actor=request.user, q=q), TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "accounts/_team_rows.html" if request.headers.get("HX-Request") else "accounts/team.html"
-    return render(request, template, {"page": page, "q": q})
+    return render_page_or_rows(request, "accounts/team.html", "accounts/_team_rows.html", {"page": page, "q": q})

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.activities.selectors import timeline_for
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.views import render_page_or_rows
 from comptoir.customers import selectors, services
 from comptoir.customers.forms import CustomerForm
 
@@ -19,8 +20,7 @@ PAGE_SIZE = 25
 def customer_list(request):
     q = request.GET.get("q", "")[:100]
     page = Paginator(selectors.customer_list(actor=request.user, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "customers/_rows.html" if request.headers.get("HX-Request") else "customers/list.html"
-    return render(request, template, {"page": page, "q": q})
+    return render_page_or_rows(request, "customers/list.html", "customers/_rows.html", {"page": page, "q": q})
 
 
 def _form_page(request, form, customer=None):

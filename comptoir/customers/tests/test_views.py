@@ -18,11 +18,13 @@ def test_the_list_searches_as_you_type_with_htmx(signed_in, manager):
     make_customer(manager, first_name="Hélène", last_name="Bélanger")
     make_customer(manager, first_name="Paul", last_name="Roy")
 
-    partial = signed_in.get("/customers/", {"q": "belanger"}, HTTP_HX_REQUEST="true").content.decode()
+    response = signed_in.get("/customers/", {"q": "belanger"}, HTTP_HX_REQUEST="true")
+    partial = response.content.decode()
     page = signed_in.get("/customers/").content.decode()
 
     assert "Bélanger" in partial and "Roy" not in partial and "<html" not in partial
     assert "Roy" in page and 'hx-get="/customers/"' in page
+    assert "HX-Request" in response["Vary"]  # the back button never shows the rows alone
 
 
 def test_the_card_shows_the_email_check_and_a_red_duplicate_count(signed_in, manager):
