@@ -96,3 +96,12 @@ def test_a_note_from_the_card(signed_in, manager):
     signed_in.post(f"/customers/{customer.pk}/notes/", {"body": "Rappeler en mars."})
 
     assert customer.notes.get().body == "Rappeler en mars."
+
+
+def test_the_list_pages_by_25_and_keeps_the_search(signed_in, manager):
+    for i in range(26):
+        make_customer(manager, first_name=f"Paul{i:02d}", last_name="Roy")
+
+    html = signed_in.get("/customers/", {"q": "roy"}).content.decode()
+
+    assert "Page 1 sur 2" in html and "?q=roy&amp;page=2" in html
