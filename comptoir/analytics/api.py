@@ -32,11 +32,12 @@ class EmailRatioOut(Schema):
 
 
 @router.get("/email-ratio", response={200: EmailRatioOut, **ERRORS},
-            summary="Email ratio per salesperson for a month (default: this month, America/Toronto)")
-def email_ratio(request, month: str | None = Query(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")):
+            summary="Email ratio per salesperson for a month (default: this month, America/Toronto); "
+                    "a salesperson gets their own row beside the team's total")
+def email_ratio(request, month: str | None = Query(None, pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$")):
     if month:
         year, month_number = (int(part) for part in month.split("-"))
     else:
         today = timezone.localdate()
         year, month_number = today.year, today.month
-    return email_ratio_compute(year=year, month=month_number)
+    return email_ratio_compute(year=year, month=month_number, actor=request.user)

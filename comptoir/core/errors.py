@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
@@ -23,6 +23,7 @@ UNREADABLE_BODY = _("Le corps de la requête n'est pas du JSON valide.")
 AUTHENTICATION_REQUIRED = _("Authentification requise : envoyez « Authorization: Bearer <jeton> ».")
 DUPLICATE_VALUE = _("Conflit : une fiche avec cette valeur existe déjà.")
 TOO_MANY_REQUESTS = _("Trop de requêtes : réessayez dans un moment.")
+OUT_OF_RANGE = _("Valeur hors limites ou illisible pour la base de données.")
 INTERNAL_ERROR = _("Erreur interne : l'incident est consigné.")
 
 # Pydantic writes its messages in English; the common ones are said in the user's language.
@@ -144,6 +145,15 @@ def register_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(IntegrityError)
     def integrity_error(request, exc):
         return respond(request, 409, DUPLICATE_VALUE)
+
+    @api.exception_handler(DataError)
+    def data_error(request, exc):
+        # A value the database cannot hold (a NUL byte, a number past its range): the request is wrong.
+        return respond(request, 422, OUT_OF_RANGE)
+
+    @api.exception_handler(OverflowError)
+    def overflow_error(request, exc):
+        return respond(request, 422, OUT_OF_RANGE)
 
     @api.exception_handler(Exception)
     def unexpected(request, exc):

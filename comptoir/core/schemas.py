@@ -10,6 +10,8 @@ from ninja import Schema
 ReferenceValue = Union[int, Annotated[str, StringConstraints(max_length=100)]]
 Name = Annotated[str, StringConstraints(max_length=100)]
 Code = Annotated[str, StringConstraints(max_length=50, pattern=r"^[-a-zA-Z0-9_]*$")]
+# A database id: a bigint, so a 25-digit number is a 422, not an overflow.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Version = Annotated[int, Field(ge=1, description="The version read; a stale one answers 409.")]
 
 

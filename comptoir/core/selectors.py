@@ -6,6 +6,7 @@ from django.db.models import Model, Q, QuerySet
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.models import ReferenceItem, SiteSettings
+from comptoir.core.text import is_small_id
 from django.utils.translation import gettext_lazy as _
 
 SITE_SETTINGS_CACHE_KEY = "comptoir:site-settings"
@@ -44,8 +45,8 @@ def reference_resolve(model: type[ReferenceItem], value, *, field: str) -> Refer
         return None
     if isinstance(value, bool):
         value = str(value)
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        found = model.objects.filter(pk=int(value)).first()
+    if isinstance(value, int) or (isinstance(value, str) and is_small_id(value)):
+        found = model.objects.filter(pk=int(value)).first() if is_small_id(value) else None
     else:
         text = str(value).strip()
         found = model.objects.filter(

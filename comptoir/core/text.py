@@ -25,10 +25,23 @@ def digits(value: str | None) -> str:
     return _NOT_DIGIT.sub("", value or "")
 
 
-def prefix_upper_bound(prefix: str) -> str:
-    """The smallest string greater than every string starting with `prefix` (for range scans).
+MAX_CODE_POINT = 0x10FFFF
+
+
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest string greater than every string starting with `prefix` (for range scans),
+    or None when there is none (the prefix is only the last code point).
 
     `x >= prefix AND x < bound` is a prefix search every database answers from a plain
     B-tree index, unlike LIKE 'prefix%' (collation-dependent) or '%suffix'.
     """
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    stem = prefix.rstrip(chr(MAX_CODE_POINT))
+    if not stem:
+        return None
+    return stem[:-1] + chr(ord(stem[-1]) + 1)
+
+
+def is_small_id(value) -> bool:
+    """ASCII digits that fit a database id (a bigint): '²' or 25 nines are not ids."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) <= 18

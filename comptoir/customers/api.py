@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from comptoir.activities.selectors import timeline_for
 from comptoir.core.api import ERRORS
-from comptoir.core.schemas import ReferenceValue, Version, patch_values
+from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
 from comptoir.customers import selectors, services
 from comptoir.customers.models import Customer
 
@@ -52,7 +52,7 @@ class CustomerIn(CustomerFields):
     source: ReferenceValue | None = None
     media: ReferenceValue | None = None
     tags: list[ReferenceValue] = Field(default_factory=list, max_length=50)
-    salesperson: int | None = None
+    salesperson: Id | None = None
 
 
 class CustomerPatch(Schema):
@@ -72,7 +72,7 @@ class CustomerPatch(Schema):
     source: ReferenceValue | None = None
     media: ReferenceValue | None = None
     tags: list[ReferenceValue] | None = Field(None, max_length=50)
-    salesperson: int | None = None
+    salesperson: Id | None = None
     version: Version | None = None
 
 
@@ -144,7 +144,7 @@ class DuplicateOut(Schema):
 
 
 class MergeIn(Schema):
-    other_id: int
+    other_id: Id
 
 
 class TimelineEventOut(Schema):
@@ -173,13 +173,13 @@ class NoteOut(Schema):
 
 def _card(request, customer_id: int) -> Customer:
     customer = selectors.customer_get(actor=request.user, pk=customer_id)
-    customer.sure_duplicates = selectors.customer_sure_duplicate_count(customer)
+    customer.sure_duplicates = selectors.customer_sure_duplicate_count(customer, actor=request.user)
     return customer
 
 
 @router.get("", response=list[CustomerOut], summary="List and search customers")
 @paginate
-def list_customers(request, q: str | None = Query(None, max_length=100), salesperson: int | None = None,
+def list_customers(request, q: str | None = Query(None, max_length=100), salesperson: Id | None = None,
                    tag: str | None = Query(None, max_length=100), email_status: EmailStatusName | None = None):
     return selectors.customer_list(actor=request.user, q=q, salesperson=salesperson, tag=tag,
                                    email_status=email_status)
@@ -208,7 +208,8 @@ def update_customer(request, customer_id: int, payload: CustomerPatch):
 @router.get("/{int:customer_id}/duplicates", response={200: list[DuplicateOut], **ERRORS},
             summary="Sure (phone, email) and possible (name) duplicates")
 def get_duplicates(request, customer_id: int):
-    return selectors.customer_duplicates(selectors.customer_get(actor=request.user, pk=customer_id))
+    customer = selectors.customer_get(actor=request.user, pk=customer_id)
+    return selectors.customer_duplicates(customer, actor=request.user)
 
 
 @router.post("/{int:customer_id}/merge", response={200: CustomerCardOut, **ERRORS},

@@ -7,7 +7,7 @@ from comptoir.accounts.models import User
 from comptoir.core.models import Source, Tag
 from comptoir.customers.models import Customer, PhoneKind
 
-PHONE_ROWS = 3
+PHONE_ROWS = 3  # at least; a customer with more phones gets a row for each, plus an empty one
 
 
 class CustomerForm(forms.Form):
@@ -28,9 +28,14 @@ class CustomerForm(forms.Form):
         is_active=True, department__isnull=False).order_by("last_name", "first_name"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, phone_rows: int = PHONE_ROWS, **kwargs):
         super().__init__(*args, **kwargs)
-        for i in range(PHONE_ROWS):
+        if self.data:
+            # As many rows as were posted: a row the form did not show must never drop a phone.
+            posted = sum(1 for key in self.data if key.startswith("phone_number_"))
+            phone_rows = max(phone_rows, posted)
+        self.phone_row_count = phone_rows
+        for i in range(phone_rows):
             self.fields[f"phone_kind_{i}"] = forms.ChoiceField(
                 label=_("Type"), choices=PhoneKind.choices, required=False, initial=PhoneKind.MOBILE)
             self.fields[f"phone_number_{i}"] = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
@@ -43,17 +48,18 @@ class CustomerForm(forms.Form):
         initial.update(source=customer.source_id, salesperson=customer.salesperson_id,
                        tags=list(customer.tags.all()), no_email=customer.email_status == "placeholder",
                        email="" if customer.email_status == "placeholder" else customer.email)
-        for i, phone in enumerate(list(customer.phones.all())[:PHONE_ROWS]):
+        phones = list(customer.phones.all())
+        for i, phone in enumerate(phones):
             initial[f"phone_kind_{i}"], initial[f"phone_number_{i}"] = phone.kind, phone.number
-        return cls(initial=initial)
+        return cls(initial=initial, phone_rows=max(PHONE_ROWS, len(phones) + 1))
 
     def phone_rows(self):
-        return [(self[f"phone_kind_{i}"], self[f"phone_number_{i}"]) for i in range(PHONE_ROWS)]
+        return [(self[f"phone_kind_{i}"], self[f"phone_number_{i}"]) for i in range(self.phone_row_count)]
 
     def service_values(self) -> dict:
         data = dict(self.cleaned_data)
         phones = [{"kind": data.pop(f"phone_kind_{i}") or PhoneKind.MOBILE, "number": data.pop(f"phone_number_{i}")}
-                  for i in range(PHONE_ROWS)]
+                  for i in range(self.phone_row_count)]
         data["phones"] = [p for p in phones if p["number"].strip()]
         data["source"] = data["source"].pk if data["source"] else None
         data["salesperson"] = data["salesperson"].pk if data["salesperson"] else None

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
 from comptoir.core.selectors import site_settings_get
-from comptoir.core.text import digits, prefix_upper_bound, words
+from comptoir.core.text import digits, is_small_id, prefix_upper_bound, words
 from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken, EmailStatus
 
 PHONE_LIKE = re.compile(r"^[\d\s()+.\-]+$")
@@ -22,6 +22,7 @@ MIN_PHONE_TAIL = 4
 FUZZY_NAME_RATIO = 90
 MAX_FUZZY_CANDIDATES = 500
 MAX_QUERY_WORDS = 5
+MIN_CONTAINS = 3
 SELECTIVITY_PROBE = 1000
 
 
@@ -35,7 +36,8 @@ def prefix_q(field: str, prefix: str, *, alphanumeric: bool = False) -> Q:
     """
     if connection.vendor == "postgresql" and not alphanumeric:
         return Q(**{f"{field}__startswith": prefix})
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
+    bound = prefix_upper_bound(prefix)
+    return Q(**{f"{field}__gte": prefix}) & (Q(**{f"{field}__lt": bound}) if bound else Q())
 
 
 def customer_visible(actor) -> QuerySet:
@@ -66,12 +68,13 @@ def _name_ids(name_words: list[str]) -> list[QuerySet]:
     nothing when the last name is rare. Only when every word is common does the search fall
     back to subqueries over the whole token index.
 
-    On PostgreSQL, a word that starts no word of any name is looked for inside the words
-    ("blay" in "tremblay") through the pg_trgm index.
+    A word that starts no word of any name is looked for inside the names ("blay" in
+    "tremblay"): through the pg_trgm index on PostgreSQL, by a scan on SQLite (only then).
     """
     probes = {w: list(_word_tokens(w).values_list("customer_id", flat=True)[:SELECTIVITY_PROBE]) for w in name_words}
     rarest, *others = sorted(name_words, key=lambda word: (len(probes[word]), -len(word)))
-    if not probes[rarest] and connection.vendor == "postgresql" and len(rarest) >= 3:
+    inside = not probes[rarest] and len(rarest) >= MIN_CONTAINS
+    if inside:
         probes[rarest] = list(Customer.objects.filter(search_name__contains=rarest)
                               .values_list("pk", flat=True)[:SELECTIVITY_PROBE])
     if len(probes[rarest]) < SELECTIVITY_PROBE:
@@ -82,10 +85,11 @@ def _name_ids(name_words: list[str]) -> list[QuerySet]:
             candidates &= set(_word_tokens(word).filter(customer_id__in=candidates)
                               .values_list("customer_id", flat=True))
         return [Customer.objects.filter(pk__in=sorted(candidates)).values("pk")]
-    driven = _word_tokens(rarest)
+    driven, key = (Customer.objects.filter(search_name__contains=rarest), "pk") if inside \
+        else (_word_tokens(rarest), "customer_id")
     for word in others:
-        driven = driven.filter(Exists(_word_tokens(word).filter(customer_id=OuterRef("customer_id"))))
-    return [driven.values("customer_id")]
+        driven = driven.filter(Exists(_word_tokens(word).filter(customer_id=OuterRef(key))))
+    return [driven.values(key)]
 
 
 def customer_search_q(q: str) -> Q:
@@ -95,10 +99,10 @@ def customer_search_q(q: str) -> Q:
     Each way of matching is its own index-driven query and the union of their ids is the
     answer: an OR across tables would make the database scan every customer.
     """
-    text = q.strip()[:100]
+    text = q.replace("\x00", "").strip()[:100]
     number = digits(text)
     sources = [Customer.objects.filter(external_id=text).values("pk")]
-    if text.isdigit() and len(text) <= 18:
+    if is_small_id(text):
         sources.append(Customer.objects.filter(pk=int(text)).values("pk"))
     if "@" in text:
         sources.append(Customer.objects.filter(prefix_q("email", text.lower())).values("pk"))
@@ -126,7 +130,7 @@ def customer_list(*, actor, q: str | None = None, salesperson: int | None = None
     if salesperson is not None:
         queryset = queryset.filter(salesperson_id=salesperson)
     if tag:
-        queryset = queryset.filter(tags__pk=tag) if str(tag).isdigit() else queryset.filter(tags__name=tag)
+        queryset = queryset.filter(tags__pk=int(tag)) if is_small_id(tag) else queryset.filter(tags__name=tag)
     if email_status:
         queryset = queryset.filter(email_status=email_status)
     return _with_relations(queryset).order_by("last_name", "first_name", "pk")
@@ -139,10 +143,11 @@ def customer_get(*, actor, pk) -> Customer:
     return customer
 
 
-def customer_duplicates(customer: Customer) -> list[dict]:
+def customer_duplicates(customer: Customer, *, actor) -> list[dict]:
     """DESIGN: same E.164 phone or email = sure; same name and postal code, or a close name with the
-    same postal code or phone tail = possible. One row per other customer, strongest reason first."""
-    others = Customer.objects.filter(merged_into__isnull=True).exclude(pk=customer.pk)
+    same postal code or phone tail = possible. One row per other customer the actor may see,
+    strongest reason first. Each way of finding them is its own index-driven query."""
+    others = customer_visible(actor).exclude(pk=customer.pk)
     found: dict[int, list[str]] = {}
 
     def add(ids, reason):
@@ -157,22 +162,27 @@ def customer_duplicates(customer: Customer) -> list[dict]:
     if customer.email_status in (EmailStatus.VALID, EmailStatus.INVALID) and customer.email:
         add(others.filter(email=customer.email).values_list("pk", flat=True), "email")
     if customer.name_key:
-        candidates = Q(name_key=customer.name_key, postal_key=customer.postal_key) if customer.postal_key else Q(pk__in=[])
-        close = Q(postal_key=customer.postal_key) if customer.postal_key else Q(pk__in=[])
-        tails = {e[-7:] for e in e164s}
-        for tail in tails:
-            close |= prefix_q("phones__digits_reversed", tail[::-1], alphanumeric=True)
-        add(others.filter(candidates).values_list("pk", flat=True), "name")
-        rows = others.filter(close).exclude(name_key="").values_list("pk", "name_key").distinct()[:MAX_FUZZY_CANDIDATES]
-        add([pk for pk, key in rows if fuzz.ratio(key, customer.name_key) >= FUZZY_NAME_RATIO], "name")
+        near = []
+        if customer.postal_key:
+            add(others.filter(name_key=customer.name_key, postal_key=customer.postal_key)
+                .values_list("pk", flat=True), "name")
+            near.append(Customer.objects.filter(postal_key=customer.postal_key).values("pk"))
+        for tail in {e164[-7:] for e164 in e164s}:
+            near.append(CustomerPhone.objects.filter(
+                prefix_q("digits_reversed", tail[::-1], alphanumeric=True)).values("customer_id"))
+        if near:
+            first, *rest = [query.order_by() for query in near]
+            rows = (others.filter(pk__in=first.union(*rest) if rest else first).exclude(name_key="")
+                    .values_list("pk", "name_key")[:MAX_FUZZY_CANDIDATES])
+            add([pk for pk, key in rows if fuzz.ratio(key, customer.name_key) >= FUZZY_NAME_RATIO], "name")
     order = {"phone": 0, "email": 1, "name": 2}
     result = [{"id": pk, "reason": min(reasons, key=order.get), "reasons": sorted(reasons, key=order.get)}
               for pk, reasons in found.items()]
     return sorted(result, key=lambda r: (order[r["reason"]], r["id"]))
 
 
-def customer_sure_duplicate_count(customer: Customer) -> int:
-    return sum(1 for row in customer_duplicates(customer) if row["reason"] in ("phone", "email"))
+def customer_sure_duplicate_count(customer: Customer, *, actor) -> int:
+    return sum(1 for row in customer_duplicates(customer, actor=actor) if row["reason"] in ("phone", "email"))
 
 
 def _ratio(part: int, whole: int) -> Decimal | None:
@@ -189,7 +199,7 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return start, end
 
 
-def email_ratio_compute(*, year: int, month: int) -> dict:
+def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
     """DESIGN (email ratio): per salesperson, customers they created in the month whose email is valid
     now / all they created. System-created ones count for nobody. One grouped SQL aggregation."""
     start, end = month_bounds(year, month)
@@ -209,6 +219,8 @@ def email_ratio_compute(*, year: int, month: int) -> dict:
         )
         .order_by("created_by__last_name", "created_by__first_name", "created_by")
     )
+    if actor is not None and not permissions.can_see_team(actor):
+        rows = rows.filter(created_by=actor)  # a salesperson sees their own row beside the team's total
     overall = created.aggregate(created=Count("pk", filter=live), with_valid_email=Count("pk", filter=valid))
     return {
         "month": f"{year:04d}-{month:02d}",

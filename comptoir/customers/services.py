@@ -1,7 +1,6 @@
 """Writes on customers: the email, phone, duplicate-key, ownership and merge rules (DESIGN: customers)."""
 
 import fnmatch
-import re
 
 import phonenumbers
 from django.contrib.contenttypes.models import ContentType
@@ -17,7 +16,7 @@ from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
 from comptoir.core.models import Media, Source, Tag
 from comptoir.core.selectors import reference_resolve, site_settings_get
-from comptoir.core.text import digits, normalize, words
+from comptoir.core.text import digits, is_small_id, normalize, words
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
 from comptoir.customers.models import (
     Channel,
@@ -69,18 +68,16 @@ def _fake_pattern(email: str, patterns: list[str]) -> str | None:
     return None
 
 
-def _placeholder_re(domain: str) -> re.Pattern:
-    return re.compile(rf"^nomail_\d+@{re.escape(domain)}$")
-
-
 def email_clean(raw: str | None, *, field: str = "email") -> tuple[str, str]:
     """(address, status) for what a user typed: trimmed, lowercased, syntax-checked, fakes refused."""
     email = (raw or "").strip().lower()
     if not email:
         return "", EmailStatus.MISSING
     site = site_settings_get()
-    if _placeholder_re(site.placeholder_email_domain).match(email):
-        return email, EmailStatus.PLACEHOLDER
+    if email.endswith("@" + site.placeholder_email_domain):
+        # Only `no_email` makes a placeholder; typing one (someone else's) is a fake address.
+        raise ApplicationError(FAKE_EMAIL % {"pattern": site.placeholder_email_domain}, field=field,
+                               code="fake_email")
     pattern = _fake_pattern(email, site.fake_email_patterns)
     if pattern is not None:
         raise ApplicationError(FAKE_EMAIL % {"pattern": pattern}, field=field, code="fake_email")
@@ -171,9 +168,12 @@ def _save_tokens(customer: Customer) -> None:
 # --- Values -----------------------------------------------------------------------------------
 
 def _resolve_salesperson(actor, value) -> User | None:
-    if value is None:
-        return None
     pk = value.pk if isinstance(value, User) else value
+    if value is None:
+        # Leaving a customer to nobody makes it every salesperson's: an assigner's decision.
+        if not permissions.has_capability(actor, "assign"):
+            raise Forbidden(ASSIGN_FORBIDDEN)
+        return None
     if not permissions.can_assign(actor, pk):
         raise Forbidden(ASSIGN_FORBIDDEN)
     user = User.objects.filter(pk=pk, is_active=True, department__isnull=False).first()
@@ -209,10 +209,16 @@ def _require_a_name(customer: Customer) -> None:
         raise ApplicationError(NAME_REQUIRED, field="last_name")
 
 
-def _channel_for(media: Media | None, channel: str | None) -> str:
+def _channel_for(actor, media: Media | None, channel: str | None) -> str:
+    """The system's own callers pass `channel`. Through the API, a phone or web-form media marks a
+    system channel only for an assigner's account (the integration's); a salesperson's entry
+    stays manual whatever media it names, so it always counts in their email ratio."""
     if channel:
         return channel
-    return SYSTEM_MEDIA.get(media.code, Channel.MANUAL) if media is not None else Channel.MANUAL
+    system = SYSTEM_MEDIA.get(media.code) if media is not None else None
+    if system in SYSTEM_CHANNELS and permissions.has_capability(actor, "assign"):
+        return system
+    return Channel.MANUAL
 
 
 # --- Create / update --------------------------------------------------------------------------
@@ -227,14 +233,14 @@ def customer_create(*, actor, channel: str | None = None, email: str | None = ""
         raise ApplicationError(EMAIL_AND_NO_EMAIL, field="no_email")
     customer = Customer(created_by=actor if getattr(actor, "pk", None) else None)
     _apply_fields(actor, customer, values)
-    customer.channel = _channel_for(customer.media, channel)
+    customer.channel = _channel_for(actor, customer.media, channel)
     if customer.media is None:
         customer.media = Media.objects.filter(code=CHANNEL_MEDIA[customer.channel]).first()
     if customer.channel in SYSTEM_CHANNELS:
         customer.salesperson = None
     elif "salesperson" not in values and permissions.has_capability(actor, "work_own") \
-            and not permissions.has_capability(actor, "assign"):
-        customer.salesperson = actor  # a salesperson's own entry is theirs
+            and actor.department_id is not None:
+        customer.salesperson = actor  # one's own entry is one's own; reception's stays unowned
     customer.email, customer.email_status = email_clean(email)
     cleaned_phones = phones_clean(phones)
     _require_a_name(customer)
@@ -363,6 +369,8 @@ def _move_children(survivor: Customer, other: Customer) -> dict:
 @transaction.atomic
 def customer_merge(*, actor, customer_id, other_id) -> Customer:
     """DESIGN: keep one, fill its empty fields from the other, move every child row, lose nothing."""
+    if not (is_small_id(customer_id) and is_small_id(other_id)):
+        raise NotFound()
     if int(customer_id) == int(other_id):
         raise ApplicationError(SELF_MERGE, field="other_id")
     rows = {c.pk: c for c in lock_rows(Customer.objects.filter(pk__in=[customer_id, other_id],
@@ -378,8 +386,9 @@ def customer_merge(*, actor, customer_id, other_id) -> Customer:
         if not getattr(survivor, field.attname) and getattr(other, field.attname):
             setattr(survivor, field.attname, getattr(other, field.attname))
             filled.append(name)
-    usable = (EmailStatus.VALID, EmailStatus.INVALID)
-    if survivor.email_status not in usable and other.email_status in usable:
+    # A valid address beats a bounced one, and any real address beats none or a placeholder.
+    rank = {EmailStatus.VALID: 2, EmailStatus.INVALID: 1}
+    if rank.get(other.email_status, 0) > rank.get(survivor.email_status, 0):
         survivor.email, survivor.email_status = other.email, other.email_status
         filled.append("email")
     known = set(survivor.phones.values_list("e164", flat=True))
@@ -389,6 +398,8 @@ def customer_merge(*, actor, customer_id, other_id) -> Customer:
         phone.save(update_fields=["customer", "position"])
     survivor.tags.add(*other.tags.all())
     moved = _move_children(survivor, other)
+    # Records merged into `other` earlier now point at the survivor: no chain to follow.
+    Customer.objects.filter(merged_into=other).update(merged_into=survivor)
     customer_type = ContentType.objects.get_for_model(Customer)
     TimelineEvent.objects.filter(subject_type=customer_type, subject_id=other.pk).update(subject_id=survivor.pk)
     _refresh_keys(survivor)

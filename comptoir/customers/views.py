@@ -66,7 +66,7 @@ def customer_edit(request, pk):
 @login_required
 def customer_card(request, pk):
     customer = selectors.customer_get(actor=request.user, pk=pk)
-    duplicates = selectors.customer_duplicates(customer)
+    duplicates = selectors.customer_duplicates(customer, actor=request.user)
     return render(request, "customers/card.html", {
         "customer": customer,
         "duplicates": duplicates,

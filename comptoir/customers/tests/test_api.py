@@ -67,6 +67,30 @@ def test_a_customer_another_salesperson_owns_answers_404(salesperson_api):
     assert salesperson_api.get(f"/customers/{hidden.pk}").status_code == 404
     assert salesperson_api.patch(f"/customers/{hidden.pk}", {"city": "X"}).status_code == 404
     assert salesperson_api.get(f"/customers/{hidden.pk}/timeline").status_code == 404
+    hidden.refresh_from_db()
+    assert hidden.city == "" and hidden.version == 1
+
+
+@pytest.mark.parametrize("params", [{"q": "²"}, {"tag": "²"}, {"salesperson": "9" * 25}, {"q": "a@\U0010ffff"},
+                                    {"q": "\x00"}, {"q": "9" * 20}, {"q": "!!!"}])
+def test_odd_searches_answer_a_list_or_a_422_never_a_500(manager, make_api, params):
+    response = make_api(manager).get("/customers", params)
+
+    assert response.status_code in (200, 422)
+
+
+@pytest.mark.parametrize("payload", [{"other_id": 10**25}, {"other_id": "²"}])
+def test_an_impossible_merge_id_is_a_4xx(manager, make_api, payload):
+    keep = make_customer(manager)
+
+    assert make_api(manager).post(f"/customers/{keep.pk}/merge", payload).status_code in (404, 422)
+
+
+@pytest.mark.parametrize("field", ["source", "media", "tags"])
+def test_a_unicode_digit_list_entry_is_a_422(salesperson_api, field):
+    response = salesperson_api.post("/customers", {**NEW, field: ["²"] if field == "tags" else "²"})
+
+    assert response.status_code == 422
 
 
 def test_a_stale_patch_answers_409(salesperson_api, salesperson):
@@ -165,10 +189,21 @@ def test_email_ratio_answers_the_contract(manager, make_api, salesperson):
     assert (row["user"], row["points_lost"]) == (salesperson.pk, 1)
 
 
-def test_email_ratio_refuses_a_bad_month(manager, make_api):
-    response = make_api(manager).get("/analytics/email-ratio", {"month": "2026-13"})
+@pytest.mark.parametrize("month", ["2026-13", "0000-01", "9999-12", "2026-1"])
+def test_email_ratio_refuses_a_bad_month(manager, make_api, month):
+    response = make_api(manager).get("/analytics/email-ratio", {"month": month})
 
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "month"
+
+
+def test_a_salesperson_sees_only_their_own_row_of_the_email_ratio(salesperson, make_api):
+    make_customer(salesperson, email="a@videotron.ca")
+    make_customer(UserFactory())
+
+    body = make_api(salesperson).get("/analytics/email-ratio").json()
+
+    assert [row["user"] for row in body["by_salesperson"]] == [salesperson.pk]
+    assert body["overall"]["created"] == 2
 
 
 def test_an_empty_month_has_a_null_ratio(manager, make_api):

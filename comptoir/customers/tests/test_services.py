@@ -107,6 +107,35 @@ def test_manual_creation_is_in_store_and_belongs_to_the_salesperson(salesperson)
     assert customer.salesperson == salesperson and customer.created_by == salesperson
 
 
+def test_a_salesperson_naming_a_system_media_still_creates_a_manual_customer_that_counts(salesperson):
+    customer = make_customer(salesperson, media="phone", email="")
+
+    assert customer.channel == Channel.MANUAL and customer.media.code == "phone"
+    assert customer.salesperson == salesperson and customer.points_lost == 1
+
+
+def test_an_import_creates_customers_that_count_for_nobody(salesperson):
+    customer = make_customer(salesperson, channel=Channel.IMPORT, email="")
+
+    assert customer.media.code == "import" and customer.points_lost == 0
+    today = timezone.localdate()
+    assert selectors.email_ratio_compute(year=today.year, month=today.month)["overall"]["created"] == 0
+
+
+def test_a_salesperson_cannot_leave_a_customer_to_nobody(salesperson):
+    customer = make_customer(salesperson)
+
+    with pytest.raises(Forbidden):
+        services.customer_update(actor=salesperson, customer_id=customer.pk, salesperson=None)
+
+    customer.refresh_from_db()
+    assert customer.salesperson == salesperson
+
+
+def test_a_manager_owns_the_customers_they_enter(manager):
+    assert make_customer(manager).salesperson == manager
+
+
 @pytest.mark.parametrize("media", ["phone", "web_form"])
 def test_customers_created_by_a_system_channel_have_no_salesperson(manager, salesperson, media):
     customer = make_customer(manager, media=media, salesperson=salesperson.pk)
@@ -234,7 +263,8 @@ def test_a_stale_version_is_refused(salesperson):
 
 
 def test_edits_of_email_phones_and_salesperson_land_in_the_timeline_with_before_and_after(manager, salesperson):
-    customer = make_customer(manager, email="avant@videotron.ca", phones=[{"number": "819 555 0100"}])
+    customer = make_customer(manager, email="avant@videotron.ca", phones=[{"number": "819 555 0100"}],
+                             salesperson=None)
 
     services.customer_update(actor=manager, customer_id=customer.pk, email="apres@videotron.ca",
                              phones=[{"number": "819 555 0199"}], salesperson=salesperson.pk)
@@ -295,17 +325,44 @@ def test_same_phone_or_email_is_a_sure_duplicate(manager):
     same_phone = make_customer(manager, first_name="Autre", phones=[{"number": "+18195550142"}])
     same_email = make_customer(manager, first_name="Encore", email="a@videotron.ca")
 
-    duplicates = selectors.customer_duplicates(customer)
+    duplicates = selectors.customer_duplicates(customer, actor=manager)
 
     assert [(d["id"], d["reason"]) for d in duplicates] == [(same_phone.pk, "phone"), (same_email.pk, "email")]
-    assert selectors.customer_sure_duplicate_count(customer) == 2
+    assert selectors.customer_sure_duplicate_count(customer, actor=manager) == 2
 
 
-def test_placeholders_are_never_duplicates_of_each_other(manager):
-    first = make_customer(manager, first_name="Un", no_email=True)
-    make_customer(manager, first_name="Deux", no_email=True)
+def test_customers_without_email_are_not_duplicates_by_email(manager):
+    first = make_customer(manager, first_name="Un", email="")
+    make_customer(manager, first_name="Deux", email="")
+    make_customer(manager, first_name="Trois", no_email=True)
 
-    assert selectors.customer_duplicates(first) == []
+    assert selectors.customer_duplicates(first, actor=manager) == []
+
+
+def test_a_typed_placeholder_address_is_refused(salesperson):
+    with pytest.raises(ApplicationError) as refused:
+        make_customer(salesperson, email="nomail_12@aucun-courriel.invalid")
+
+    assert refused.value.code == "fake_email"
+
+
+def test_a_close_name_with_the_same_phone_tail_is_a_possible_duplicate(manager):
+    customer = make_customer(manager, first_name="Frédéric", last_name="Tremblay", postal_code="J1H 5N4",
+                             phones=[{"number": "819 555 0142"}])
+    close = make_customer(manager, first_name="Frederik", last_name="Tremblay", postal_code="H2X 1Y4",
+                          phones=[{"number": "450 555 0142"}])
+    make_customer(manager, first_name="Zacharie", last_name="Ouellet", phones=[{"number": "514 555 0142"}])
+
+    found = {d["id"]: d["reason"] for d in selectors.customer_duplicates(customer, actor=manager)}
+
+    assert found == {close.pk: "name"}
+
+
+def test_duplicates_only_name_customers_the_user_may_see(salesperson):
+    customer = make_customer(salesperson, email="a@videotron.ca")
+    make_customer(UserFactory(), first_name="Caché", email="a@videotron.ca")
+
+    assert selectors.customer_duplicates(customer, actor=salesperson) == []
 
 
 def test_same_name_and_postal_code_or_a_close_name_is_a_possible_duplicate(manager):
@@ -314,7 +371,7 @@ def test_same_name_and_postal_code_or_a_close_name_is_a_possible_duplicate(manag
     close = make_customer(manager, first_name="Frederik", last_name="Tremblay", postal_code="J1H 5N4")
     elsewhere = make_customer(manager, first_name="Frédéric", last_name="Tremblay", postal_code="H2X 1Y4")
 
-    found = {d["id"]: d["reason"] for d in selectors.customer_duplicates(customer)}
+    found = {d["id"]: d["reason"] for d in selectors.customer_duplicates(customer, actor=manager)}
 
     assert found == {same.pk: "name", close.pk: "name"}
     assert elsewhere.pk not in found
@@ -355,6 +412,31 @@ def test_merge_keeps_one_fills_its_empty_fields_and_loses_nothing(manager):
     with pytest.raises(NotFound):
         selectors.customer_get(actor=manager, pk=other.pk)
     assert _search(manager, "lucien") == []
+
+
+def test_merge_keeps_the_survivors_fields_and_prefers_a_valid_email_to_a_bounced_one(manager):
+    keep = make_customer(manager, email="vieux@videotron.ca", city="Magog", external_id="DMS-9")
+    services.customer_mark_email_bounced(email="vieux@videotron.ca")
+    other = make_customer(manager, first_name="Autre", email="neuf@videotron.ca", city="Orford",
+                          external_id="DMS-10")
+
+    survivor = services.customer_merge(actor=manager, customer_id=keep.pk, other_id=other.pk)
+
+    survivor.refresh_from_db()
+    assert (survivor.city, survivor.external_id) == ("Magog", "DMS-9")
+    assert (survivor.email, survivor.email_status) == ("neuf@videotron.ca", EmailStatus.VALID)
+
+
+def test_customers_merged_earlier_follow_to_the_new_survivor(manager):
+    first = make_customer(manager, first_name="Un")
+    middle = make_customer(manager, first_name="Deux")
+    last = make_customer(manager, first_name="Trois")
+    services.customer_merge(actor=manager, customer_id=middle.pk, other_id=first.pk)
+
+    services.customer_merge(actor=manager, customer_id=last.pk, other_id=middle.pk)
+
+    first.refresh_from_db()
+    assert first.merged_into_id == last.pk
 
 
 def test_merge_moves_rows_of_any_model_pointing_at_the_customer(manager):

@@ -77,6 +77,18 @@ def test_the_edit_form_changes_the_card(signed_in, manager):
     assert customer.email == "apres@videotron.ca" and customer.version == 2
 
 
+def test_editing_a_card_with_many_phones_keeps_them_all(signed_in, manager):
+    customer = make_customer(manager, phones=[{"number": f"819 555 010{i}"} for i in range(5)])
+    form = signed_in.get(f"/customers/{customer.pk}/edit/").context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, [])}
+    data.update(city="Magog", version=1, tags=[])
+
+    signed_in.post(f"/customers/{customer.pk}/edit/", {k: v for k, v in data.items() if k != "tags"})
+
+    customer.refresh_from_db()
+    assert customer.city == "Magog" and customer.phones.count() == 5
+
+
 def test_compare_side_by_side_then_merge(signed_in, manager):
     keep = make_customer(manager, email="")
     other = make_customer(manager, first_name="Autre", email="autre@videotron.ca")
