@@ -61,35 +61,42 @@ def _word_tokens(word: str) -> QuerySet:
 def _name_ids(name_words: list[str]) -> list[QuerySet]:
     """Ids whose every word starts a word of the name or company.
 
-    The rarest word drives. Each word's customers are probed from the token index, at most
-    SELECTIVITY_PROBE of them; when the rarest word's set is complete, the other words are
-    checked only among those customers (an index lookup per candidate), and the answer is a
-    short list of ids the planner cannot misjudge. A common first name ("marie") then costs
-    nothing when the last name is rare. Only when every word is common does the search fall
-    back to subqueries over the whole token index.
+    Each word's customers are probed from the (token, customer) index, at most
+    SELECTIVITY_PROBE of them. When the rarest word's set is complete, the other words are
+    checked among those candidates only (in memory when their own probe is complete too),
+    and the answer is a short list of ids no planner can misjudge: a common first name
+    ("marie") costs nothing when the last name is rare. When every word is common, the
+    answer is the intersection of their index ranges.
 
     A word that starts no word of any name is looked for inside the names ("blay" in
     "tremblay"): through the pg_trgm index on PostgreSQL, by a scan on SQLite (only then).
     """
-    probes = {w: list(_word_tokens(w).values_list("customer_id", flat=True)[:SELECTIVITY_PROBE]) for w in name_words}
-    rarest, *others = sorted(name_words, key=lambda word: (len(probes[word]), -len(word)))
-    inside = not probes[rarest] and len(rarest) >= MIN_CONTAINS
-    if inside:
-        probes[rarest] = list(Customer.objects.filter(search_name__contains=rarest)
-                              .values_list("pk", flat=True)[:SELECTIVITY_PROBE])
-    if len(probes[rarest]) < SELECTIVITY_PROBE:
-        candidates = set(probes[rarest])
+    sources = {}
+    for word in name_words:
+        tokens = _word_tokens(word)
+        probe = list(tokens.values_list("customer_id", flat=True)[:SELECTIVITY_PROBE])
+        if not probe and len(word) >= MIN_CONTAINS:
+            tokens = Customer.objects.filter(search_name__contains=word).annotate(customer_id=F("pk"))
+            probe = list(tokens.values_list("pk", flat=True)[:SELECTIVITY_PROBE])
+        sources[word] = (tokens, probe)
+    rarest, *others = sorted(name_words, key=lambda word: (len(sources[word][1]), -len(word)))
+    if len(sources[rarest][1]) < SELECTIVITY_PROBE:
+        candidates = set(sources[rarest][1])
+        common = [word for word in others if len(sources[word][1]) >= SELECTIVITY_PROBE]
         for word in others:
-            if not candidates:
-                break
-            candidates &= set(_word_tokens(word).filter(customer_id__in=candidates)
-                              .values_list("customer_id", flat=True))
+            if word not in common:
+                candidates &= set(sources[word][1])
+        if common and candidates:
+            # The candidates' own words, through the customer index: at most a few per candidate.
+            names: dict[int, list[str]] = {}
+            for pk, token in CustomerSearchToken.objects.filter(customer_id__in=candidates).values_list(
+                    "customer_id", "token"):
+                names.setdefault(pk, []).append(token)
+            candidates = {pk for pk in candidates
+                          if all(any(t.startswith(word) for t in names.get(pk, ())) for word in common)}
         return [Customer.objects.filter(pk__in=sorted(candidates)).values("pk")]
-    driven, key = (Customer.objects.filter(search_name__contains=rarest), "pk") if inside \
-        else (_word_tokens(rarest), "customer_id")
-    for word in others:
-        driven = driven.filter(Exists(_word_tokens(word).filter(customer_id=OuterRef(key))))
-    return [driven.values(key)]
+    first, *rest = [tokens.values("customer_id").order_by() for tokens, _probe in sources.values()]
+    return [first.intersection(*rest) if rest else first]
 
 
 def customer_search_q(q: str) -> Q:
