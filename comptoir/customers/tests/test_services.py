@@ -467,3 +467,15 @@ def test_on_postgresql_search_also_finds_letters_inside_a_word(manager):
     customer = make_customer(manager, first_name="Hélène", last_name="Tremblay")
 
     assert _search(manager, "embla") == [customer.pk]
+
+
+def test_multi_word_search_is_the_same_whether_words_are_rare_or_common(manager, monkeypatch):
+    monkeypatch.setattr(selectors, "SELECTIVITY_PROBE", 2)  # "common" = two customers or more
+    helenes = [make_customer(manager, first_name="Hélène", last_name=name) for name in ("Roy", "Paré", "Côté")]
+    cotes = [make_customer(manager, first_name=first, last_name="Côté") for first in ("Luc", "Hélène")]
+
+    rare_last_name = _search(manager, "helene pare")  # 'pare' complete, 'helene' common
+    both_common = _search(manager, "helene cote")  # intersection of two common words
+
+    assert rare_last_name == [helenes[1].pk]
+    assert sorted(both_common) == sorted([helenes[2].pk, cotes[1].pk])
