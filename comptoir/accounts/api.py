@@ -12,7 +12,7 @@ from comptoir.accounts import selectors, services
 from comptoir.accounts.auth import api_auth
 from comptoir.accounts.models import Department, Location, User
 from comptoir.core.api import ERRORS, ReferenceItemIn, ReferenceItemOut, ReferenceItemPatch, reference_router
-from comptoir.core.schemas import ReferenceValue, Version, patch_values
+from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
 
 RoleName = Literal["salesperson", "sales_manager", "reception", "admin"]
 Username = Annotated[str, StringConstraints(min_length=1, max_length=150)]
@@ -66,6 +66,7 @@ class UserOut(Schema):
     department: str | None = Field(None, description="The department's code")
     location: int | None
     location_name: str | None
+    manager: int | None
     photo_url: str | None
     is_active: bool
     version: int
@@ -77,6 +78,10 @@ class UserOut(Schema):
     @staticmethod
     def resolve_location(obj: User):
         return obj.location_id
+
+    @staticmethod
+    def resolve_manager(obj: User):
+        return obj.manager_id
 
     @staticmethod
     def resolve_location_name(obj: User):
@@ -96,6 +101,7 @@ class UserIn(Schema):
     role: RoleName = "salesperson"
     department: ReferenceValue | None = None
     location: ReferenceValue | None = None
+    manager: Id | None = None
 
 
 class UserPatch(Schema):
@@ -107,6 +113,7 @@ class UserPatch(Schema):
     role: RoleName | None = None
     department: ReferenceValue | None = None
     location: ReferenceValue | None = None
+    manager: Id | None = None
     is_active: bool | None = None
     version: Version | None = None
 
@@ -138,7 +145,7 @@ def get_user(request, user_id: int):
 @users_router.patch("/{int:user_id}", response={200: UserOut, **ERRORS},
                     summary="Change a user (admin; a user changes their own name, email, password)")
 def update_user(request, user_id: int, payload: UserPatch):
-    values, version = patch_values(payload, nullable=("department", "location"))
+    values, version = patch_values(payload, nullable=("department", "location", "manager"))
     services.user_update(actor=request.user, user_id=user_id, version=version, **values)
     return selectors.user_get(actor=request.user, pk=user_id)
 

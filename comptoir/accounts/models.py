@@ -55,6 +55,9 @@ class User(AbstractUser):
         Location, verbose_name=_("succursale"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="users",
     )
+    # The sales manager a salesperson reports to (conversion "by manager").
+    manager = models.ForeignKey("self", verbose_name=_("directeur"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="team")
     photo = models.ImageField(_("photo"), upload_to="users/photos/", blank=True)
     version = models.PositiveIntegerField(default=1)
 

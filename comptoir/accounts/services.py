@@ -30,13 +30,14 @@ BAD_ROLE = _("Rôle inconnu : salesperson, sales_manager, reception ou admin.")
 BAD_CREDENTIALS = _("Nom d'utilisateur ou mot de passe incorrect.")
 PHOTO_TOO_BIG = _("La photo dépasse 5 Mo.")
 PHOTO_NOT_AN_IMAGE = _("Le fichier n'est pas une image (JPEG, PNG, GIF ou WebP).")
+BAD_MANAGER = _("Le directeur doit être un directeur des ventes actif.")
 LAST_ADMIN = _("Il doit rester au moins un administrateur actif.")
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 SELF_EDITABLE = {"first_name", "last_name", "email", "password"}
 USER_FIELDS = {"username", "first_name", "last_name", "email", "role", "department", "location",
-               "is_active", "password"}
+               "manager", "is_active", "password"}
 
 
 def _clean_email(email: str | None) -> str:
@@ -82,6 +83,10 @@ def _apply(user: User, values: dict) -> list[str]:
             value = reference_resolve(Department, value, field="department")
         elif key == "location":
             value = reference_resolve(Location, value, field="location")
+        elif key == "manager" and value is not None:
+            value = User.objects.filter(pk=value, is_active=True, role=Role.SALES_MANAGER).first()
+            if value is None:
+                raise ApplicationError(BAD_MANAGER, field="manager")
         setattr(user, key, value)
         changed.append(key)
     if "password" in values:
@@ -106,11 +111,13 @@ def _timeline_values(values: dict) -> dict:
 
 @transaction.atomic
 def user_create(*, actor, username: str, password: str | None, first_name: str = "", last_name: str = "",
-                email: str = "", role: str = Role.SALESPERSON, department=None, location=None) -> User:
+                email: str = "", role: str = Role.SALESPERSON, department=None, location=None,
+                manager=None) -> User:
     """A None password leaves the account without one until it is set."""
     permissions.require(actor, "manage_users", USERS_FORBIDDEN)
     values = {"username": username, "first_name": first_name, "last_name": last_name, "email": email,
-              "role": role, "department": department, "location": location, "password": password}
+              "role": role, "department": department, "location": location, "manager": manager,
+              "password": password}
     user = User()
     _apply(user, values)
     user.save()

@@ -1,15 +1,24 @@
 """/analytics: figures computed by SQL aggregation in each app's selectors."""
 
+import csv
+import io
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Literal
 
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from django.utils.translation import gettext_lazy as _
 from pydantic import Field
 
 from comptoir.core.api import ERRORS
+from comptoir.core.exceptions import ApplicationError
 from comptoir.customers.selectors import email_ratio_compute
+from comptoir.sales.selectors import conversion_compute
 
 router = Router(tags=["analytics"])
+PERIOD_BACKWARDS = _("La période commence après sa fin.")
 
 
 class RatioTotals(Schema):
@@ -41,3 +50,66 @@ def email_ratio(request, month: str | None = Query(None, pattern=r"^(19|2\d)\d{2
         today = timezone.localdate()
         year, month_number = today.year, today.month
     return email_ratio_compute(year=year, month=month_number, actor=request.user)
+
+
+class ConversionFigures(Schema):
+    won: int
+    lost: int
+    open: int
+    conversion_pct: Decimal | None
+    won_amount: Decimal | None
+    avg_deal_size: Decimal | None
+    avg_days_to_close: Decimal | None
+    margin: Decimal | None
+
+
+class ConversionGroup(ConversionFigures):
+    key: int | str | None
+    label: str | None
+    reached: int | None = None
+    reached_next: int | None = None
+
+
+class ConversionOut(Schema):
+    from_: date = Field(alias="from")
+    to: date
+    by: str
+    overall: ConversionFigures
+    groups: list[ConversionGroup]
+
+
+CSV_COLUMNS = ("key", "label", "won", "lost", "open", "conversion_pct", "won_amount", "avg_deal_size",
+               "avg_days_to_close", "margin", "reached", "reached_next")
+
+
+def conversion_csv(result: dict) -> HttpResponse:
+    """The same figures as the JSON, overall first, so a spreadsheet can recompute every rate."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(["overall", "", *[result["overall"].get(c, "") for c in CSV_COLUMNS[2:]]])
+    for group in result["groups"]:
+        writer.writerow(["" if group.get(c) is None else group.get(c) for c in CSV_COLUMNS])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="conversion-{result["by"]}-{result["from"]}-{result["to"]}.csv"'
+    )
+    return response
+
+
+@router.get("/conversion", response={200: ConversionOut, **ERRORS}, by_alias=True,
+            summary="Conversion = won / (won + lost) of deals closed in the period, by a dimension; "
+                    "?format=csv for the same figures as CSV")
+def conversion(request, by: Literal["salesperson", "manager", "location", "source", "media", "product", "stage",
+                                    "month"] = "salesperson",
+               date_from: date | None = Query(None, alias="from"), date_to: date | None = Query(None, alias="to"),
+               format: Literal["json", "csv"] = "json"):
+    today = timezone.localdate()
+    date_to = date_to or today
+    date_from = date_from or date_to - timedelta(days=89)
+    if date_from > date_to:
+        raise ApplicationError(PERIOD_BACKWARDS, field="from")
+    result = conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by=by)
+    if format == "csv":
+        return conversion_csv(result)
+    return result

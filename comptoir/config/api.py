@@ -15,6 +15,7 @@ from comptoir.core.api import (
 from comptoir.core.errors import register_error_handlers
 from comptoir.customers.api import router as customers_router
 from comptoir.analytics.api import router as analytics_router
+from comptoir.sales.api import opportunities_router, pipelines_router
 
 api = NinjaAPI(
     title="Comptoir",
@@ -39,3 +40,5 @@ api.add_router("/task-types", task_types_router)
 api.add_router("/settings", settings_router)
 api.add_router("/customers", customers_router)
 api.add_router("/analytics", analytics_router)
+api.add_router("/pipelines", pipelines_router)
+api.add_router("/opportunities", opportunities_router)

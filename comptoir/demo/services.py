@@ -77,6 +77,9 @@ def load_accounts(result: DemoResult) -> None:
             email=f"{username}@example.com", role=role,
             department=None if role == Role.RECEPTION else sales, location=location,
         ))
+    managers = {u.get_full_name(): u for u in created if u.role == Role.SALES_MANAGER}
+    for row in teams:
+        User.objects.filter(username=username_for(row["sales_agent"])).update(manager=managers[row["manager"]])
     # One hash for every demo account: hashing 40 passwords one by one takes half a minute.
     User.objects.filter(pk__in=[u.pk for u in created]).update(password=make_password(DEMO_PASSWORD))
     result.counts["users"] = len(created) + 1

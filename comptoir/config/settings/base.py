@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "comptoir.accounts",
     "comptoir.activities",
     "comptoir.customers",
+    "comptoir.sales",
     "comptoir.analytics",
     "comptoir.demo",
 ]

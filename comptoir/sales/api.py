@@ -1,0 +1,201 @@
+"""/pipelines and /opportunities."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field, StringConstraints
+
+from comptoir.core.api import ERRORS
+from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
+from comptoir.sales import selectors, services
+from comptoir.sales.models import Opportunity, Pipeline
+
+pipelines_router = Router(tags=["pipelines"])
+opportunities_router = Router(tags=["opportunities"])
+
+StageName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+StatusName = Literal["open", "won", "lost", "suspended"]
+
+
+class StageOut(Schema):
+    id: int
+    name: str
+    order: int
+
+
+class PipelineOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    requires_quote: bool
+    active: bool
+    stages: list[StageOut]
+    version: int
+
+    @staticmethod
+    def resolve_stages(obj: Pipeline):
+        return list(obj.stages.all())
+
+
+class PipelineIn(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    prefix: Annotated[str, StringConstraints(min_length=1, max_length=10)]
+    requires_quote: bool = True
+    stages: list[StageName] = Field(min_length=1, max_length=50)
+
+
+class PipelinePatch(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    requires_quote: bool | None = None
+    active: bool | None = None
+    add_stages: list[StageName] | None = Field(None, max_length=50)
+    version: Version | None = None
+
+
+@pipelines_router.get("", response=list[PipelineOut], summary="Pipelines with their stages")
+@paginate
+def list_pipelines(request):
+    return Pipeline.objects.prefetch_related("stages").order_by("name", "pk")
+
+
+@pipelines_router.post("", response={201: PipelineOut, **ERRORS}, summary="Create a pipeline, stages by name (admin)")
+def create_pipeline(request, payload: PipelineIn):
+    pipeline = services.pipeline_create(actor=request.user, **payload.dict())
+    return Status(201, Pipeline.objects.prefetch_related("stages").get(pk=pipeline.pk))
+
+
+@pipelines_router.patch("/{int:pipeline_id}", response={200: PipelineOut, **ERRORS},
+                        summary="Rename, require quotes or not, deactivate, add stages (admin)")
+def update_pipeline(request, pipeline_id: int, payload: PipelinePatch):
+    values, version = patch_values(payload)
+    services.pipeline_update(actor=request.user, pipeline_id=pipeline_id, version=version, **values)
+    return Pipeline.objects.prefetch_related("stages").get(pk=pipeline_id)
+
+
+class OpportunityOut(Schema):
+    id: int
+    number: str
+    customer: int = Field(alias="customer_id")
+    customer_name: str
+    pipeline: int = Field(alias="pipeline_id")
+    stage: int = Field(alias="stage_id")
+    stage_name: str
+    status: str
+    amount: Decimal | None
+    cost: Decimal | None
+    currency: str
+    salesperson: int | None = Field(None, alias="salesperson_id")
+    assignees: list[int]
+    product: str
+    inventory_unit: str
+    source: int | None = Field(None, alias="source_id")
+    media: int | None = Field(None, alias="media_id")
+    location: int | None = Field(None, alias="location_id")
+    excluded: bool
+    lost_reason: int | None = Field(None, alias="lost_reason_id")
+    lost_reason_name: str | None
+    sale_date: date | None
+    created_at: datetime
+    closed_at: datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_customer_name(obj: Opportunity):
+        return obj.customer.display_name
+
+    @staticmethod
+    def resolve_stage_name(obj: Opportunity):
+        return obj.stage.name
+
+    @staticmethod
+    def resolve_assignees(obj: Opportunity):
+        return [user.pk for user in obj.assignees.all()]
+
+    @staticmethod
+    def resolve_lost_reason_name(obj: Opportunity):
+        return obj.lost_reason.label if obj.lost_reason_id else None
+
+
+class OpportunityIn(Schema):
+    customer: Id
+    pipeline: Id | Annotated[str, StringConstraints(max_length=100)]
+    stage: Id | None = None
+    amount: Money | None = None
+    cost: Money | None = None
+    salesperson: Id | None = None
+    assignees: list[Id] = Field(default_factory=list, max_length=20)
+    product: Annotated[str, StringConstraints(max_length=200)] = ""
+    inventory_unit: Annotated[str, StringConstraints(max_length=100)] = ""
+    source: ReferenceValue | None = None
+    media: ReferenceValue | None = None
+    location: ReferenceValue | None = None
+    excluded: bool = False
+
+
+class OpportunityPatch(Schema):
+    stage: Id | None = None
+    amount: Money | None = None
+    cost: Money | None = None
+    salesperson: Id | None = None
+    assignees: list[Id] | None = Field(None, max_length=20)
+    product: Annotated[str, StringConstraints(max_length=200)] | None = None
+    inventory_unit: Annotated[str, StringConstraints(max_length=100)] | None = None
+    source: ReferenceValue | None = None
+    media: ReferenceValue | None = None
+    location: ReferenceValue | None = None
+    excluded: bool | None = None
+    sale_date: date | None = None
+    version: Version | None = None
+
+
+class StatusIn(Schema):
+    status: StatusName
+    lost_reason: ReferenceValue | None = None
+    amount: Money | None = None
+    cost: Money | None = None
+    version: Version | None = None
+
+
+@opportunities_router.get("", response=list[OpportunityOut], summary="List opportunities (own and assigned for a salesperson)")
+@paginate
+def list_opportunities(request, customer: Id | None = None, salesperson: Id | None = None,
+                       status: StatusName | None = None, pipeline: Id | None = None, stage: Id | None = None,
+                       q: str | None = Query(None, max_length=100)):
+    return selectors.opportunity_list(actor=request.user, customer=customer, salesperson=salesperson,
+                                      status=status, pipeline=pipeline, stage=stage, q=q)
+
+
+@opportunities_router.post("", response={201: OpportunityOut, **ERRORS}, summary="Create an opportunity")
+def create_opportunity(request, payload: OpportunityIn):
+    opportunity = services.opportunity_create(actor=request.user, **payload.dict(exclude_unset=True))
+    return Status(201, selectors.opportunity_get(actor=request.user, pk=opportunity.pk))
+
+
+@opportunities_router.get("/{int:opportunity_id}", response={200: OpportunityOut, **ERRORS})
+def get_opportunity(request, opportunity_id: int):
+    return selectors.opportunity_get(actor=request.user, pk=opportunity_id)
+
+
+@opportunities_router.patch("/{int:opportunity_id}", response={200: OpportunityOut, **ERRORS},
+                            summary="Change an opportunity (stage moves are recorded); sale_date: managers only")
+def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
+    values, version = patch_values(payload, nullable=("salesperson", "source", "media", "location"))
+    sale_date = values.pop("sale_date", None)
+    if values:
+        services.opportunity_update(actor=request.user, opportunity_id=opportunity_id, version=version, **values)
+        version = None
+    if sale_date is not None:
+        services.opportunity_change_sale_date(actor=request.user, opportunity_id=opportunity_id,
+                                              sale_date=sale_date, version=version)
+    return selectors.opportunity_get(actor=request.user, pk=opportunity_id)
+
+
+@opportunities_router.post("/{int:opportunity_id}/status", response={200: OpportunityOut, **ERRORS},
+                           summary="The only way to change status; the role matrix applies")
+def change_status(request, opportunity_id: int, payload: StatusIn):
+    services.opportunity_change_status(actor=request.user, opportunity_id=opportunity_id, **payload.dict())
+    return selectors.opportunity_get(actor=request.user, pk=opportunity_id)

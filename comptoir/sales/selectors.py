@@ -1,0 +1,200 @@
+"""Reads on opportunities: visibility, lists, conversion analytics (DESIGN: analytics)."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, TruncMonth
+from django.utils import timezone
+
+from comptoir.core import permissions
+from comptoir.core.exceptions import NotFound
+from comptoir.customers.models import Customer
+from comptoir.customers.selectors import customer_search_q
+from comptoir.sales.models import Opportunity, Stage, StageChange, Status
+
+CONVERSION_DIMENSIONS = ("salesperson", "manager", "location", "source", "media", "product", "stage", "month")
+_GROUPS = {
+    # by → (key expression, label expression)
+    "salesperson": ("salesperson_id", Concat(F("salesperson__first_name"), Value(" "), F("salesperson__last_name"))),
+    "manager": ("salesperson__manager_id",
+                Concat(F("salesperson__manager__first_name"), Value(" "), F("salesperson__manager__last_name"))),
+    "location": ("location_id", F("location__name")),
+    "source": ("source_id", F("source__name")),
+    "media": ("media_id", F("media__name")),
+    "product": ("product", F("product")),
+}
+
+
+def opportunity_visible(actor) -> QuerySet:
+    """A salesperson sees the opportunities they own or are assigned to; managers, reception, admin all."""
+    if permissions.can_see_team(actor) or permissions.can_see_all_customers(actor):
+        return Opportunity.objects.all()
+    assigned = Opportunity.assignees.through.objects.filter(user_id=actor.pk).values("opportunity_id")
+    return Opportunity.objects.filter(Q(salesperson=actor) | Q(pk__in=assigned))
+
+
+def _with_relations(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "customer", "pipeline", "stage", "salesperson", "source", "media", "location", "lost_reason"
+    ).prefetch_related("assignees")
+
+
+def opportunity_list(*, actor, customer=None, salesperson=None, status=None, pipeline=None, stage=None,
+                     q: str | None = None) -> QuerySet:
+    queryset = opportunity_visible(actor)
+    for field, value in (("customer_id", customer), ("salesperson_id", salesperson), ("status", status),
+                         ("pipeline_id", pipeline), ("stage_id", stage)):
+        if value is not None:
+            queryset = queryset.filter(**{field: value})
+    if q and q.strip():
+        text = q.strip()[:100]
+        customers = Customer.objects.filter(customer_search_q(text)).values("pk")
+        queryset = queryset.filter(Q(number__startswith=text.upper()) | Q(customer_id__in=customers))
+    return _with_relations(queryset).order_by("-created_at", "-pk")
+
+
+def opportunity_get(*, actor, pk) -> Opportunity:
+    opportunity = _with_relations(opportunity_visible(actor)).filter(pk=pk).first()
+    if opportunity is None:
+        raise NotFound()
+    return opportunity
+
+
+# --- Conversion -------------------------------------------------------------------------------
+
+def _pct(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _money(value) -> Decimal:
+    return (value or Decimal("0")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _days(duration: timedelta | None, count: int) -> Decimal | None:
+    if not count or duration is None:
+        return None
+    return (Decimal(duration.total_seconds()) / 86400 / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    """[from 00:00, the day after `to` 00:00) in the site's time zone."""
+    zone = timezone.get_default_timezone()
+    return (datetime.combine(date_from, time.min, tzinfo=zone),
+            datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
+
+
+def _figures(won: int, lost: int, open_: int, won_amount, won_cost, days_sum) -> dict:
+    won_amount, won_cost = _money(won_amount), _money(won_cost)
+    return {
+        "won": won, "lost": lost, "open": open_,
+        "conversion_pct": _pct(won, won + lost),
+        "won_amount": won_amount,
+        "avg_deal_size": (won_amount / won).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if won else None,
+        "avg_days_to_close": _days(days_sum, won),
+        "margin": won_amount - won_cost,
+    }
+
+
+def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dict:
+    """DESIGN: won / (won + lost) over opportunities closed in the period; open ones counted beside
+    (those open now and created before the period ended), excluded ones nowhere. One grouped query;
+    the overall figures add the groups up."""
+    start, end = period_bounds(date_from, date_to)
+    scope = opportunity_visible(actor).filter(excluded=False)
+    if not permissions.can_see_team(actor):
+        scope = scope.filter(salesperson=actor)
+    if by == "stage":
+        return _funnel(scope, start, end, date_from, date_to)
+    closed = Q(status__in=[Status.WON, Status.LOST], closed_at__gte=start, closed_at__lt=end)
+    open_now = Q(status=Status.OPEN, created_at__lt=end)
+    won = Q(status=Status.WON, closed_at__gte=start, closed_at__lt=end)
+    if by == "month":
+        key, label = TruncMonth("closed_at", tzinfo=timezone.get_default_timezone()), None
+        scope = scope.filter(closed)
+    else:
+        key, label = _GROUPS[by]
+        scope = scope.filter(closed | open_now)
+    duration = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
+    money = DecimalField(max_digits=18, decimal_places=2)
+    rows = (
+        scope.annotate(group_key=key if not isinstance(key, str) else F(key))
+        .values("group_key")
+        .annotate(
+            n_won=Count("pk", filter=won),
+            n_lost=Count("pk", filter=Q(status=Status.LOST, closed_at__gte=start, closed_at__lt=end)),
+            n_open=Count("pk", filter=open_now),
+            won_amount=Coalesce(Sum("amount", filter=won), Value(Decimal("0")), output_field=money),
+            won_cost=Coalesce(Sum("cost", filter=won), Value(Decimal("0")), output_field=money),
+            days=Sum(duration, filter=won),
+            **({"group_label": Max(label)} if label is not None else {}),
+        )
+        .order_by("group_key")
+    )
+    groups, totals = [], {"won": 0, "lost": 0, "open": 0, "amount": Decimal("0"), "cost": Decimal("0"),
+                          "days": timedelta(0)}
+    for row in rows:  # one row per group, already aggregated in SQL
+        key_value = row["group_key"]
+        if by == "month":
+            key_value = timezone.localtime(key_value).strftime("%Y-%m") if key_value else None
+            group_label = key_value
+        else:
+            group_label = (row.get("group_label") or "").strip() or None
+        groups.append({"key": key_value, "label": group_label,
+                       **_figures(row["n_won"], row["n_lost"], row["n_open"], row["won_amount"], row["won_cost"],
+                                  row["days"])})
+        totals["won"] += row["n_won"]
+        totals["lost"] += row["n_lost"]
+        totals["open"] += row["n_open"]
+        totals["amount"] += row["won_amount"] or 0
+        totals["cost"] += row["won_cost"] or 0
+        totals["days"] += row["days"] or timedelta(0)
+    overall = _figures(totals["won"], totals["lost"], totals["open"], totals["amount"], totals["cost"],
+                       totals["days"])
+    return {"from": date_from, "to": date_to, "by": by, "overall": overall, "groups": groups}
+
+
+def _funnel(scope: QuerySet, start, end, date_from, date_to) -> dict:
+    """`by=stage`: of the opportunities created in the period, how many reached each stage and how
+    many went on to the next one. A won deal has reached every stage of its pipeline."""
+    cohort = scope.filter(created_at__gte=start, created_at__lt=end).annotate(
+        furthest=Coalesce(Subquery(
+            StageChange.objects.filter(opportunity=OuterRef("pk")).order_by().values("opportunity")
+            .annotate(top=Max("to_stage__order")).values("top")
+        ), 0),
+    )
+    stages = list(Stage.objects.filter(pipeline__in=cohort.values("pipeline")).select_related("pipeline")
+                  .order_by("pipeline__name", "order"))
+    reached = {}
+    for stage in stages:
+        reached_q = Q(pipeline_id=stage.pipeline_id) & (Q(furthest__gte=stage.order) | Q(status=Status.WON))
+        reached[f"r{stage.pk}"] = Count("pk", filter=reached_q)
+        reached[f"w{stage.pk}"] = Count("pk", filter=Q(pipeline_id=stage.pipeline_id, stage_id=stage.pk,
+                                                       status=Status.WON))
+        reached[f"l{stage.pk}"] = Count("pk", filter=Q(pipeline_id=stage.pipeline_id, stage_id=stage.pk,
+                                                       status=Status.LOST))
+        reached[f"o{stage.pk}"] = Count("pk", filter=Q(pipeline_id=stage.pipeline_id, stage_id=stage.pk,
+                                                       status=Status.OPEN))
+    counts = cohort.aggregate(**reached) if stages else {}
+    groups = []
+    for index, stage in enumerate(stages):
+        following = stages[index + 1] if index + 1 < len(stages) and stages[index + 1].pipeline_id == \
+            stage.pipeline_id else None
+        here = counts[f"r{stage.pk}"]
+        onward = counts[f"r{following.pk}"] if following else counts[f"w{stage.pk}"]
+        groups.append({
+            "key": stage.pk, "label": f"{stage.pipeline.name} · {stage.name}",
+            "won": counts[f"w{stage.pk}"], "lost": counts[f"l{stage.pk}"], "open": counts[f"o{stage.pk}"],
+            "reached": here, "reached_next": onward, "conversion_pct": _pct(onward, here),
+            "won_amount": None, "avg_deal_size": None, "avg_days_to_close": None, "margin": None,
+        })
+    won = sum(g["won"] for g in groups)
+    lost = sum(g["lost"] for g in groups)
+    overall = {"won": won, "lost": lost, "open": sum(g["open"] for g in groups), "conversion_pct": _pct(won, won + lost),
+               "won_amount": None, "avg_deal_size": None, "avg_days_to_close": None, "margin": None}
+    return {"from": date_from, "to": date_to, "by": "stage", "overall": overall, "groups": groups}

@@ -1,0 +1,309 @@
+"""Writes on pipelines and opportunities: numbering, stage moves, status rules (DESIGN: opportunities)."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.accounts.models import Location, User
+from comptoir.activities.services import timeline_record
+from comptoir.core import permissions
+from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
+from comptoir.core.models import LostReason, Media, Source
+from comptoir.core.selectors import reference_resolve, site_settings_get
+from comptoir.core.versioning import check_version, lock_rows, save_versioned
+from comptoir.customers.selectors import customer_get
+from comptoir.sales.models import NumberCounter, Opportunity, Pipeline, Stage, StageChange, Status
+
+PIPELINES_FORBIDDEN = _("Seul un administrateur gère les processus de vente.")
+PIPELINE_NAME_TAKEN = _("Un processus de vente porte déjà ce nom.")
+PREFIX_TAKEN = _("Un processus de vente utilise déjà ce préfixe.")
+BAD_PREFIX = _("Préfixe invalide : 1 à 10 lettres majuscules ou chiffres (p. ex. VN).")
+STAGES_REQUIRED = _("Un processus de vente a au moins une étape.")
+DUPLICATE_STAGE = _("Deux étapes portent le même nom.")
+CREATE_FORBIDDEN = _("Votre rôle ne permet pas de créer des opportunités.")
+ASSIGN_FORBIDDEN = _("Vous ne pouvez attribuer une opportunité qu'à vous-même.")
+NOT_ASSIGNABLE = _("Seul un utilisateur actif ayant un département peut être attribué à une opportunité.")
+WRONG_STAGE = _("Cette étape n'appartient pas au processus de vente de l'opportunité.")
+NEGATIVE_MONEY = _("Le montant ne peut pas être négatif.")
+LOST_NEEDS_REASON = _("Une opportunité perdue a besoin d'une raison de perte.")
+WON_NEEDS_QUOTE = _("Ce processus de vente exige une variante de cotation acceptée avant de gagner l'opportunité.")
+WON_NEEDS_AMOUNTS = _("Sans cotation, saisissez le montant et le coût de la vente pour la gagner.")
+SALE_DATE_FORBIDDEN = _("Seul un directeur des ventes ou un administrateur change la date de vente.")
+SALE_DATE_ONLY_WON = _("Seule une opportunité gagnée a une date de vente.")
+STATUS_ELSEWHERE = _("Le statut change par POST /opportunities/{id}/status seulement.")
+INACTIVE_PIPELINE = _("Ce processus de vente est désactivé.")
+
+OPPORTUNITY_FIELDS = ("stage", "amount", "cost", "currency", "salesperson", "assignees", "product",
+                      "inventory_unit", "source", "media", "location", "excluded")
+
+
+# --- Pipelines --------------------------------------------------------------------------------
+
+def _clean_stage_names(names: list[str]) -> list[str]:
+    cleaned = [(name or "").strip() for name in names or []]
+    cleaned = [name for name in cleaned if name]
+    if not cleaned:
+        raise ApplicationError(STAGES_REQUIRED, field="stages")
+    if len({name.lower() for name in cleaned}) != len(cleaned):
+        raise ApplicationError(DUPLICATE_STAGE, field="stages")
+    return cleaned
+
+
+@transaction.atomic
+def pipeline_create(*, actor, name: str, prefix: str, stages: list[str], requires_quote: bool = True) -> Pipeline:
+    permissions.require(actor, "manage_lists", PIPELINES_FORBIDDEN)
+    name, prefix = name.strip(), prefix.strip().upper()
+    if not prefix.isalnum() or not prefix.isascii() or len(prefix) > 10:
+        raise ApplicationError(BAD_PREFIX, field="prefix")
+    if Pipeline.objects.filter(name__iexact=name).exists():
+        raise Conflict(PIPELINE_NAME_TAKEN, field="name")
+    if Pipeline.objects.filter(prefix=prefix).exists():
+        raise Conflict(PREFIX_TAKEN, field="prefix")
+    stage_names = _clean_stage_names(stages)
+    pipeline = Pipeline(name=name, prefix=prefix, requires_quote=requires_quote)
+    pipeline.full_clean()
+    pipeline.save()
+    Stage.objects.bulk_create(Stage(pipeline=pipeline, name=n, order=i) for i, n in enumerate(stage_names, start=1))
+    timeline_record(actor=actor, subject=pipeline, verb="pipeline_created",
+                    data={"prefix": prefix, "stages": stage_names, "requires_quote": requires_quote})
+    return pipeline
+
+
+@transaction.atomic
+def pipeline_update(*, actor, pipeline_id, version: int | None = None, **values) -> Pipeline:
+    """Rename, switch quotes on or off, (de)activate, add stages at the end.
+
+    DESIGN: switching to "without quotes" keeps earlier deals' amount and cost; quotes are hidden,
+    not deleted (nothing here touches them).
+    """
+    permissions.require(actor, "manage_lists", PIPELINES_FORBIDDEN)
+    rows = lock_rows(Pipeline.objects.filter(pk=pipeline_id))
+    if not rows:
+        raise NotFound()
+    pipeline = rows[0]
+    check_version(pipeline, version)
+    changed = []
+    if "name" in values:
+        name = values["name"].strip()
+        if Pipeline.objects.exclude(pk=pipeline.pk).filter(name__iexact=name).exists():
+            raise Conflict(PIPELINE_NAME_TAKEN, field="name")
+        pipeline.name = name
+        changed.append("name")
+    for key in ("requires_quote", "active"):
+        if key in values:
+            setattr(pipeline, key, bool(values[key]))
+            changed.append(key)
+    if values.get("add_stages"):
+        existing = list(pipeline.stages.values_list("name", flat=True))
+        added = _clean_stage_names(values["add_stages"])
+        if {n.lower() for n in added} & {n.lower() for n in existing}:
+            raise ApplicationError(DUPLICATE_STAGE, field="add_stages")
+        start = len(existing)
+        Stage.objects.bulk_create(Stage(pipeline=pipeline, name=n, order=start + i) for i, n in enumerate(added, 1))
+    pipeline.full_clean()
+    save_versioned(pipeline, changed)
+    timeline_record(actor=actor, subject=pipeline, verb="pipeline_updated", data=values)
+    return pipeline
+
+
+def _next_number(pipeline: Pipeline) -> str:
+    """prefix-year-sequence, never reused: the counter row is locked until the transaction ends,
+    so concurrent creations queue on it instead of reading the same last number."""
+    year = timezone.localdate().year
+    NumberCounter.objects.get_or_create(pipeline=pipeline, year=year)
+    counter = NumberCounter.objects.select_for_update().get(pipeline=pipeline, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{pipeline.prefix}-{year}-{counter.last:05d}"
+
+
+# --- Opportunities ----------------------------------------------------------------------------
+
+def _assignable(user_id, field: str) -> User:
+    user = User.objects.filter(pk=user_id, is_active=True, department__isnull=False).first()
+    if user is None:
+        raise ApplicationError(NOT_ASSIGNABLE, field=field)
+    return user
+
+
+def _money(value, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    value = Decimal(str(value))
+    if value < 0:
+        raise ApplicationError(NEGATIVE_MONEY, field=field)
+    return value.quantize(Decimal("0.01"))
+
+
+def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
+    changed = []
+    for key in OPPORTUNITY_FIELDS:
+        if key not in values or key == "assignees":
+            continue
+        value = values[key]
+        if key == "stage":
+            stage = Stage.objects.filter(pk=value, pipeline_id=opportunity.pipeline_id).first() \
+                if str(value).isdigit() else None
+            if stage is None:
+                raise ApplicationError(WRONG_STAGE, field="stage")
+            value = stage
+        elif key in ("amount", "cost"):
+            value = _money(value, key)
+        elif key == "salesperson":
+            if value is not None and not permissions.can_assign(actor, value):
+                raise Forbidden(ASSIGN_FORBIDDEN)
+            if value is None and not permissions.has_capability(actor, "assign"):
+                raise Forbidden(ASSIGN_FORBIDDEN)
+            value = _assignable(value, "salesperson") if value is not None else None
+        elif key == "source":
+            value = reference_resolve(Source, value, field="source")
+        elif key == "media":
+            value = reference_resolve(Media, value, field="media")
+        elif key == "location":
+            value = reference_resolve(Location, value, field="location")
+        elif key in ("product", "inventory_unit", "currency"):
+            value = (value or "").strip()
+        elif key == "excluded":
+            value = bool(value)
+        setattr(opportunity, key, value)
+        changed.append(key)
+    return changed
+
+
+def _set_assignees(opportunity: Opportunity, ids) -> None:
+    users = [_assignable(pk, f"assignees.{i}") for i, pk in enumerate(ids or [])]
+    opportunity.assignees.set(users)
+
+
+def _record(actor, opportunity: Opportunity, verb: str, data: dict) -> None:
+    """On the opportunity's timeline and its customer's, so the card shows the whole story."""
+    timeline_record(actor=actor, subject=opportunity, verb=verb, data=data)
+    timeline_record(actor=actor, subject=opportunity.customer, verb=verb,
+                    data={"opportunity": opportunity.pk, "number": opportunity.number, **data})
+
+
+@transaction.atomic
+def opportunity_create(*, actor, customer, pipeline, assignees=None, **values) -> Opportunity:
+    if not (permissions.has_capability(actor, "work_own") or permissions.has_capability(actor, "create_customers")):
+        raise Forbidden(CREATE_FORBIDDEN)
+    customer = customer_get(actor=actor, pk=customer)  # 404 for a customer the actor may not see
+    pipeline = Pipeline.objects.filter(pk=pipeline).first() if str(pipeline).isdigit() \
+        else Pipeline.objects.filter(name=pipeline).first()
+    if pipeline is None:
+        raise ApplicationError(NotFound.default_message, field="pipeline")
+    if not pipeline.active:
+        raise ApplicationError(INACTIVE_PIPELINE, field="pipeline")
+    opportunity = Opportunity(customer=customer, pipeline=pipeline, created_by=actor,
+                              currency=site_settings_get().currency)
+    values.setdefault("stage", pipeline.stages.order_by("order").values_list("pk", flat=True).first())
+    _apply(actor, opportunity, values)
+    if "salesperson" not in values and permissions.has_capability(actor, "work_own") \
+            and actor.department_id is not None:
+        opportunity.salesperson = actor  # DESIGN: defaults to the creator when a salesperson
+    if opportunity.media is None:
+        opportunity.media = Media.objects.filter(code="in_store").first()
+    opportunity.number = _next_number(pipeline)
+    opportunity.full_clean(exclude=["assignees"])
+    opportunity.save()
+    _set_assignees(opportunity, assignees)
+    StageChange.objects.create(opportunity=opportunity, from_stage=None, to_stage=opportunity.stage,
+                               changed_by=actor)
+    _record(actor, opportunity, "opportunity_created",
+            {"pipeline": pipeline.name, "stage": opportunity.stage.name, "salesperson": opportunity.salesperson_id})
+    return opportunity
+
+
+def _lock_opportunity(actor, pk) -> Opportunity:
+    from comptoir.sales.selectors import opportunity_visible
+
+    rows = lock_rows(Opportunity.objects.filter(pk=pk))
+    if not rows or not opportunity_visible(actor).filter(pk=pk).exists():
+        raise NotFound()
+    return rows[0]
+
+
+@transaction.atomic
+def opportunity_update(*, actor, opportunity_id, version: int | None = None, assignees=None, **values) -> Opportunity:
+    if "status" in values:
+        raise ApplicationError(STATUS_ELSEWHERE, field="status")
+    opportunity = _lock_opportunity(actor, opportunity_id)
+    check_version(opportunity, version)
+    old_stage = opportunity.stage
+    changed = _apply(actor, opportunity, values)
+    opportunity.full_clean(exclude=["assignees"])
+    save_versioned(opportunity, changed)
+    if assignees is not None:
+        _set_assignees(opportunity, assignees)
+    if opportunity.stage_id != old_stage.pk:
+        StageChange.objects.create(opportunity=opportunity, from_stage=old_stage, to_stage=opportunity.stage,
+                                   changed_by=actor)
+        _record(actor, opportunity, "opportunity_stage_changed",
+                {"from": old_stage.name, "to": opportunity.stage.name})
+    other = [f for f in changed if f != "stage"] + (["assignees"] if assignees is not None else [])
+    if other:
+        timeline_record(actor=actor, subject=opportunity, verb="opportunity_updated",
+                        data={f: str(getattr(opportunity, f, "")) for f in other if f != "assignees"})
+    return opportunity
+
+
+def accepted_quote_exists(opportunity: Opportunity) -> bool:
+    """DESIGN: winning needs an accepted quote variant when the pipeline requires quotes. The quotes
+    app answers this; until it exists no variant can be accepted, so such a pipeline cannot be won."""
+    return False
+
+
+@transaction.atomic
+def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason=None, amount=None, cost=None,
+                              version: int | None = None) -> Opportunity:
+    """The only way a status changes (API.md: POST /opportunities/{id}/status)."""
+    opportunity = _lock_opportunity(actor, opportunity_id)
+    check_version(opportunity, version)
+    permissions.require_status_change(actor, opportunity, status)
+    old = opportunity.status
+    now = timezone.now()
+    data = {"from": old, "to": status}
+    if status == Status.LOST:
+        reason = reference_resolve(LostReason, lost_reason, field="lost_reason")
+        if reason is None:
+            raise ApplicationError(LOST_NEEDS_REASON, field="lost_reason")
+        opportunity.lost_reason, opportunity.closed_at = reason, now
+        data["lost_reason"] = reason.name
+    elif status == Status.WON:
+        if opportunity.pipeline.requires_quote:
+            if not accepted_quote_exists(opportunity):
+                raise ApplicationError(WON_NEEDS_QUOTE, field="status", code="quote_required")
+        else:
+            if amount is not None:
+                opportunity.amount = _money(amount, "amount")
+            if cost is not None:
+                opportunity.cost = _money(cost, "cost")
+            if opportunity.amount is None or opportunity.cost is None:
+                raise ApplicationError(WON_NEEDS_AMOUNTS, field="amount" if opportunity.amount is None else "cost")
+        opportunity.closed_at, opportunity.sale_date = now, timezone.localdate()
+        data.update(amount=opportunity.amount, cost=opportunity.cost, sale_date=opportunity.sale_date)
+    elif status == Status.OPEN:
+        # Reopening or resuming: the deal is open again, its close and sale dates go.
+        opportunity.closed_at, opportunity.sale_date, opportunity.lost_reason = None, None, None
+    opportunity.status = status
+    opportunity.full_clean(exclude=["assignees"])
+    save_versioned(opportunity, ["status", "closed_at", "sale_date", "lost_reason", "amount", "cost"])
+    _record(actor, opportunity, "opportunity_status_changed", data)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_change_sale_date(*, actor, opportunity_id, sale_date, version: int | None = None) -> Opportunity:
+    """DESIGN: after the win only a sales manager or admin changes the sale date, and it is in the timeline."""
+    if not permissions.can_change_sale_date(actor):
+        raise Forbidden(SALE_DATE_FORBIDDEN)
+    opportunity = _lock_opportunity(actor, opportunity_id)
+    check_version(opportunity, version)
+    if opportunity.status != Status.WON:
+        raise ApplicationError(SALE_DATE_ONLY_WON, field="sale_date")
+    old = opportunity.sale_date
+    opportunity.sale_date = sale_date
+    save_versioned(opportunity, ["sale_date"])
+    _record(actor, opportunity, "opportunity_sale_date_changed", {"from": old, "to": sale_date})
+    return opportunity

@@ -1,0 +1,186 @@
+import csv
+import io
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from comptoir.accounts.tests.factories import UserFactory
+from comptoir.customers.services import customer_merge
+from comptoir.customers.tests.factories import make_customer
+from comptoir.sales.models import Opportunity
+from comptoir.sales.services import opportunity_create
+from comptoir.sales.tests.factories import make_opportunity, make_pipeline
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pipeline(admin):
+    return make_pipeline(admin)
+
+
+def test_admin_creates_a_pipeline_with_stages_inline(admin_api):
+    response = admin_api.post("/pipelines", {"name": "Motoneiges", "prefix": "mn", "requires_quote": False,
+                                             "stages": ["Nouveau", "Essai", "Cotation"]})
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["prefix"] == "MN" and [s["name"] for s in body["stages"]] == ["Nouveau", "Essai", "Cotation"]
+    assert [s["order"] for s in body["stages"]] == [1, 2, 3]
+
+
+def test_a_salesperson_cannot_create_a_pipeline(salesperson_api):
+    response = salesperson_api.post("/pipelines", {"name": "X", "prefix": "X", "stages": ["A"]})
+
+    assert response.status_code == 403
+
+
+def test_creating_an_opportunity_answers_its_number(salesperson_api, salesperson, pipeline):
+    customer = make_customer(salesperson)
+
+    response = salesperson_api.post("/opportunities", {"customer": customer.pk, "pipeline": pipeline.pk,
+                                                       "amount": "18999.50", "product": "Can-Am Outlander"})
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["number"].startswith("VN-") and body["amount"] == "18999.50" and body["currency"] == "CAD"
+    assert body["salesperson"] == salesperson.pk and body["stage_name"] == "Nouveau"
+
+
+def test_status_endpoint_applies_the_rules(salesperson_api, manager, make_api, salesperson, pipeline):
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+
+    lost_without_reason = salesperson_api.post(f"/opportunities/{deal.pk}/status", {"status": "lost"})
+    won = salesperson_api.post(f"/opportunities/{deal.pk}/status", {"status": "won", "amount": "10", "cost": "4"})
+    reopen_by_salesperson = salesperson_api.post(f"/opportunities/{deal.pk}/status", {"status": "open"})
+    reopen_by_manager = make_api(manager).post(f"/opportunities/{deal.pk}/status", {"status": "open"})
+
+    assert lost_without_reason.status_code == 422
+    assert lost_without_reason.json()["errors"][0]["field"] == "lost_reason"
+    assert won.status_code == 200 and won.json()["status"] == "won"
+    assert reopen_by_salesperson.status_code == 403 and reopen_by_salesperson.json()["detail"]
+    assert reopen_by_manager.status_code == 200 and reopen_by_manager.json()["status"] == "open"
+
+
+def test_status_cannot_be_changed_by_patch(salesperson_api, salesperson, pipeline):
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+
+    salesperson_api.patch(f"/opportunities/{deal.pk}", {"status": "won"})
+
+    deal.refresh_from_db()
+    assert deal.status == "open"
+
+
+def test_another_salespersons_deal_answers_404(salesperson_api, pipeline):
+    other = UserFactory()
+    deal = make_opportunity(other, make_customer(other), pipeline)
+
+    assert salesperson_api.get(f"/opportunities/{deal.pk}").status_code == 404
+    assert salesperson_api.post(f"/opportunities/{deal.pk}/status", {"status": "suspended"}).status_code == 404
+
+
+def test_only_a_manager_patches_the_sale_date(salesperson_api, manager, make_api, salesperson, pipeline):
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+    salesperson_api.post(f"/opportunities/{deal.pk}/status", {"status": "won", "amount": "10", "cost": "4"})
+    day = (timezone.localdate() - timedelta(days=2)).isoformat()
+
+    refused = salesperson_api.patch(f"/opportunities/{deal.pk}", {"sale_date": day})
+    accepted = make_api(manager).patch(f"/opportunities/{deal.pk}", {"sale_date": day})
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 200 and accepted.json()["sale_date"] == day
+
+
+def test_listing_opportunities_costs_the_same_queries_whatever_the_page_size(manager, make_api, pipeline,
+                                                                           django_assert_num_queries):
+    api = make_api(manager)
+    customer = make_customer(manager)
+    for _ in range(10):
+        make_opportunity(manager, customer, pipeline, assignees=[manager.pk])
+    api.get("/opportunities", {"limit": 1})
+
+    with django_assert_num_queries(4):  # token, count, page, assignees
+        small = api.get("/opportunities", {"limit": 2})
+    with django_assert_num_queries(4):
+        large = api.get("/opportunities", {"limit": 10, "status": "open"})
+
+    assert len(small.json()["items"]) == 2 and len(large.json()["items"]) == 10
+
+
+def test_merging_customers_moves_their_opportunities(manager, pipeline):
+    keep, other = make_customer(manager), make_customer(manager, first_name="Autre")
+    deal = make_opportunity(manager, other, pipeline)
+
+    customer_merge(actor=manager, customer_id=keep.pk, other_id=other.pk)
+
+    deal.refresh_from_db()
+    assert deal.customer_id == keep.pk
+
+
+def test_conversion_csv_recomputes_to_the_same_figures(manager, make_api, salesperson, pipeline):
+    customer = make_customer(salesperson)
+    closed = timezone.now() - timedelta(days=1)
+    for i, status in enumerate(("won", "won", "lost", "won", "lost")):
+        deal = make_opportunity(salesperson if i % 2 else manager, customer, pipeline)
+        Opportunity.objects.filter(pk=deal.pk).update(status=status, closed_at=closed, amount=Decimal("1000.10"),
+                                                      cost=Decimal("800"), lost_reason_id=1 if status == "lost" else None)
+    api = make_api(manager)
+
+    as_json = api.get("/analytics/conversion", {"by": "salesperson"}).json()
+    as_csv = api.get("/analytics/conversion", {"by": "salesperson", "format": "csv"})
+
+    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode())))
+    assert as_csv["Content-Type"].startswith("text/csv")
+    assert rows[0]["key"] == "overall"
+    for row, group in zip(rows[1:], as_json["groups"]):
+        won, lost = int(row["won"]), int(row["lost"])
+        assert Decimal(row["conversion_pct"]) == (Decimal(won) * 100 / (won + lost)).quantize(Decimal("0.01"))
+        assert row["conversion_pct"] == group["conversion_pct"]
+        assert Decimal(row["won_amount"]) == Decimal(group["won_amount"])
+    assert sum(int(r["won"]) for r in rows[1:]) == int(rows[0]["won"]) == as_json["overall"]["won"] == 3
+    assert as_json["overall"]["conversion_pct"] == "60.00"
+
+
+def test_conversion_answers_the_contract_keys(manager, make_api):
+    body = make_api(manager).get("/analytics/conversion", {"from": "2026-01-01", "to": "2026-03-31",
+                                                           "by": "month"}).json()
+
+    assert {"from", "to", "overall", "groups"} <= set(body)
+    assert {"won", "lost", "open", "conversion_pct", "won_amount", "avg_days_to_close"} <= set(body["overall"])
+
+
+def test_a_backwards_period_or_unknown_dimension_is_a_422(manager, make_api):
+    api = make_api(manager)
+
+    assert api.get("/analytics/conversion", {"from": "2026-03-01", "to": "2026-01-01"}).status_code == 422
+    assert api.get("/analytics/conversion", {"by": "color"}).status_code == 422
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need a server database")
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_creations_get_twenty_different_numbers(admin, salesperson):
+    pipeline = make_pipeline(admin, prefix="CC")
+    customer = make_customer(salesperson)
+    numbers, errors = [], []
+
+    def create():
+        try:
+            numbers.append(opportunity_create(actor=salesperson, customer=customer.pk, pipeline=pipeline.pk).number)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(numbers) == len(set(numbers)) == 20
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 21))

@@ -1,0 +1,267 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from comptoir.accounts.tests.factories import UserFactory
+from comptoir.activities.selectors import timeline_for
+from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
+from comptoir.customers.tests.factories import make_customer
+from comptoir.sales import selectors, services
+from comptoir.sales.models import Opportunity, StageChange
+from comptoir.sales.tests.factories import make_opportunity, make_pipeline
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pipeline(admin):
+    return make_pipeline(admin)
+
+
+@pytest.fixture
+def deal(salesperson, pipeline):
+    return make_opportunity(salesperson, make_customer(salesperson), pipeline)
+
+
+def test_numbers_are_prefix_year_sequence_and_never_reused(salesperson, pipeline):
+    customer = make_customer(salesperson)
+    year = timezone.localdate().year
+
+    first = make_opportunity(salesperson, customer, pipeline)
+    second = make_opportunity(salesperson, customer, pipeline)
+    Opportunity.objects.filter(pk=second.pk).delete()
+    third = make_opportunity(salesperson, customer, pipeline)
+
+    assert [first.number, third.number] == [f"VN-{year}-00001", f"VN-{year}-00003"]
+
+
+def test_a_new_opportunity_starts_at_the_first_stage_owned_by_its_creator(salesperson, deal):
+    assert deal.stage.name == "Nouveau" and deal.status == "open"
+    assert deal.salesperson == salesperson and deal.media.code == "in_store"
+    assert StageChange.objects.filter(opportunity=deal).count() == 1
+
+
+def test_only_users_with_a_department_can_be_assigned(manager, pipeline):
+    customer = make_customer(manager)
+
+    with pytest.raises(ApplicationError) as refused:
+        make_opportunity(manager, customer, pipeline, assignees=[UserFactory(department=None).pk])
+
+    assert refused.value.field == "assignees.0"
+    assert not Opportunity.objects.exists()
+
+
+def test_stage_moves_are_recorded_with_their_time(salesperson, deal):
+    essai = deal.pipeline.stages.get(name="Essai")
+
+    services.opportunity_update(actor=salesperson, opportunity_id=deal.pk, stage=essai.pk)
+
+    change = StageChange.objects.filter(opportunity=deal).last()
+    assert (change.from_stage.name, change.to_stage.name) == ("Nouveau", "Essai")
+    assert change.changed_at is not None
+    assert timeline_for(deal).first().verb == "opportunity_stage_changed"
+
+
+def test_a_stage_of_another_pipeline_is_refused(admin, salesperson, deal):
+    other = make_pipeline(admin, name="Occasion", prefix="VO")
+
+    with pytest.raises(ApplicationError) as refused:
+        services.opportunity_update(actor=salesperson, opportunity_id=deal.pk, stage=other.stages.first().pk)
+
+    assert refused.value.field == "stage"
+
+
+def test_lost_needs_a_reason(salesperson, deal):
+    with pytest.raises(ApplicationError) as refused:
+        services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="lost")
+
+    deal.refresh_from_db()
+    assert refused.value.message == services.LOST_NEEDS_REASON and deal.status == "open"
+
+
+def test_lost_with_a_reason_closes_the_deal(salesperson, deal):
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="lost", lost_reason="Prix")
+
+    deal.refresh_from_db()
+    assert deal.status == "lost" and deal.lost_reason.code == "price" and deal.closed_at is not None
+
+
+def test_won_needs_an_accepted_quote_when_the_pipeline_requires_quotes(admin, salesperson):
+    pipeline = make_pipeline(admin, name="Bateaux", prefix="BA", requires_quote=True)
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline, amount="100", cost="50")
+
+    with pytest.raises(ApplicationError) as refused:
+        services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won")
+
+    assert refused.value.code == "quote_required"
+    deal.refresh_from_db()
+    assert deal.status == "open"
+
+
+def test_without_quotes_winning_needs_amount_and_cost_and_sets_the_sale_date(salesperson, deal):
+    with pytest.raises(ApplicationError) as refused:
+        services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won")
+
+    won = services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won",
+                                             amount="24999.99", cost="21000")
+
+    assert refused.value.field == "amount"
+    assert (won.amount, won.cost) == (Decimal("24999.99"), Decimal("21000.00"))
+    assert won.sale_date == timezone.localdate() and won.closed_at is not None
+
+
+def test_a_salesperson_cannot_touch_another_salespersons_deal(salesperson, pipeline):
+    other = UserFactory()
+    theirs = make_opportunity(other, make_customer(other), pipeline)
+
+    with pytest.raises(NotFound):
+        services.opportunity_change_status(actor=salesperson, opportunity_id=theirs.pk, status="suspended")
+    with pytest.raises(NotFound):
+        services.opportunity_update(actor=salesperson, opportunity_id=theirs.pk, product="Ponton")
+
+    theirs.refresh_from_db()
+    assert theirs.status == "open" and theirs.product == ""
+
+
+def test_an_assignee_sees_and_works_the_deal(salesperson, manager, pipeline):
+    deal = make_opportunity(manager, make_customer(manager), pipeline, assignees=[salesperson.pk])
+
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="suspended")
+
+    assert selectors.opportunity_get(actor=salesperson, pk=deal.pk).status == "suspended"
+
+
+def test_only_a_manager_reopens_a_won_deal(salesperson, manager, deal):
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won", amount="10", cost="5")
+
+    with pytest.raises(Forbidden):
+        services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="open")
+    reopened = services.opportunity_change_status(actor=manager, opportunity_id=deal.pk, status="open")
+
+    assert reopened.status == "open" and reopened.sale_date is None and reopened.closed_at is None
+
+
+def test_only_a_manager_changes_the_sale_date_and_it_lands_in_the_timeline(salesperson, manager, deal):
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won", amount="10", cost="5")
+    new_date = timezone.localdate() - timedelta(days=3)
+
+    with pytest.raises(Forbidden):
+        services.opportunity_change_sale_date(actor=salesperson, opportunity_id=deal.pk, sale_date=new_date)
+    services.opportunity_change_sale_date(actor=manager, opportunity_id=deal.pk, sale_date=new_date)
+
+    deal.refresh_from_db()
+    assert deal.sale_date == new_date
+    event = timeline_for(deal).first()
+    assert event.verb == "opportunity_sale_date_changed" and event.data["to"] == new_date.isoformat()
+
+
+def test_status_changes_land_in_the_customer_timeline_too(salesperson, deal):
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="suspended")
+
+    assert timeline_for(deal.customer).first().data["number"] == deal.number
+
+
+def _close(deal, status, *, days_ago=1, amount="100", cost="60", excluded=False):
+    """Put a deal in a closed state at a known time (the history of a real dealership)."""
+    closed = timezone.now() - timedelta(days=days_ago)
+    Opportunity.objects.filter(pk=deal.pk).update(
+        status=status, closed_at=closed if status in ("won", "lost") else None, amount=Decimal(amount),
+        cost=Decimal(cost), excluded=excluded, created_at=closed - timedelta(days=10),
+        lost_reason_id=1 if status == "lost" else None,
+    )
+
+
+def test_conversion_is_won_over_closed_with_open_and_excluded_left_out(manager, salesperson, pipeline):
+    customer = make_customer(salesperson)
+    deals = [make_opportunity(salesperson, customer, pipeline) for _ in range(7)]
+    _close(deals[0], "won", amount="30000", cost="25000")
+    _close(deals[1], "won", amount="10000", cost="9000")
+    _close(deals[2], "lost")
+    _close(deals[3], "lost")
+    _close(deals[4], "won", excluded=True)
+    _close(deals[5], "suspended")
+    today = timezone.localdate()
+
+    result = selectors.conversion_compute(actor=manager, date_from=today - timedelta(days=30), date_to=today,
+                                          by="salesperson")
+
+    overall = result["overall"]
+    assert (overall["won"], overall["lost"], overall["open"]) == (2, 2, 1)
+    assert overall["conversion_pct"] == Decimal("50.00")
+    assert overall["won_amount"] == Decimal("40000.00") and overall["avg_deal_size"] == Decimal("20000.00")
+    assert overall["margin"] == Decimal("6000.00") and overall["avg_days_to_close"] == Decimal("10.0")
+    assert [g["key"] for g in result["groups"]] == [salesperson.pk]
+
+
+def test_two_won_of_two_thousand_closed_is_a_tenth_of_a_percent(manager, salesperson, pipeline):
+    customer = make_customer(salesperson)
+    deal = make_opportunity(salesperson, customer, pipeline)
+    closed = timezone.now() - timedelta(days=1)
+    Opportunity.objects.filter(pk=deal.pk).update(status="lost", closed_at=closed, lost_reason_id=1)
+    template = Opportunity.objects.get(pk=deal.pk)
+    clones = []
+    for i in range(1999):
+        template.pk, template.number = None, f"VN-X-{i:05d}"
+        template.status, template.lost_reason_id = ("won", None) if i < 2 else ("lost", 1)
+        template.amount = template.cost = Decimal("1")
+        clones.append(Opportunity(**{f.attname: getattr(template, f.attname) for f in Opportunity._meta.concrete_fields}))
+    Opportunity.objects.bulk_create(clones)
+    today = timezone.localdate()
+
+    overall = selectors.conversion_compute(actor=manager, date_from=today - timedelta(days=7), date_to=today,
+                                           by="salesperson")["overall"]
+
+    assert (overall["won"], overall["won"] + overall["lost"]) == (2, 2000)
+    assert overall["conversion_pct"] == Decimal("0.10")
+
+
+def test_a_period_with_nothing_closed_has_a_null_rate(manager):
+    overall = selectors.conversion_compute(actor=manager, date_from=date(2020, 1, 1), date_to=date(2020, 1, 31),
+                                           by="salesperson")["overall"]
+
+    assert overall["conversion_pct"] is None and overall["won"] == overall["lost"] == 0
+
+
+@pytest.mark.parametrize("by", ["manager", "location", "source", "media", "product", "month"])
+def test_conversion_groups_by_every_dimension(manager, salesperson, pipeline, by):
+    salesperson.manager = manager
+    salesperson.save()
+    customer = make_customer(salesperson)
+    won = make_opportunity(salesperson, customer, pipeline, product="Sea-Doo GTI", source="Salon",
+                           location=salesperson.location_id)
+    _close(won, "won")
+    today = timezone.localdate()
+
+    result = selectors.conversion_compute(actor=manager, date_from=today - timedelta(days=7), date_to=today, by=by)
+
+    assert len(result["groups"]) == 1 and result["groups"][0]["won"] == 1
+    assert result["groups"][0]["label"]
+
+
+def test_the_funnel_counts_who_reached_each_stage_and_the_next(manager, salesperson, pipeline):
+    customer = make_customer(salesperson)
+    stages = list(pipeline.stages.order_by("order"))
+    deals = [make_opportunity(salesperson, customer, pipeline) for _ in range(4)]
+    for deal, furthest in zip(deals, (0, 1, 1, 2)):
+        for stage in stages[1:furthest + 1]:
+            services.opportunity_update(actor=salesperson, opportunity_id=deal.pk, stage=stage.pk)
+    today = timezone.localdate()
+
+    groups = selectors.conversion_compute(actor=manager, date_from=today, date_to=today, by="stage")["groups"]
+
+    assert [(g["reached"], g["reached_next"]) for g in groups] == [(4, 3), (3, 1), (1, 0), (0, 0)]
+    assert groups[0]["conversion_pct"] == Decimal("75.00")
+
+
+def test_a_salesperson_sees_only_their_own_conversion(salesperson, pipeline):
+    other = UserFactory()
+    _close(make_opportunity(other, make_customer(other), pipeline), "won")
+    _close(make_opportunity(salesperson, make_customer(salesperson), pipeline), "lost")
+    today = timezone.localdate()
+
+    overall = selectors.conversion_compute(actor=salesperson, date_from=today - timedelta(days=7), date_to=today,
+                                           by="salesperson")["overall"]
+
+    assert (overall["won"], overall["lost"]) == (0, 1)
