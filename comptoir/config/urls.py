@@ -20,5 +20,6 @@ urlpatterns = [
         {"document_root": settings.MEDIA_ROOT},
     ),
     path("customers/", include("comptoir.customers.urls")),
+    path("sales/", include("comptoir.sales.urls")),
     path("", include("comptoir.accounts.urls")),
 ]

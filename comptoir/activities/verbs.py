@@ -1,0 +1,17 @@
+"""How each timeline verb reads on screen."""
+
+from django.utils.translation import gettext_lazy as _
+
+VERB_LABELS = {
+    "customer_created": _("Fiche créée"),
+    "customer_updated": _("Fiche modifiée"),
+    "customer_merged": _("Fusion : une autre fiche a été fusionnée ici"),
+    "customer_merged_into": _("Fusionnée dans une autre fiche"),
+    "customer_email_bounced": _("Courriel en rebond : marqué invalide"),
+    "note_added": _("Note ajoutée"),
+    "opportunity_created": _("Opportunité créée"),
+    "opportunity_updated": _("Opportunité modifiée"),
+    "opportunity_stage_changed": _("Étape changée"),
+    "opportunity_status_changed": _("Statut changé"),
+    "opportunity_sale_date_changed": _("Date de vente changée"),
+}

@@ -1,0 +1,54 @@
+"""Board and analytics filters: parsing only; the selectors decide what each user sees."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.accounts.models import User
+from comptoir.core.models import LostReason, Source
+from comptoir.sales.models import Pipeline, Status
+from comptoir.sales.selectors import CONVERSION_DIMENSIONS
+
+
+class BoardFilter(forms.Form):
+    pipeline = forms.ModelChoiceField(label=_("Processus"), queryset=Pipeline.objects.filter(active=True),
+                                      required=False, empty_label=None)
+    salesperson = forms.ModelChoiceField(label=_("Vendeur"), required=False, empty_label=_("Toute l'équipe"),
+                                         queryset=User.objects.filter(is_active=True, department__isnull=False))
+    status = forms.ChoiceField(label=_("Statut"), choices=Status.choices, required=False, initial=Status.OPEN)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.filter(active=True), required=False,
+                                    empty_label=_("Toutes"))
+
+
+class LostForm(forms.Form):
+    lost_reason = forms.ModelChoiceField(label=_("Raison de perte"), queryset=LostReason.objects.filter(active=True))
+
+
+class WinForm(forms.Form):
+    amount = forms.DecimalField(label=_("Montant"), max_digits=14, decimal_places=2, min_value=0, required=False)
+    cost = forms.DecimalField(label=_("Coût"), max_digits=14, decimal_places=2, min_value=0, required=False)
+
+
+class SaleDateForm(forms.Form):
+    sale_date = forms.DateField(label=_("Date de vente"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+DIMENSION_LABELS = {
+    "salesperson": _("Vendeur"), "manager": _("Directeur"), "location": _("Succursale"), "source": _("Source"),
+    "media": _("Média"), "product": _("Produit"), "stage": _("Étape (entonnoir)"), "month": _("Mois"),
+}
+
+
+class AnalyticsFilter(forms.Form):
+    date_from = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    date_to = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    by = forms.ChoiceField(label=_("Par"), choices=[(d, DIMENSION_LABELS[d]) for d in CONVERSION_DIMENSIONS],
+                           required=False, initial="salesperson")
+
+    def period(self):
+        today = timezone.localdate()
+        date_to = self.cleaned_data.get("date_to") or today
+        date_from = self.cleaned_data.get("date_from") or date_to - timedelta(days=89)
+        return min(date_from, date_to), date_to
