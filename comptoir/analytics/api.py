@@ -15,10 +15,13 @@ from pydantic import Field
 from comptoir.core.api import ERRORS
 from comptoir.core.exceptions import ApplicationError
 from comptoir.customers.selectors import email_ratio_compute
-from comptoir.sales.selectors import conversion_compute
+from comptoir.core.schemas import Id
+from comptoir.sales.models import Pipeline
+from comptoir.sales.selectors import conversion_compute, plan_compute
 
 router = Router(tags=["analytics"])
 PERIOD_BACKWARDS = _("La période commence après sa fin.")
+NO_PIPELINE = _("Aucun processus de vente de ce numéro.")
 
 
 class RatioTotals(Schema):
@@ -113,3 +116,52 @@ def conversion(request, by: Literal["salesperson", "manager", "location", "sourc
     if format == "csv":
         return conversion_csv(result)
     return result
+
+
+class PlanStep(Schema):
+    key: int | str
+    label: str
+    measured: int
+    needed: int | None
+
+
+class PlanGroup(Schema):
+    key: int | None
+    label: str | None
+    won: int
+    steps: list[PlanStep]
+
+
+class PlanOut(Schema):
+    from_: date = Field(alias="from")
+    to: date
+    pipeline: int
+    target_sales: int
+    won: int
+    steps: list[PlanStep]
+    groups: list[PlanGroup]
+
+
+def plan_csv(result: dict) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("group", "label", "step", "measured", "needed"))
+    for group in [{"key": "overall", "label": "", "steps": result["steps"]}, *result["groups"]]:
+        for step in group["steps"]:
+            writer.writerow((group["key"], group["label"] or "", step["label"], step["measured"],
+                             "" if step["needed"] is None else step["needed"]))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="plan-{result["target_sales"]}.csv"'
+    return response
+
+
+@router.get("/plan", response={200: PlanOut, **ERRORS}, by_alias=True,
+            summary="How many opportunities each stage needs for a sales target, from the last 90 days")
+def plan(request, target_sales: int = Query(..., ge=1, le=1_000_000), pipeline: Id | None = None,
+         by: Literal["salesperson"] | None = None, format: Literal["json", "csv"] = "json"):
+    chosen = Pipeline.objects.filter(pk=pipeline).first() if pipeline else \
+        Pipeline.objects.filter(active=True).order_by("name").first()
+    if chosen is None:
+        raise ApplicationError(NO_PIPELINE, field="pipeline", status=404)
+    result = plan_compute(actor=request.user, target_sales=target_sales, pipeline=chosen, by=by)
+    return plan_csv(result) if format == "csv" else result

@@ -52,3 +52,9 @@ class AnalyticsFilter(forms.Form):
         date_to = self.cleaned_data.get("date_to") or today
         date_from = self.cleaned_data.get("date_from") or date_to - timedelta(days=89)
         return min(date_from, date_to), date_to
+
+
+class PlanForm(forms.Form):
+    target_sales = forms.IntegerField(label=_("Ventes visées"), min_value=1, max_value=1_000_000)
+    pipeline = forms.ModelChoiceField(label=_("Processus"), queryset=Pipeline.objects.filter(active=True),
+                                      required=False, empty_label=None)

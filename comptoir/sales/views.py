@@ -14,7 +14,7 @@ from comptoir.activities.selectors import timeline_for
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
 from comptoir.sales import selectors, services
-from comptoir.sales.forms import AnalyticsFilter, BoardFilter, LostForm, SaleDateForm, WinForm
+from comptoir.sales.forms import AnalyticsFilter, BoardFilter, LostForm, PlanForm, SaleDateForm, WinForm
 from comptoir.sales.models import Pipeline, Status
 
 BOARD_LIMIT = 500
@@ -124,7 +124,14 @@ def analytics(request):
     result = selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by=by)
     funnel = selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by="stage")
     chart = {"labels": [g["label"] for g in funnel["groups"]], "reached": [g["reached"] for g in funnel["groups"]]}
+    plan_form = PlanForm(request.GET if "target_sales" in request.GET else None)
+    plan = None
+    if plan_form.is_valid():
+        pipeline = plan_form.cleaned_data["pipeline"] or Pipeline.objects.filter(active=True).order_by("name").first()
+        if pipeline is not None:
+            plan = selectors.plan_compute(actor=request.user, target_sales=plan_form.cleaned_data["target_sales"],
+                                          pipeline=pipeline)
     return render(request, "sales/analytics.html", {
         "form": form, "result": result, "by": by, "date_from": date_from, "date_to": date_to,
-        "chart_json": json.dumps(chart),
+        "chart_json": json.dumps(chart), "plan_form": plan_form, "plan": plan,
     })

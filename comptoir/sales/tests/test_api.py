@@ -184,3 +184,16 @@ def test_twenty_concurrent_creations_get_twenty_different_numbers(admin, salespe
     assert errors == []
     assert len(numbers) == len(set(numbers)) == 20
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 21))
+
+
+def test_plan_answers_json_and_the_same_figures_as_csv(manager, make_api, salesperson, pipeline):
+    deals = [make_opportunity(salesperson, make_customer(salesperson), pipeline) for _ in range(4)]
+    Opportunity.objects.filter(pk=deals[0].pk).update(status="won")
+    api = make_api(manager)
+
+    body = api.get("/analytics/plan", {"target_sales": 3, "pipeline": pipeline.pk}).json()
+    rows = list(csv.DictReader(io.StringIO(api.get("/analytics/plan", {"target_sales": 3, "format": "csv"})
+                                           .content.decode())))
+
+    assert body["steps"][0] == {"key": pipeline.stages.first().pk, "label": "Nouveau", "measured": 4, "needed": 12}
+    assert [int(r["needed"]) for r in rows if r["group"] == "overall"] == [s["needed"] for s in body["steps"]]

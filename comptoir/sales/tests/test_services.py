@@ -265,3 +265,30 @@ def test_a_salesperson_sees_only_their_own_conversion(salesperson, pipeline):
                                            by="salesperson")["overall"]
 
     assert (overall["won"], overall["lost"]) == (0, 1)
+
+
+def test_planning_scales_the_measured_ratios_to_the_target(manager, salesperson, admin):
+    # given: the article's example, 50 first contacts of which 5 became sales
+    pipeline = make_pipeline(admin, name="Appels", prefix="AP", stages=("Appel", "Rendez-vous"))
+    customer = make_customer(salesperson)
+    rendezvous = pipeline.stages.get(name="Rendez-vous")
+    deals = [make_opportunity(salesperson, customer, pipeline) for _ in range(50)]
+    for deal in deals[:20]:
+        services.opportunity_update(actor=salesperson, opportunity_id=deal.pk, stage=rendezvous.pk)
+    Opportunity.objects.filter(pk__in=[d.pk for d in deals[:5]]).update(status="won")
+
+    # when
+    plan = selectors.plan_compute(actor=manager, target_sales=25, pipeline=pipeline, by="salesperson")
+
+    # then: 25 sales need 250 calls and 100 appointments
+    assert [(s["label"], s["measured"], s["needed"]) for s in plan["steps"]] == [
+        ("Appel", 50, 250), ("Rendez-vous", 20, 100), ("gagnée", 5, 25)]
+    assert plan["groups"][0]["key"] == salesperson.pk and plan["groups"][0]["steps"][0]["needed"] == 250
+
+
+def test_planning_without_a_sale_cannot_say_what_is_needed(manager, salesperson, pipeline):
+    make_opportunity(salesperson, make_customer(salesperson), pipeline)
+
+    plan = selectors.plan_compute(actor=manager, target_sales=10, pipeline=pipeline)
+
+    assert plan["steps"][0]["measured"] == 1 and plan["steps"][0]["needed"] is None

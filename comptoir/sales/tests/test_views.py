@@ -79,3 +79,13 @@ def test_the_analytics_page_shows_the_table_the_funnel_and_the_csv_link(client, 
 
     assert "chart.umd.min.js" in html and 'id="funnel-data"' in html
     assert "format=csv" in html and "by=source" in html
+
+
+def test_the_analytics_page_plans_a_target(client, manager, pipeline):
+    deals = [make_opportunity(manager, make_customer(manager), pipeline) for _ in range(4)]
+    Opportunity.objects.filter(pk=deals[0].pk).update(status="won")
+    client.force_login(manager)
+
+    plan = client.get("/sales/analytics/", {"target_sales": 2}).context["plan"]
+
+    assert plan["steps"][0]["needed"] == 8
