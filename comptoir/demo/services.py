@@ -104,7 +104,67 @@ def load_customers(result: DemoResult) -> None:
     result.counts["customers"] = index + 1
 
 
-DEMO_STEPS = [load_accounts, load_customers]
+DEMO_DEALS = 600  # the most recent of the dataset's deals: enough for the board and the figures
+
+
+def load_opportunities(result: DemoResult) -> None:
+    """The Maven deals of the demo customers in one pipeline without quotes, through the services.
+
+    The dataset's dates (2016–2017) are shifted so its last close falls on today, and each deal
+    is closed as the dataset says. The dataset gives the sale value only: the cost is taken as
+    80 % of it, so margins are illustrative.
+    """
+    from datetime import date, datetime, time, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from comptoir.customers.models import Customer
+    from comptoir.sales.models import Opportunity
+    from comptoir.sales.services import opportunity_change_status, opportunity_create, opportunity_update
+    from comptoir.sales.services import pipeline_create
+
+    admin = User.objects.get(username=DEMO_ADMIN)
+    pipeline = pipeline_create(actor=admin, name="Ventes B2B", prefix="VB", requires_quote=False,
+                               stages=["Prospection", "Engagement", "Négociation"])
+    engaging = pipeline.stages.get(name="Engagement")
+    customers = {c.company: c for c in Customer.objects.all()}
+    agents = {u.get_full_name(): u for u in User.objects.filter(role=Role.SALESPERSON)}
+    rows = [r for r in read_csv("sales_pipeline.csv") if r["account"] in customers and r["engage_date"]]
+    rows = sorted(rows, key=lambda r: r["engage_date"])[-DEMO_DEALS:]
+    last = max(date.fromisoformat(r["close_date"] or r["engage_date"]) for r in rows)
+    shift = timezone.localdate() - last
+    zone = timezone.get_default_timezone()
+
+    def moment(text: str) -> datetime:
+        return datetime.combine(date.fromisoformat(text) + shift, time(10), tzinfo=zone)
+
+    for row in rows:
+        # The dataset's seller is rarely the account's owner: the admin enters the deal for them.
+        agent = admin
+        opportunity = opportunity_create(actor=admin, customer=customers[row["account"]].pk, pipeline=pipeline.pk,
+                                         salesperson=agents[row["sales_agent"]].pk,
+                                         product=row["product"].replace("GTXPro", "GTX Pro"))
+        if row["deal_stage"] != "Prospecting":
+            opportunity_update(actor=agent, opportunity_id=opportunity.pk, stage=engaging.pk)
+        if row["deal_stage"] == "Won":
+            amount = Decimal(row["close_value"] or "0")
+            opportunity_change_status(actor=agent, opportunity_id=opportunity.pk, status="won",
+                                      amount=amount, cost=(amount * Decimal("0.8")).quantize(Decimal("0.01")))
+        elif row["deal_stage"] == "Lost":
+            opportunity_change_status(actor=agent, opportunity_id=opportunity.pk, status="lost",
+                                      lost_reason=LOST_REASONS[int(opportunity.pk) % len(LOST_REASONS)])
+        closed = moment(row["close_date"]) if row["close_date"] else None
+        # History, not an edit: the dataset's own dates.
+        Opportunity.objects.filter(pk=opportunity.pk).update(
+            created_at=moment(row["engage_date"]), closed_at=closed,
+            sale_date=closed.date() if closed and row["deal_stage"] == "Won" else None)
+    result.counts["opportunities"] = len(rows)
+
+
+LOST_REASONS = ["price", "bought_elsewhere", "no_news", "financing_refused", "not_interested"]
+
+DEMO_STEPS = [load_accounts, load_customers, load_opportunities]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -7,6 +7,13 @@ from comptoir.demo.services import DEMO_PASSWORD, demo_load, demo_logins, read_c
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _few_deals(monkeypatch):
+    from comptoir.demo import services
+
+    monkeypatch.setattr(services, "DEMO_DEALS", 30)
+
+
 def test_demo_creates_every_maven_agent_and_manager_in_their_office():
     teams = read_csv("sales_teams.csv")
 
@@ -51,3 +58,17 @@ def test_demo_creates_the_maven_accounts_as_company_customers_owned_by_agents():
     acme = Customer.objects.get(company="Acme Corporation")
     assert acme.salesperson.role == Role.SALESPERSON and acme.email_status == "valid"
     assert Customer.objects.filter(email_status="missing").count() == len(read_csv("accounts.csv")) // 5
+
+
+def test_demo_deals_are_closed_as_the_dataset_says_and_dated_up_to_today():
+    from django.utils import timezone
+
+    from comptoir.sales.models import Opportunity
+
+    demo_load()
+
+    deals = Opportunity.objects.all()
+    assert deals.count() == 30
+    assert deals.filter(status="won", sale_date__isnull=False, amount__isnull=False).exists()
+    assert not deals.filter(status="lost", lost_reason__isnull=True).exists()
+    assert max(d.closed_at or d.created_at for d in deals).date() <= timezone.localdate()
