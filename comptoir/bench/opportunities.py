@@ -113,8 +113,9 @@ def run(*, target: int, log) -> list[dict]:
             return conversion_compute(actor=manager, date_from=date_from, date_to=today, by="salesperson")
 
         def by_hand():
+            adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores them (UTC text on SQLite)
             with connection.cursor() as cursor:
-                cursor.execute(HAND_WRITTEN, {"start": start, "end": end})
+                cursor.execute(HAND_WRITTEN, {"start": adapt(start), "end": adapt(end)})
                 return cursor.fetchall()
 
         selector_rows = through_selector()
