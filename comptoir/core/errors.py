@@ -134,26 +134,19 @@ def register_error_handlers(api: NinjaAPI) -> None:
     def permission_denied(request, exc):
         return respond(request, 403, str(exc) or FORBIDDEN)
 
-    @api.exception_handler(Http404)
-    def not_found(request, exc):
-        return respond(request, 404, NOT_FOUND)
-
-    @api.exception_handler(ObjectDoesNotExist)
-    def object_not_found(request, exc):
-        return respond(request, 404, NOT_FOUND)
-
-    @api.exception_handler(IntegrityError)
-    def integrity_error(request, exc):
-        return respond(request, 409, DUPLICATE_VALUE)
-
-    @api.exception_handler(DataError)
-    def data_error(request, exc):
+    # Exceptions that always mean one status and one message.
+    fixed = [
+        ((Http404, ObjectDoesNotExist), 404, NOT_FOUND),
+        ((IntegrityError,), 409, DUPLICATE_VALUE),
         # A value the database cannot hold (a NUL byte, a number past its range): the request is wrong.
-        return respond(request, 422, OUT_OF_RANGE)
-
-    @api.exception_handler(OverflowError)
-    def overflow_error(request, exc):
-        return respond(request, 422, OUT_OF_RANGE)
+        ((DataError, OverflowError), 422, OUT_OF_RANGE),
+    ]
+    for exception_classes, status, message in fixed:
+        for exception_class in exception_classes:
+            api.add_exception_handler(
+                exception_class,
+                lambda request, exc, status=status, message=message: respond(request, status, message),
+            )
 
     @api.exception_handler(Exception)
     def unexpected(request, exc):

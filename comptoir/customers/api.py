@@ -82,14 +82,14 @@ class CustomerOut(CustomerFields):
     email: str
     email_status: str
     phones: list[PhoneOut]
-    source: int | None
+    source: int | None = Field(None, alias="source_id")
     source_name: str | None
-    media: int | None
+    media: int | None = Field(None, alias="media_id")
     media_name: str | None
     tags: list[str]
-    salesperson: int | None
+    salesperson: int | None = Field(None, alias="salesperson_id")
     salesperson_name: str | None
-    created_by: int | None
+    created_by: int | None = Field(None, alias="created_by_id")
     channel: str
     points_lost: int
     version: int
@@ -101,16 +101,8 @@ class CustomerOut(CustomerFields):
         return list(obj.phones.all())
 
     @staticmethod
-    def resolve_source(obj: Customer):
-        return obj.source_id
-
-    @staticmethod
     def resolve_source_name(obj: Customer):
         return obj.source.label if obj.source_id else None
-
-    @staticmethod
-    def resolve_media(obj: Customer):
-        return obj.media_id
 
     @staticmethod
     def resolve_media_name(obj: Customer):
@@ -121,16 +113,8 @@ class CustomerOut(CustomerFields):
         return [tag.name for tag in obj.tags.all()]
 
     @staticmethod
-    def resolve_salesperson(obj: Customer):
-        return obj.salesperson_id
-
-    @staticmethod
     def resolve_salesperson_name(obj: Customer):
         return obj.salesperson.display_name if obj.salesperson_id else None
-
-    @staticmethod
-    def resolve_created_by(obj: Customer):
-        return obj.created_by_id
 
 
 class CustomerCardOut(CustomerOut):
