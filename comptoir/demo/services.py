@@ -119,6 +119,7 @@ def load_opportunities(result: DemoResult) -> None:
 
     from django.utils import timezone
 
+    from comptoir.core.models import Source
     from comptoir.customers.models import Customer
     from comptoir.sales.models import Opportunity
     from comptoir.sales.services import opportunity_change_status, opportunity_create, opportunity_update
@@ -128,10 +129,17 @@ def load_opportunities(result: DemoResult) -> None:
     pipeline = pipeline_create(actor=admin, name="Ventes B2B", prefix="VB", requires_quote=False,
                                stages=["Prospection", "Engagement", "Négociation"])
     engaging = pipeline.stages.get(name="Engagement")
+    negotiating = pipeline.stages.get(name="Négociation")
+    prices = {r["product"]: Decimal(r["sales_price"]) for r in read_csv("products.csv")}
+    sources = list(Source.objects.order_by("position").values_list("pk", flat=True))
     customers = {c.company: c for c in Customer.objects.all()}
     agents = {u.get_full_name(): u for u in User.objects.filter(role=Role.SALESPERSON)}
     rows = [r for r in read_csv("sales_pipeline.csv") if r["account"] in customers and r["engage_date"]]
-    rows = sorted(rows, key=lambda r: r["engage_date"])[-DEMO_DEALS:]
+    # The most recent deals, a quarter of them still open, so the board has something to show.
+    rows = sorted(rows, key=lambda r: r["engage_date"])
+    still_open = [r for r in rows if r["deal_stage"] == "Engaging"][-DEMO_DEALS // 4:]
+    rows = sorted(still_open + [r for r in rows if r["deal_stage"] != "Engaging"][-(DEMO_DEALS - len(still_open)):],
+                  key=lambda r: r["engage_date"])
     last = max(date.fromisoformat(r["close_date"] or r["engage_date"]) for r in rows)
     shift = timezone.localdate() - last
     zone = timezone.get_default_timezone()
@@ -139,14 +147,17 @@ def load_opportunities(result: DemoResult) -> None:
     def moment(text: str) -> datetime:
         return datetime.combine(date.fromisoformat(text) + shift, time(10), tzinfo=zone)
 
-    for row in rows:
+    for index, row in enumerate(rows):
         # The dataset's seller is rarely the account's owner: the admin enters the deal for them.
         agent = admin
+        product = row["product"].replace("GTXPro", "GTX Pro")
         opportunity = opportunity_create(actor=admin, customer=customers[row["account"]].pk, pipeline=pipeline.pk,
-                                         salesperson=agents[row["sales_agent"]].pk,
-                                         product=row["product"].replace("GTXPro", "GTX Pro"))
-        if row["deal_stage"] != "Prospecting":
+                                         salesperson=agents[row["sales_agent"]].pk, source=sources[index % len(sources)],
+                                         product=product, amount=prices.get(product))
+        if row["deal_stage"] != "Engaging" or index % 3:
             opportunity_update(actor=agent, opportunity_id=opportunity.pk, stage=engaging.pk)
+        if row["deal_stage"] == "Engaging" and index % 3 == 2:
+            opportunity_update(actor=agent, opportunity_id=opportunity.pk, stage=negotiating.pk)
         if row["deal_stage"] == "Won":
             amount = Decimal(row["close_value"] or "0")
             opportunity_change_status(actor=agent, opportunity_id=opportunity.pk, status="won",

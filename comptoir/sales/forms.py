@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import User
+from comptoir.core import permissions
 from comptoir.core.models import LostReason, Source
 from comptoir.sales.models import Pipeline, Status
 from comptoir.sales.selectors import CONVERSION_DIMENSIONS
@@ -20,6 +21,15 @@ class BoardFilter(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), choices=Status.choices, required=False, initial=Status.OPEN)
     source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.filter(active=True), required=False,
                                     empty_label=_("Toutes"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["salesperson"]
+        field.label_from_instance = lambda person: person.display_name
+        if not permissions.can_see_team(user):
+            # A salesperson's board shows their own deals: offering colleagues would show empty boards.
+            field.queryset = field.queryset.filter(pk=user.pk)
+            field.empty_label = None
 
 
 class LostForm(forms.Form):

@@ -9,6 +9,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
@@ -203,6 +204,7 @@ def _funnel(scope: QuerySet, start, end, date_from, date_to) -> dict:
 # --- Planning ---------------------------------------------------------------------------------
 
 PLAN_DAYS = 90
+SALES_STEP = _("Ventes")
 
 
 def _needed(target: int, measured: int, won: int) -> int | None:
@@ -233,7 +235,7 @@ def plan_compute(*, actor, target_sales: int, pipeline, by: str | None = None) -
     def steps(row) -> list[dict]:
         return [{"key": s.pk, "label": s.name, "measured": row[f"r{s.pk}"],
                  "needed": _needed(target_sales, row[f"r{s.pk}"], row["won"])} for s in stages] + [
-            {"key": "won", "label": str(Status.WON.label), "measured": row["won"], "needed": target_sales}]
+            {"key": "won", "label": str(SALES_STEP), "measured": row["won"], "needed": target_sales}]
 
     overall = cohort.aggregate(**counts)
     result = {"from": timezone.localtime(start).date(), "to": timezone.localtime(end).date(),

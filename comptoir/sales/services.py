@@ -31,6 +31,8 @@ LOST_NEEDS_REASON = _("Une opportunité perdue a besoin d'une raison de perte.")
 WON_NEEDS_QUOTE = _("Ce processus de vente exige une variante de cotation acceptée avant de gagner l'opportunité.")
 WON_NEEDS_AMOUNTS = _("Sans cotation, saisissez le montant et le coût de la vente pour la gagner.")
 SALE_DATE_FORBIDDEN = _("Seul un directeur des ventes ou un administrateur change la date de vente.")
+CLOSED_NO_STAGE = _("Une opportunité gagnée ou perdue ne change plus d'étape : rouvrez-la d'abord.")
+SALE_DATE_IN_FUTURE = _("La date de vente ne peut pas être dans le futur.")
 SALE_DATE_ONLY_WON = _("Seule une opportunité gagnée a une date de vente.")
 STATUS_ELSEWHERE = _("Le statut change par POST /opportunities/{id}/status seulement.")
 INACTIVE_PIPELINE = _("Ce processus de vente est désactivé.")
@@ -144,6 +146,9 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
             continue
         value = values[key]
         if key == "stage":
+            if opportunity.pk and opportunity.status in (Status.WON, Status.LOST) and str(value) != str(
+                    opportunity.stage_id):
+                raise ApplicationError(CLOSED_NO_STAGE, field="stage")
             stage = Stage.objects.filter(pk=value, pipeline_id=opportunity.pipeline_id).first() \
                 if str(value).isdigit() else None
             if stage is None:
@@ -302,6 +307,8 @@ def opportunity_change_sale_date(*, actor, opportunity_id, sale_date, version: i
     check_version(opportunity, version)
     if opportunity.status != Status.WON:
         raise ApplicationError(SALE_DATE_ONLY_WON, field="sale_date")
+    if sale_date > timezone.localdate():
+        raise ApplicationError(SALE_DATE_IN_FUTURE, field="sale_date")
     old = opportunity.sale_date
     opportunity.sale_date = sale_date
     save_versioned(opportunity, ["sale_date"])

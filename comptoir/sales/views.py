@@ -1,7 +1,5 @@
 """The sales board, the opportunity card and the conversion page. Thin: services and selectors decide."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -29,7 +27,7 @@ def board(request):
     if "salesperson" not in data and not permissions.can_see_team(request.user):
         data["salesperson"] = request.user.pk
     data.setdefault("status", Status.OPEN)
-    form = BoardFilter(data)
+    form = BoardFilter(data, user=request.user)
     form.is_valid()
     pipeline = form.cleaned_data.get("pipeline") or Pipeline.objects.filter(active=True).order_by("name").first()
     columns, truncated = [], False
@@ -108,6 +106,8 @@ def change_sale_date(request, pk):
                                               sale_date=form.cleaned_data["sale_date"])
     except ApplicationError as error:
         messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Date de vente changée."))
     return redirect("opportunity-card", pk)
 
 
@@ -121,6 +121,7 @@ def analytics(request):
         form.is_valid()
     date_from, date_to = form.period()
     by = form.cleaned_data.get("by") or "salesperson"
+    form = AnalyticsFilter(initial={"date_from": date_from, "date_to": date_to, "by": by})
     result = selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by=by)
     funnel = selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by="stage")
     chart = {"labels": [g["label"] for g in funnel["groups"]], "reached": [g["reached"] for g in funnel["groups"]]}
@@ -133,5 +134,5 @@ def analytics(request):
                                           pipeline=pipeline)
     return render(request, "sales/analytics.html", {
         "form": form, "result": result, "by": by, "date_from": date_from, "date_to": date_to,
-        "chart_json": json.dumps(chart), "plan_form": plan_form, "plan": plan,
+        "chart": chart, "plan_form": plan_form, "plan": plan,
     })

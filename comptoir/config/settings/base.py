@@ -114,6 +114,7 @@ LANGUAGES = [
     ("pl", _("Polski")),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["comptoir.formats"]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True

@@ -64,6 +64,26 @@ def test_stage_moves_are_recorded_with_their_time(salesperson, deal):
     assert timeline_for(deal).first().verb == "opportunity_stage_changed"
 
 
+def test_a_closed_deal_does_not_change_stage(salesperson, deal):
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won", amount="1", cost="1")
+
+    with pytest.raises(ApplicationError) as refused:
+        services.opportunity_update(actor=salesperson, opportunity_id=deal.pk,
+                                    stage=deal.pipeline.stages.last().pk)
+
+    assert refused.value.message == services.CLOSED_NO_STAGE
+
+
+def test_a_sale_date_in_the_future_is_refused(salesperson, manager, deal):
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won", amount="1", cost="1")
+
+    with pytest.raises(ApplicationError) as refused:
+        services.opportunity_change_sale_date(actor=manager, opportunity_id=deal.pk,
+                                              sale_date=timezone.localdate() + timedelta(days=1))
+
+    assert refused.value.field == "sale_date"
+
+
 def test_a_stage_of_another_pipeline_is_refused(admin, salesperson, deal):
     other = make_pipeline(admin, name="Occasion", prefix="VO")
 
@@ -282,7 +302,7 @@ def test_planning_scales_the_measured_ratios_to_the_target(manager, salesperson,
 
     # then: 25 sales need 250 calls and 100 appointments
     assert [(s["label"], s["measured"], s["needed"]) for s in plan["steps"]] == [
-        ("Appel", 50, 250), ("Rendez-vous", 20, 100), ("gagnée", 5, 25)]
+        ("Appel", 50, 250), ("Rendez-vous", 20, 100), ("Ventes", 5, 25)]
     assert plan["groups"][0]["key"] == salesperson.pk and plan["groups"][0]["steps"][0]["needed"] == 250
 
 

@@ -4,6 +4,12 @@
   if (!board) return;
   const csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
   let dragged = null;
+  // Keep each column's count and its "no opportunity" line true after a move.
+  const recount = (column) => {
+    const cards = column.querySelectorAll(".deal").length;
+    column.querySelector(".count").textContent = cards;
+    column.querySelector(".empty").hidden = cards > 0;
+  };
   board.addEventListener("dragstart", (event) => {
     dragged = event.target.closest(".deal");
     if (dragged) event.dataTransfer.setData("text/plain", dragged.dataset.id);
@@ -16,7 +22,10 @@
     if (!column || !dragged) return;
     event.preventDefault();
     const from = dragged.parentElement;
-    column.appendChild(dragged);
+    if (from === column) return;
+    column.insertBefore(dragged, column.querySelector(".empty"));
+    recount(from);
+    recount(column);
     const url = board.dataset.moveUrl.replace("/0/", "/" + dragged.dataset.id + "/");
     const response = await fetch(url, {
       method: "POST",
@@ -24,7 +33,9 @@
       body: "stage=" + encodeURIComponent(column.dataset.stage),
     });
     if (!response.ok) {
-      from.appendChild(dragged);
+      from.insertBefore(dragged, from.querySelector(".empty"));
+      recount(from);
+      recount(column);
       alert(await response.text());
     }
     dragged = null;
