@@ -12,7 +12,7 @@ def create_tag(name: str) -> int:
     return Tag.objects.create(name=name).pk
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_runs_an_enqueued_task(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     result = create_tag.enqueue("Printemps 2027")

@@ -161,7 +161,7 @@ def test_a_backwards_period_or_unknown_dimension_is_a_422(manager, make_api):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need a server database")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_creations_get_twenty_different_numbers(admin, salesperson):
     pipeline = make_pipeline(admin, prefix="CC")
     customer = make_customer(salesperson)
