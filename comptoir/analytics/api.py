@@ -46,13 +46,31 @@ class EmailRatioOut(Schema):
 @router.get("/email-ratio", response={200: EmailRatioOut, **ERRORS},
             summary="Email ratio per salesperson for a month (default: this month, America/Toronto); "
                     "a salesperson gets their own row beside the team's total")
-def email_ratio(request, month: str | None = Query(None, pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$")):
+def email_ratio(request, month: str | None = Query(None, pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$"),
+                format: Literal["json", "csv"] = "json"):
     if month:
         year, month_number = (int(part) for part in month.split("-"))
     else:
         today = timezone.localdate()
         year, month_number = today.year, today.month
-    return email_ratio_compute(year=year, month=month_number, actor=request.user)
+    result = email_ratio_compute(year=year, month=month_number, actor=request.user)
+    if format == "csv":
+        rows = [{"user": "overall", "label": "", "points_lost": "", **result["overall"]}, *result["by_salesperson"]]
+        return csv_response(f"email-ratio-{result['month']}.csv",
+                            ("user", "label", "created", "with_valid_email", "ratio_pct", "points_lost"), rows)
+    return result
+
+
+def csv_response(filename: str, columns: tuple, rows: list[dict]) -> HttpResponse:
+    """Figures as CSV, one row per line of the JSON, so a spreadsheet can recompute every rate."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(column) is None else row.get(column) for column in columns])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class ConversionFigures(Schema):
@@ -86,18 +104,8 @@ CSV_COLUMNS = ("key", "label", "won", "lost", "open", "conversion_pct", "won_amo
 
 
 def conversion_csv(result: dict) -> HttpResponse:
-    """The same figures as the JSON, overall first, so a spreadsheet can recompute every rate."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerow(["overall", "", *[result["overall"].get(c, "") for c in CSV_COLUMNS[2:]]])
-    for group in result["groups"]:
-        writer.writerow(["" if group.get(c) is None else group.get(c) for c in CSV_COLUMNS])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="conversion-{result["by"]}-{result["from"]}-{result["to"]}.csv"'
-    )
-    return response
+    rows = [{"key": "overall", **result["overall"]}, *result["groups"]]
+    return csv_response(f"conversion-{result['by']}-{result['from']}-{result['to']}.csv", CSV_COLUMNS, rows)
 
 
 @router.get("/conversion", response={200: ConversionOut, **ERRORS}, by_alias=True,
@@ -143,16 +151,11 @@ class PlanOut(Schema):
 
 
 def plan_csv(result: dict) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(("group", "label", "step", "measured", "needed"))
-    for group in [{"key": "overall", "label": "", "steps": result["steps"]}, *result["groups"]]:
-        for step in group["steps"]:
-            writer.writerow((group["key"], group["label"] or "", step["label"], step["measured"],
-                             "" if step["needed"] is None else step["needed"]))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="plan-{result["target_sales"]}.csv"'
-    return response
+    rows = [{"group": group["key"], "label": group["label"], "step": step["label"], "measured": step["measured"],
+             "needed": step["needed"]}
+            for group in [{"key": "overall", "label": "", "steps": result["steps"]}, *result["groups"]]
+            for step in group["steps"]]
+    return csv_response(f"plan-{result['target_sales']}.csv", ("group", "label", "step", "measured", "needed"), rows)
 
 
 @router.get("/plan", response={200: PlanOut, **ERRORS}, by_alias=True,

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 
 from comptoir.accounts.tests.factories import UserFactory
@@ -210,3 +212,20 @@ def test_an_empty_month_has_a_null_ratio(manager, make_api):
     body = make_api(manager).get("/analytics/email-ratio", {"month": "2020-01"}).json()
 
     assert body["overall"] == {"created": 0, "with_valid_email": 0, "ratio_pct": None}
+
+
+def test_email_ratio_csv_recomputes_to_the_same_ratios(manager, make_api, salesperson):
+    import csv
+    import io
+
+    make_customer(salesperson, email="a@videotron.ca")
+    make_customer(salesperson)
+    make_customer(salesperson)
+
+    response = make_api(manager).get("/analytics/email-ratio", {"format": "csv"})
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["user"] == "overall" and rows[0]["ratio_pct"] == "33.33"
+    row = rows[1]
+    assert Decimal(row["ratio_pct"]) == (Decimal(row["with_valid_email"]) * 100 / int(row["created"])).quantize(
+        Decimal("0.01"))
