@@ -16,7 +16,8 @@ from comptoir.bench.customers import BATCH, _insert
 from comptoir.core.models import LostReason
 from comptoir.customers.models import Customer
 from comptoir.sales.models import Opportunity, Pipeline
-from comptoir.sales.selectors import conversion_compute, period_bounds
+from comptoir.core.figures import period_bounds
+from comptoir.sales.selectors import conversion_compute
 from comptoir.sales.services import pipeline_create
 
 COLUMNS = ("number", "customer_id", "pipeline_id", "stage_id", "status", "amount", "cost", "currency",

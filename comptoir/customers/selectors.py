@@ -1,18 +1,16 @@
 """Reads on customers: visibility, search, duplicates, the email ratio."""
 
 import re
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Concat
-from django.utils import timezone
 from rapidfuzz import fuzz
 
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
+from comptoir.core.figures import month_bounds, percentage
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import digits, is_small_id, prefix_upper_bound, words
 from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken, EmailStatus
@@ -192,20 +190,6 @@ def customer_sure_duplicate_count(customer: Customer, *, actor) -> int:
     return sum(1 for row in customer_duplicates(customer, actor=actor) if row["reason"] in ("phone", "email"))
 
 
-def _ratio(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    """A calendar month in the site's time zone (America/Toronto), as aware datetimes."""
-    zone = timezone.get_default_timezone()
-    start = datetime(year, month, 1, tzinfo=zone)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
-    return start, end
-
-
 def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
     """DESIGN (email ratio): per salesperson, customers they created in the month whose email is valid
     now / all they created. System-created ones count for nobody. One grouped SQL aggregation."""
@@ -232,14 +216,14 @@ def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
     return {
         "month": f"{year:04d}-{month:02d}",
         "target_pct": site_settings_get().email_ratio_target_pct,
-        "overall": {**overall, "ratio_pct": _ratio(overall["with_valid_email"], overall["created"])},
+        "overall": {**overall, "ratio_pct": percentage(overall["with_valid_email"], overall["created"])},
         "by_salesperson": [
             {
                 "user": row["created_by"],
                 "label": row["label"].strip() or row["username"],
                 "created": row["created"],
                 "with_valid_email": row["with_valid_email"],
-                "ratio_pct": _ratio(row["with_valid_email"], row["created"]),
+                "ratio_pct": percentage(row["with_valid_email"], row["created"]),
                 "points_lost": row["points_lost"],
             }
             for row in rows

@@ -114,7 +114,7 @@ def load_opportunities(result: DemoResult) -> None:
     is closed as the dataset says. The dataset gives the sale value only: the cost is taken as
     80 % of it, so margins are illustrative.
     """
-    from datetime import date, datetime, time, timedelta
+    from datetime import date, datetime, time
     from decimal import Decimal
 
     from django.utils import timezone

@@ -1,10 +1,10 @@
 """Reads on opportunities: visibility, lists, conversion analytics (DESIGN: analytics)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum,
+    Count, DecimalField, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Concat, TruncMonth
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
+from comptoir.core.figures import percentage, period_bounds
 from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_search_q
 from comptoir.sales.models import Opportunity, Stage, StageChange, Status
@@ -67,12 +68,6 @@ def opportunity_get(*, actor, pk) -> Opportunity:
 
 # --- Conversion -------------------------------------------------------------------------------
 
-def _pct(part, whole) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def _money(value) -> Decimal:
     return (value or Decimal("0")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -83,18 +78,11 @@ def _days(duration: timedelta | None, count: int) -> Decimal | None:
     return (Decimal(duration.total_seconds()) / 86400 / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
-    """[from 00:00, the day after `to` 00:00) in the site's time zone."""
-    zone = timezone.get_default_timezone()
-    return (datetime.combine(date_from, time.min, tzinfo=zone),
-            datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
-
-
 def _figures(won: int, lost: int, open_: int, won_amount, won_cost, days_sum) -> dict:
     won_amount, won_cost = _money(won_amount), _money(won_cost)
     return {
         "won": won, "lost": lost, "open": open_,
-        "conversion_pct": _pct(won, won + lost),
+        "conversion_pct": percentage(won, won + lost),
         "won_amount": won_amount,
         "avg_deal_size": (won_amount / won).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if won else None,
         "avg_days_to_close": _days(days_sum, won),
@@ -191,12 +179,12 @@ def _funnel(scope: QuerySet, start, end, date_from, date_to) -> dict:
         groups.append({
             "key": stage.pk, "label": f"{stage.pipeline.name} · {stage.name}",
             "won": counts[f"w{stage.pk}"], "lost": counts[f"l{stage.pk}"], "open": counts[f"o{stage.pk}"],
-            "reached": here, "reached_next": onward, "conversion_pct": _pct(onward, here),
+            "reached": here, "reached_next": onward, "conversion_pct": percentage(onward, here),
             "won_amount": None, "avg_deal_size": None, "avg_days_to_close": None, "margin": None,
         })
     won = sum(g["won"] for g in groups)
     lost = sum(g["lost"] for g in groups)
-    overall = {"won": won, "lost": lost, "open": sum(g["open"] for g in groups), "conversion_pct": _pct(won, won + lost),
+    overall = {"won": won, "lost": lost, "open": sum(g["open"] for g in groups), "conversion_pct": percentage(won, won + lost),
                "won_amount": None, "avg_deal_size": None, "avg_days_to_close": None, "margin": None}
     return {"from": date_from, "to": date_to, "by": "stage", "overall": overall, "groups": groups}
 
