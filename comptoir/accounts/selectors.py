@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from comptoir.accounts.models import ApiToken, User
-from comptoir.core.exceptions import NotFound
+from comptoir.core.exceptions import ApplicationError, NotFound
 
 
 def user_list(*, actor, q: str | None = None, role: str | None = None, department=None,
@@ -37,6 +37,14 @@ def user_get(*, actor, pk) -> User:
     user = User.objects.select_related("department", "location").filter(pk=pk).first()
     if user is None:
         raise NotFound()
+    return user
+
+
+def assignable_user(pk, *, field: str, message) -> User:
+    """DESIGN: only an active user who belongs to a department may be put on a record."""
+    user = User.objects.filter(pk=pk, is_active=True, department__isnull=False).first() if pk is not None else None
+    if user is None:
+        raise ApplicationError(message, field=field)
     return user
 
 

@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from PIL import Image, UnidentifiedImageError
 
 from comptoir.accounts.models import ApiToken, Department, Location, Role, User
+from comptoir.accounts.selectors import assignable_user
 from comptoir.activities.services import timeline_record
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden
@@ -177,6 +178,20 @@ def user_set_photo(*, actor, user_id, photo: UploadedFile) -> User:
         transaction.on_commit(lambda: user.photo.storage.delete(old))
     timeline_record(actor=actor, subject=user, verb="user_photo_changed")
     return user
+
+
+def salesperson_resolve(*, actor, value, field: str, forbidden_message, invalid_message) -> User | None:
+    """The salesperson `actor` puts on a record: an assigner puts anyone assignable, or nobody;
+    a salesperson only themselves (core.permissions.can_assign)."""
+    if value is None:
+        # Leaving a record to nobody makes it every salesperson's: an assigner's decision.
+        if not permissions.has_capability(actor, "assign"):
+            raise Forbidden(forbidden_message)
+        return None
+    pk = value.pk if isinstance(value, User) else value
+    if not permissions.can_assign(actor, pk):
+        raise Forbidden(forbidden_message)
+    return assignable_user(pk, field=field, message=invalid_message)
 
 
 def _hash(raw_key: str) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from email_validator import EmailNotValidError, validate_email
 
 from comptoir.accounts.models import User
+from comptoir.accounts.services import salesperson_resolve
 from comptoir.activities.models import Note, TimelineEvent
 from comptoir.activities.services import timeline_record
 from comptoir.core import permissions
@@ -168,18 +169,8 @@ def _save_tokens(customer: Customer) -> None:
 # --- Values -----------------------------------------------------------------------------------
 
 def _resolve_salesperson(actor, value) -> User | None:
-    pk = value.pk if isinstance(value, User) else value
-    if value is None:
-        # Leaving a customer to nobody makes it every salesperson's: an assigner's decision.
-        if not permissions.has_capability(actor, "assign"):
-            raise Forbidden(ASSIGN_FORBIDDEN)
-        return None
-    if not permissions.can_assign(actor, pk):
-        raise Forbidden(ASSIGN_FORBIDDEN)
-    user = User.objects.filter(pk=pk, is_active=True, department__isnull=False).first()
-    if user is None:
-        raise ApplicationError(BAD_SALESPERSON, field="salesperson")
-    return user
+    return salesperson_resolve(actor=actor, value=value, field="salesperson",
+                               forbidden_message=ASSIGN_FORBIDDEN, invalid_message=BAD_SALESPERSON)
 
 
 def _resolve_tags(values) -> list[Tag]:

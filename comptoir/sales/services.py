@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import Location, User
+from comptoir.accounts.selectors import assignable_user
+from comptoir.accounts.services import salesperson_resolve
 from comptoir.activities.services import timeline_record
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
@@ -124,10 +126,7 @@ def _next_number(pipeline: Pipeline) -> str:
 # --- Opportunities ----------------------------------------------------------------------------
 
 def _assignable(user_id, field: str) -> User:
-    user = User.objects.filter(pk=user_id, is_active=True, department__isnull=False).first()
-    if user is None:
-        raise ApplicationError(NOT_ASSIGNABLE, field=field)
-    return user
+    return assignable_user(user_id, field=field, message=NOT_ASSIGNABLE)
 
 
 def _money(value, field: str) -> Decimal | None:
@@ -157,11 +156,8 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
         elif key in ("amount", "cost"):
             value = _money(value, key)
         elif key == "salesperson":
-            if value is not None and not permissions.can_assign(actor, value):
-                raise Forbidden(ASSIGN_FORBIDDEN)
-            if value is None and not permissions.has_capability(actor, "assign"):
-                raise Forbidden(ASSIGN_FORBIDDEN)
-            value = _assignable(value, "salesperson") if value is not None else None
+            value = salesperson_resolve(actor=actor, value=value, field="salesperson",
+                                        forbidden_message=ASSIGN_FORBIDDEN, invalid_message=NOT_ASSIGNABLE)
         elif key == "source":
             value = reference_resolve(Source, value, field="source")
         elif key == "media":
