@@ -20,7 +20,6 @@ from comptoir.sales.models import Pipeline
 from comptoir.sales.selectors import conversion_compute, plan_compute
 
 router = Router(tags=["analytics"])
-PERIOD_BACKWARDS = _("La période commence après sa fin.")
 NO_PIPELINE = _("Aucun processus de vente de ce numéro.")
 
 
@@ -61,13 +60,22 @@ def email_ratio(request, month: str | None = Query(None, pattern=r"^(19|2\d)\d{2
     return result
 
 
+def _cell(value):
+    """A value for a spreadsheet: text that would start a formula (=, +, -, @) is quoted as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def csv_response(filename: str, columns: tuple, rows: list[dict]) -> HttpResponse:
     """Figures as CSV, one row per line of the JSON, so a spreadsheet can recompute every rate."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(column) is None else row.get(column) for column in columns])
+        writer.writerow([_cell(row.get(column)) for column in columns])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -77,7 +85,8 @@ class ConversionFigures(Schema):
     won: int
     lost: int
     open: int
-    conversion_pct: Decimal | None
+    suspended: int | None = None
+    conversion_pct: float | None = Field(description="A number with two decimals (API.md), null when nothing closed")
     won_amount: Decimal | None
     avg_deal_size: Decimal | None
     avg_days_to_close: Decimal | None
@@ -99,7 +108,7 @@ class ConversionOut(Schema):
     groups: list[ConversionGroup]
 
 
-CSV_COLUMNS = ("key", "label", "won", "lost", "open", "conversion_pct", "won_amount", "avg_deal_size",
+CSV_COLUMNS = ("key", "label", "won", "lost", "open", "suspended", "conversion_pct", "won_amount", "avg_deal_size",
                "avg_days_to_close", "margin", "reached", "reached_next")
 
 
@@ -118,8 +127,6 @@ def conversion(request, by: Literal["salesperson", "manager", "location", "sourc
     today = timezone.localdate()
     date_to = date_to or today
     date_from = date_from or date_to - timedelta(days=89)
-    if date_from > date_to:
-        raise ApplicationError(PERIOD_BACKWARDS, field="from")
     result = conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by=by)
     if format == "csv":
         return conversion_csv(result)

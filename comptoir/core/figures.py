@@ -4,6 +4,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.exceptions import ApplicationError
+
+PERIOD_OUT_OF_RANGE = _("La période doit tenir entre 1900 et 2999.")
+PERIOD_BACKWARDS = _("La période commence après sa fin.")
 
 CENT = Decimal("0.01")
 
@@ -17,6 +23,13 @@ def percentage(part, whole) -> Decimal | None:
 
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def check_period(date_from: date, date_to: date) -> None:
+    if date_from > date_to:
+        raise ApplicationError(PERIOD_BACKWARDS, field="from")
+    if date_from.year < 1900 or date_to.year > 2999:
+        raise ApplicationError(PERIOD_OUT_OF_RANGE, field="from" if date_from.year < 1900 else "to")
 
 
 def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:

@@ -2,12 +2,13 @@
 
 from typing import Annotated, Union
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from ninja import Schema
 
 # A field that takes a list entry accepts its id or its exact name (API.md).
-ReferenceValue = Union[int, Annotated[str, StringConstraints(max_length=100)]]
+# StrictInt: `true` is not the entry with id 1.
+ReferenceValue = Union[StrictInt, Annotated[str, StringConstraints(max_length=100)]]
 Name = Annotated[str, StringConstraints(max_length=100)]
 Code = Annotated[str, StringConstraints(max_length=50, pattern=r"^[-a-zA-Z0-9_]*$")]
 # A database id: a bigint, so a 25-digit number is a 422, not an overflow.

@@ -184,13 +184,7 @@ def get_opportunity(request, opportunity_id: int):
                             summary="Change an opportunity (stage moves are recorded); sale_date: managers only")
 def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
     values, version = patch_values(payload, nullable=("salesperson", "source", "media", "location"))
-    sale_date = values.pop("sale_date", None)
-    if values:
-        services.opportunity_update(actor=request.user, opportunity_id=opportunity_id, version=version, **values)
-        version = None
-    if sale_date is not None:
-        services.opportunity_change_sale_date(actor=request.user, opportunity_id=opportunity_id,
-                                              sale_date=sale_date, version=version)
+    services.opportunity_update(actor=request.user, opportunity_id=opportunity_id, version=version, **values)
     return selectors.opportunity_get(actor=request.user, pk=opportunity_id)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
-from comptoir.core.figures import percentage, period_bounds
+from comptoir.core.figures import check_period, percentage, period_bounds
 from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_search_q
 from comptoir.sales.models import Opportunity, Stage, StageChange, Status
@@ -78,10 +78,10 @@ def _days(duration: timedelta | None, count: int) -> Decimal | None:
     return (Decimal(duration.total_seconds()) / 86400 / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _figures(won: int, lost: int, open_: int, won_amount, won_cost, days_sum) -> dict:
+def _figures(won: int, lost: int, open_: int, suspended: int, won_amount, won_cost, days_sum) -> dict:
     won_amount, won_cost = _money(won_amount), _money(won_cost)
     return {
-        "won": won, "lost": lost, "open": open_,
+        "won": won, "lost": lost, "open": open_, "suspended": suspended,
         "conversion_pct": percentage(won, won + lost),
         "won_amount": won_amount,
         "avg_deal_size": (won_amount / won).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if won else None,
@@ -94,21 +94,28 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
     """DESIGN: won / (won + lost) over opportunities closed in the period; open ones counted beside
     (those open now and created before the period ended), excluded ones nowhere. One grouped query;
     the overall figures add the groups up."""
+    check_period(date_from, date_to)
     start, end = period_bounds(date_from, date_to)
     scope = opportunity_visible(actor).filter(excluded=False)
     if not permissions.can_see_team(actor):
         scope = scope.filter(salesperson=actor)
     if by == "stage":
-        return _funnel(scope, start, end, date_from, date_to)
+        funnel = _funnel(scope, start, end, date_from, date_to)
+        # The rate beside the funnel is the period's, as for every other dimension.
+        funnel["overall"] = conversion_compute(actor=actor, date_from=date_from, date_to=date_to,
+                                               by="salesperson")["overall"]
+        return funnel
     closed = Q(status__in=[Status.WON, Status.LOST], closed_at__gte=start, closed_at__lt=end)
+    # Open and suspended deals are counted beside the rate: those still so, created before the end.
     open_now = Q(status=Status.OPEN, created_at__lt=end)
+    suspended_now = Q(status=Status.SUSPENDED, created_at__lt=end)
     won = Q(status=Status.WON, closed_at__gte=start, closed_at__lt=end)
     if by == "month":
         key, label = TruncMonth("closed_at", tzinfo=timezone.get_default_timezone()), None
         scope = scope.filter(closed)
     else:
         key, label = _GROUPS[by]
-        scope = scope.filter(closed | open_now)
+        scope = scope.filter(closed | open_now | suspended_now)
     duration = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
     money = DecimalField(max_digits=18, decimal_places=2)
     rows = (
@@ -118,6 +125,7 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
             n_won=Count("pk", filter=won),
             n_lost=Count("pk", filter=Q(status=Status.LOST, closed_at__gte=start, closed_at__lt=end)),
             n_open=Count("pk", filter=open_now),
+            n_suspended=Count("pk", filter=suspended_now),
             won_amount=Coalesce(Sum("amount", filter=won), Value(Decimal("0")), output_field=money),
             won_cost=Coalesce(Sum("cost", filter=won), Value(Decimal("0")), output_field=money),
             days=Sum(duration, filter=won),
@@ -125,8 +133,8 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
         )
         .order_by("group_key")
     )
-    groups, totals = [], {"won": 0, "lost": 0, "open": 0, "amount": Decimal("0"), "cost": Decimal("0"),
-                          "days": timedelta(0)}
+    groups, totals = [], {"won": 0, "lost": 0, "open": 0, "suspended": 0, "amount": Decimal("0"),
+                          "cost": Decimal("0"), "days": timedelta(0)}
     for row in rows:  # one row per group, already aggregated in SQL
         key_value = row["group_key"]
         if by == "month":
@@ -135,16 +143,17 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
         else:
             group_label = (row.get("group_label") or "").strip() or None
         groups.append({"key": key_value, "label": group_label,
-                       **_figures(row["n_won"], row["n_lost"], row["n_open"], row["won_amount"], row["won_cost"],
-                                  row["days"])})
+                       **_figures(row["n_won"], row["n_lost"], row["n_open"], row["n_suspended"],
+                                  row["won_amount"], row["won_cost"], row["days"])})
         totals["won"] += row["n_won"]
         totals["lost"] += row["n_lost"]
         totals["open"] += row["n_open"]
+        totals["suspended"] += row["n_suspended"]
         totals["amount"] += row["won_amount"] or 0
         totals["cost"] += row["won_cost"] or 0
         totals["days"] += row["days"] or timedelta(0)
-    overall = _figures(totals["won"], totals["lost"], totals["open"], totals["amount"], totals["cost"],
-                       totals["days"])
+    overall = _figures(totals["won"], totals["lost"], totals["open"], totals["suspended"], totals["amount"],
+                       totals["cost"], totals["days"])
     return {"from": date_from, "to": date_to, "by": by, "overall": overall, "groups": groups}
 
 
@@ -169,24 +178,23 @@ def _funnel(scope: QuerySet, start, end, date_from, date_to) -> dict:
                                                        status=Status.LOST))
         reached[f"o{stage.pk}"] = Count("pk", filter=Q(pipeline_id=stage.pipeline_id, stage_id=stage.pk,
                                                        status=Status.OPEN))
+        reached[f"won{stage.pipeline_id}"] = Count("pk", filter=Q(pipeline_id=stage.pipeline_id, status=Status.WON))
     counts = cohort.aggregate(**reached) if stages else {}
     groups = []
     for index, stage in enumerate(stages):
         following = stages[index + 1] if index + 1 < len(stages) and stages[index + 1].pipeline_id == \
             stage.pipeline_id else None
         here = counts[f"r{stage.pk}"]
-        onward = counts[f"r{following.pk}"] if following else counts[f"w{stage.pk}"]
+        # After the last stage comes the sale: every won deal of the pipeline went on from it.
+        onward = counts[f"r{following.pk}"] if following else counts[f"won{stage.pipeline_id}"]
         groups.append({
             "key": stage.pk, "label": f"{stage.pipeline.name} · {stage.name}",
             "won": counts[f"w{stage.pk}"], "lost": counts[f"l{stage.pk}"], "open": counts[f"o{stage.pk}"],
+            "suspended": None,
             "reached": here, "reached_next": onward, "conversion_pct": percentage(onward, here),
             "won_amount": None, "avg_deal_size": None, "avg_days_to_close": None, "margin": None,
         })
-    won = sum(g["won"] for g in groups)
-    lost = sum(g["lost"] for g in groups)
-    overall = {"won": won, "lost": lost, "open": sum(g["open"] for g in groups), "conversion_pct": percentage(won, won + lost),
-               "won_amount": None, "avg_deal_size": None, "avg_days_to_close": None, "margin": None}
-    return {"from": date_from, "to": date_to, "by": "stage", "overall": overall, "groups": groups}
+    return {"from": date_from, "to": date_to, "by": "stage", "overall": None, "groups": groups}
 
 
 # --- Planning ---------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Writes on pipelines and opportunities: numbering, stage moves, status rules (DESIGN: opportunities)."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +14,7 @@ from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.models import LostReason, Media, Source
 from comptoir.core.selectors import reference_resolve, site_settings_get
+from comptoir.core.text import is_small_id
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
 from comptoir.customers.selectors import customer_get
 from comptoir.sales.models import NumberCounter, Opportunity, Pipeline, Stage, StageChange, Status
@@ -29,6 +30,14 @@ ASSIGN_FORBIDDEN = _("Vous ne pouvez attribuer une opportunité qu'à vous-même
 NOT_ASSIGNABLE = _("Seul un utilisateur actif ayant un département peut être attribué à une opportunité.")
 WRONG_STAGE = _("Cette étape n'appartient pas au processus de vente de l'opportunité.")
 NEGATIVE_MONEY = _("Le montant ne peut pas être négatif.")
+BAD_MONEY = _("Montant illisible : un nombre comme 24999.99.")
+ASSIGNEES_FORBIDDEN = _("Seul un directeur, la réception ou un administrateur ajoute d'autres personnes à une opportunité.")
+REASSIGN_FORBIDDEN = _("Seul un directeur, la réception ou un administrateur change le vendeur d'une opportunité.")
+CLOSED_FIGURES_FORBIDDEN = _("Seul un directeur ou un administrateur change le montant, le coût ou l'exclusion d'une "
+                             "opportunité gagnée ou perdue.")
+EXCLUDE_FORBIDDEN = _("Seul un directeur ou un administrateur exclut une opportunité des statistiques.")
+NOT_VISIBLE_TO_CREATOR = _("Choisissez le vendeur : sans département, vous ne pouvez pas être le vendeur de "
+                           "cette opportunité.")
 LOST_NEEDS_REASON = _("Une opportunité perdue a besoin d'une raison de perte.")
 WON_NEEDS_QUOTE = _("Ce processus de vente exige une variante de cotation acceptée avant de gagner l'opportunité.")
 WON_NEEDS_AMOUNTS = _("Sans cotation, saisissez le montant et le coût de la vente pour la gagner.")
@@ -129,10 +138,18 @@ def _assignable(user_id, field: str) -> User:
     return assignable_user(user_id, field=field, message=NOT_ASSIGNABLE)
 
 
+MAX_MONEY = Decimal("999999999999.99")  # what a 14-digit, 2-decimal column holds
+
+
 def _money(value, field: str) -> Decimal | None:
     if value is None:
         return None
-    value = Decimal(str(value))
+    try:
+        value = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ApplicationError(BAD_MONEY, field=field) from None
+    if not value.is_finite() or value > MAX_MONEY:
+        raise ApplicationError(BAD_MONEY, field=field)
     if value < 0:
         raise ApplicationError(NEGATIVE_MONEY, field=field)
     return value.quantize(Decimal("0.01"))
@@ -148,8 +165,8 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
             if opportunity.pk and opportunity.status in (Status.WON, Status.LOST) and str(value) != str(
                     opportunity.stage_id):
                 raise ApplicationError(CLOSED_NO_STAGE, field="stage")
-            stage = Stage.objects.filter(pk=value, pipeline_id=opportunity.pipeline_id).first() \
-                if str(value).isdigit() else None
+            stage = Stage.objects.filter(pk=int(value), pipeline_id=opportunity.pipeline_id).first() \
+                if is_small_id(value) else None
             if stage is None:
                 raise ApplicationError(WRONG_STAGE, field="stage")
             value = stage
@@ -173,8 +190,15 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
     return changed
 
 
-def _set_assignees(opportunity: Opportunity, ids) -> None:
-    users = [_assignable(pk, f"assignees.{i}") for i, pk in enumerate(ids or [])]
+def _set_assignees(actor, opportunity: Opportunity, ids) -> None:
+    """Who else works the deal: an assigner picks anyone assignable; a salesperson may only add or
+    remove themselves, since an assignee may see, win and lose the deal."""
+    ids = list(dict.fromkeys(ids or []))
+    if not permissions.has_capability(actor, "assign"):
+        current = set(opportunity.assignees.values_list("pk", flat=True)) if opportunity.pk else set()
+        if (set(ids) ^ current) - {actor.pk}:
+            raise Forbidden(ASSIGNEES_FORBIDDEN)
+    users = [_assignable(pk, f"assignees.{i}") for i, pk in enumerate(ids)]
     opportunity.assignees.set(users)
 
 
@@ -190,25 +214,32 @@ def opportunity_create(*, actor, customer, pipeline, assignees=None, **values) -
     if not (permissions.has_capability(actor, "work_own") or permissions.has_capability(actor, "create_customers")):
         raise Forbidden(CREATE_FORBIDDEN)
     customer = customer_get(actor=actor, pk=customer)  # 404 for a customer the actor may not see
-    pipeline = Pipeline.objects.filter(pk=pipeline).first() if str(pipeline).isdigit() \
-        else Pipeline.objects.filter(name=pipeline).first()
+    pipeline = Pipeline.objects.filter(pk=int(pipeline)).first() if is_small_id(pipeline) \
+        else Pipeline.objects.filter(name=str(pipeline)).first()
     if pipeline is None:
         raise ApplicationError(NotFound.default_message, field="pipeline")
     if not pipeline.active:
         raise ApplicationError(INACTIVE_PIPELINE, field="pipeline")
     opportunity = Opportunity(customer=customer, pipeline=pipeline, created_by=actor,
                               currency=site_settings_get().currency)
-    values.setdefault("stage", pipeline.stages.order_by("order").values_list("pk", flat=True).first())
+    if values.get("stage") is None:
+        values["stage"] = pipeline.stages.order_by("order").values_list("pk", flat=True).first()
+    if values.get("excluded") and not permissions.can_change_sale_date(actor):
+        raise Forbidden(EXCLUDE_FORBIDDEN)
     _apply(actor, opportunity, values)
     if "salesperson" not in values and permissions.has_capability(actor, "work_own") \
             and actor.department_id is not None:
         opportunity.salesperson = actor  # DESIGN: defaults to the creator when a salesperson
     if opportunity.media is None:
         opportunity.media = Media.objects.filter(code="in_store").first()
+    if not permissions.can_see_team(actor) and not permissions.can_see_all_customers(actor) \
+            and opportunity.salesperson_id != actor.pk:
+        # The creator must be able to open what they create.
+        raise ApplicationError(NOT_VISIBLE_TO_CREATOR, field="salesperson")
     opportunity.number = _next_number(pipeline)
     opportunity.full_clean(exclude=["assignees"])
     opportunity.save()
-    _set_assignees(opportunity, assignees)
+    _set_assignees(actor, opportunity, assignees)
     StageChange.objects.create(opportunity=opportunity, from_stage=None, to_stage=opportunity.stage,
                                changed_by=actor)
     _record(actor, opportunity, "opportunity_created",
@@ -231,12 +262,14 @@ def opportunity_update(*, actor, opportunity_id, version: int | None = None, ass
         raise ApplicationError(STATUS_ELSEWHERE, field="status")
     opportunity = _lock_opportunity(actor, opportunity_id)
     check_version(opportunity, version)
+    sale_date = values.pop("sale_date", None)
+    _check_update_rights(actor, opportunity, values)
     old_stage = opportunity.stage
     changed = _apply(actor, opportunity, values)
     opportunity.full_clean(exclude=["assignees"])
     save_versioned(opportunity, changed)
     if assignees is not None:
-        _set_assignees(opportunity, assignees)
+        _set_assignees(actor, opportunity, assignees)
     if opportunity.stage_id != old_stage.pk:
         StageChange.objects.create(opportunity=opportunity, from_stage=old_stage, to_stage=opportunity.stage,
                                    changed_by=actor)
@@ -246,7 +279,23 @@ def opportunity_update(*, actor, opportunity_id, version: int | None = None, ass
     if other:
         timeline_record(actor=actor, subject=opportunity, verb="opportunity_updated",
                         data={f: str(getattr(opportunity, f, "")) for f in other if f != "assignees"})
+    if sale_date is not None:
+        _set_sale_date(actor, opportunity, sale_date)  # same transaction: a refusal undoes the rest
     return opportunity
+
+
+def _check_update_rights(actor, opportunity: Opportunity, values: dict) -> None:
+    if "salesperson" in values and values["salesperson"] != opportunity.salesperson_id \
+            and not permissions.has_capability(actor, "assign"):
+        raise Forbidden(REASSIGN_FORBIDDEN)
+    if "excluded" in values and bool(values["excluded"]) != opportunity.excluded \
+            and not permissions.can_change_sale_date(actor):
+        raise Forbidden(EXCLUDE_FORBIDDEN)
+    closed_figures = {k for k in ("amount", "cost") if k in values}
+    if opportunity.status in (Status.WON, Status.LOST) and closed_figures \
+            and not permissions.can_change_sale_date(actor):
+        # The figures of a closed deal are the statistics: a manager's change, like the sale date.
+        raise Forbidden(CLOSED_FIGURES_FORBIDDEN)
 
 
 def accepted_quote_exists(opportunity: Opportunity) -> bool:
@@ -301,6 +350,13 @@ def opportunity_change_sale_date(*, actor, opportunity_id, sale_date, version: i
         raise Forbidden(SALE_DATE_FORBIDDEN)
     opportunity = _lock_opportunity(actor, opportunity_id)
     check_version(opportunity, version)
+    _set_sale_date(actor, opportunity, sale_date)
+    return opportunity
+
+
+def _set_sale_date(actor, opportunity: Opportunity, sale_date) -> None:
+    if not permissions.can_change_sale_date(actor):
+        raise Forbidden(SALE_DATE_FORBIDDEN)
     if opportunity.status != Status.WON:
         raise ApplicationError(SALE_DATE_ONLY_WON, field="sale_date")
     if sale_date > timezone.localdate():
@@ -309,4 +365,3 @@ def opportunity_change_sale_date(*, actor, opportunity_id, sale_date, version: i
     opportunity.sale_date = sale_date
     save_versioned(opportunity, ["sale_date"])
     _record(actor, opportunity, "opportunity_sale_date_changed", {"from": old, "to": sale_date})
-    return opportunity

@@ -16,6 +16,7 @@ from comptoir.sales.forms import AnalyticsFilter, BoardFilter, LostForm, PlanFor
 from comptoir.sales.models import Pipeline, Status
 
 BOARD_LIMIT = 500
+RESUME = gettext_lazy("Reprendre")
 STATUS_BUTTONS = [(Status.WON, gettext_lazy("Gagnée")), (Status.LOST, gettext_lazy("Perdue")),
                   (Status.SUSPENDED, gettext_lazy("Suspendre")), (Status.OPEN, gettext_lazy("Rouvrir"))]
 
@@ -63,8 +64,11 @@ def move(request, pk):
 @login_required
 def card(request, pk):
     opportunity = selectors.opportunity_get(actor=request.user, pk=pk)
-    buttons = [(status, label) for status, label in STATUS_BUTTONS
-               if permissions.can_change_status(request.user, opportunity, status)]
+    buttons = [(status, RESUME if status == Status.OPEN and opportunity.status == Status.SUSPENDED else label)
+               for status, label in STATUS_BUTTONS
+               if permissions.can_change_status(request.user, opportunity, status)
+               and not (status == Status.WON and opportunity.pipeline.requires_quote
+                        and not services.accepted_quote_exists(opportunity))]
     return render(request, "sales/card.html", {
         "opportunity": opportunity,
         "buttons": buttons,
@@ -84,7 +88,9 @@ def change_status(request, pk):
     if values["status"] == Status.LOST:
         values["lost_reason"] = request.POST.get("lost_reason") or None
     if values["status"] == Status.WON:
-        values.update(amount=request.POST.get("amount") or None, cost=request.POST.get("cost") or None)
+        # A comma is how Québec writes decimals: 24 999,99.
+        values.update({key: (request.POST.get(key) or "").replace(" ", "").replace("\xa0", "").replace(",", ".")
+                       or None for key in ("amount", "cost")})
     try:
         services.opportunity_change_status(actor=request.user, opportunity_id=pk, **values)
     except ApplicationError as error:

@@ -139,10 +139,13 @@ def test_conversion_csv_recomputes_to_the_same_figures(manager, make_api, salesp
     for row, group in zip(rows[1:], as_json["groups"]):
         won, lost = int(row["won"]), int(row["lost"])
         assert Decimal(row["conversion_pct"]) == (Decimal(won) * 100 / (won + lost)).quantize(Decimal("0.01"))
-        assert row["conversion_pct"] == group["conversion_pct"]
+        assert Decimal(row["conversion_pct"]) == Decimal(str(group["conversion_pct"])).quantize(Decimal("0.01"))
         assert Decimal(row["won_amount"]) == Decimal(group["won_amount"])
+        assert Decimal(row["avg_deal_size"]) == (Decimal(row["won_amount"]) / won).quantize(Decimal("0.01"))
+        assert Decimal(row["margin"]) == Decimal(group["margin"])
+    assert len(rows) == 1 + len(as_json["groups"])
     assert sum(int(r["won"]) for r in rows[1:]) == int(rows[0]["won"]) == as_json["overall"]["won"] == 3
-    assert as_json["overall"]["conversion_pct"] == "60.00"
+    assert as_json["overall"]["conversion_pct"] == 60.0  # a number, as API.md says
 
 
 def test_conversion_answers_the_contract_keys(manager, make_api):
@@ -197,3 +200,48 @@ def test_plan_answers_json_and_the_same_figures_as_csv(manager, make_api, salesp
 
     assert body["steps"][0] == {"key": pipeline.stages.first().pk, "label": "Nouveau", "measured": 4, "needed": 12}
     assert [int(r["needed"]) for r in rows if r["group"] == "overall"] == [s["needed"] for s in body["steps"]]
+
+
+
+@pytest.mark.parametrize("payload", [{"pipeline": "²"}, {"source": True}, {"stage": "²"}])
+def test_odd_values_on_create_are_a_4xx(salesperson_api, salesperson, pipeline, payload):
+    customer = make_customer(salesperson)
+
+    response = salesperson_api.post("/opportunities", {"customer": customer.pk, "pipeline": pipeline.pk, **payload})
+
+    assert response.status_code in (404, 422)
+    assert not Opportunity.objects.exists()
+
+
+def test_a_null_stage_on_create_means_the_first_stage(salesperson_api, salesperson, pipeline):
+    customer = make_customer(salesperson)
+
+    response = salesperson_api.post("/opportunities", {"customer": customer.pk, "pipeline": pipeline.pk,
+                                                       "stage": None})
+
+    assert response.status_code == 201 and response.json()["stage_name"] == "Nouveau"
+
+
+@pytest.mark.parametrize("params", [{"from": "0001-01-03"}, {"to": "9999-12-31"}])
+def test_extreme_periods_are_a_422_naming_the_field(manager, make_api, params):
+    response = make_api(manager).get("/analytics/conversion", params)
+
+    assert response.status_code == 422
+
+
+def test_csv_cells_that_would_be_formulas_are_quoted(manager, make_api, salesperson, pipeline):
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline, product="=HYPERLINK(\"x\")")
+    Opportunity.objects.filter(pk=deal.pk).update(status="won", closed_at=timezone.now(), amount=1, cost=1)
+
+    body = make_api(manager).get("/analytics/conversion", {"by": "product", "format": "csv"}).content.decode()
+
+    assert "'=HYPERLINK" in body
+
+
+def test_a_boolean_is_not_a_lost_reason(salesperson_api, salesperson, pipeline):
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+
+    response = salesperson_api.post(f"/opportunities/{deal.pk}/status", {"status": "lost", "lost_reason": True})
+
+    deal.refresh_from_db()
+    assert response.status_code == 422 and deal.status == "open"

@@ -208,7 +208,7 @@ def test_conversion_is_won_over_closed_with_open_and_excluded_left_out(manager, 
                                           by="salesperson")
 
     overall = result["overall"]
-    assert (overall["won"], overall["lost"], overall["open"]) == (2, 2, 1)
+    assert (overall["won"], overall["lost"], overall["open"], overall["suspended"]) == (2, 2, 1, 1)
     assert overall["conversion_pct"] == Decimal("50.00")
     assert overall["won_amount"] == Decimal("40000.00") and overall["avg_deal_size"] == Decimal("20000.00")
     assert overall["margin"] == Decimal("6000.00") and overall["avg_days_to_close"] == Decimal("10.0")
@@ -312,3 +312,104 @@ def test_planning_without_a_sale_cannot_say_what_is_needed(manager, salesperson,
     plan = selectors.plan_compute(actor=manager, target_sales=10, pipeline=pipeline)
 
     assert plan["steps"][0]["measured"] == 1 and plan["steps"][0]["needed"] is None
+
+
+def test_the_last_stage_leads_to_every_sale_even_one_won_from_an_earlier_stage(manager, salesperson, pipeline):
+    customer = make_customer(salesperson)
+    early_win = make_opportunity(salesperson, customer, pipeline)
+    services.opportunity_change_status(actor=salesperson, opportunity_id=early_win.pk, status="won",
+                                       amount="10", cost="5")
+    today = timezone.localdate()
+
+    groups = selectors.conversion_compute(actor=manager, date_from=today, date_to=today, by="stage")["groups"]
+
+    assert (groups[-1]["reached"], groups[-1]["reached_next"]) == (1, 1)
+
+
+def test_the_funnel_gives_the_same_overall_rate_as_every_other_dimension(manager, salesperson, pipeline):
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+    Opportunity.objects.filter(pk=deal.pk).update(created_at=timezone.now() - timedelta(days=40))
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="lost", lost_reason="Prix")
+    today = timezone.localdate()
+
+    funnel = selectors.conversion_compute(actor=manager, date_from=today, date_to=today, by="stage")["overall"]
+    by_person = selectors.conversion_compute(actor=manager, date_from=today, date_to=today,
+                                             by="salesperson")["overall"]
+
+    assert funnel == by_person and funnel["lost"] == 1
+
+
+def test_a_salesperson_cannot_add_a_colleague_to_a_deal_or_hand_it_over(salesperson, manager, pipeline):
+    colleague = UserFactory()
+    mine = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+
+    with pytest.raises(Forbidden):
+        services.opportunity_update(actor=salesperson, opportunity_id=mine.pk, assignees=[colleague.pk])
+    with pytest.raises(Forbidden):
+        services.opportunity_update(actor=salesperson, opportunity_id=mine.pk, salesperson=colleague.pk)
+    services.opportunity_update(actor=manager, opportunity_id=mine.pk, assignees=[colleague.pk])
+
+    assert list(mine.assignees.values_list("pk", flat=True)) == [colleague.pk]
+
+
+def test_an_assignee_cannot_take_over_the_deal(salesperson, manager, pipeline):
+    deal = make_opportunity(manager, make_customer(manager), pipeline, assignees=[salesperson.pk])
+
+    with pytest.raises(Forbidden):
+        services.opportunity_update(actor=salesperson, opportunity_id=deal.pk, salesperson=salesperson.pk)
+
+    deal.refresh_from_db()
+    assert deal.salesperson == manager
+
+
+def test_only_a_manager_excludes_a_deal_or_changes_a_closed_deals_figures(salesperson, manager, deal):
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won", amount="100",
+                                       cost="60")
+
+    with pytest.raises(Forbidden):
+        services.opportunity_update(actor=salesperson, opportunity_id=deal.pk, excluded=True)
+    with pytest.raises(Forbidden):
+        services.opportunity_update(actor=salesperson, opportunity_id=deal.pk, amount="1")
+    services.opportunity_update(actor=manager, opportunity_id=deal.pk, excluded=True)
+
+    deal.refresh_from_db()
+    assert deal.excluded and deal.amount == Decimal("100.00")
+
+
+def test_a_refused_sale_date_undoes_the_rest_of_the_same_change(salesperson, deal):
+    services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won", amount="1", cost="1")
+
+    with pytest.raises(Forbidden):
+        services.opportunity_update(actor=salesperson, opportunity_id=deal.pk, product="Changé",
+                                    sale_date=timezone.localdate())
+
+    deal.refresh_from_db()
+    assert deal.product == "" and deal.version == 2
+
+
+def test_a_salesperson_without_a_department_must_name_a_salesperson(admin, pipeline):
+    loner = UserFactory(department=None)
+
+    with pytest.raises(ApplicationError) as refused:
+        make_opportunity(loner, make_customer(loner), pipeline)
+
+    assert refused.value.field == "salesperson" and not Opportunity.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["abc", "NaN", "1e20", "-5"])
+def test_an_unreadable_or_negative_amount_is_refused(salesperson, deal, amount):
+    with pytest.raises(ApplicationError) as refused:
+        services.opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won", amount=amount,
+                                           cost="1")
+
+    deal.refresh_from_db()
+    assert refused.value.field == "amount" and deal.status == "open"
+
+
+def test_the_period_of_a_conversion_must_be_sane(manager):
+    with pytest.raises(ApplicationError):
+        selectors.conversion_compute(actor=manager, date_from=date(1, 1, 3), date_to=date(2026, 1, 1),
+                                     by="salesperson")
+    with pytest.raises(ApplicationError):
+        selectors.conversion_compute(actor=manager, date_from=date(2026, 1, 1), date_to=date(9999, 12, 31),
+                                     by="salesperson")

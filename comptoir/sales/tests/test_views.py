@@ -89,3 +89,25 @@ def test_the_analytics_page_plans_a_target(client, manager, pipeline):
     plan = client.get("/sales/analytics/", {"target_sales": 2}).context["plan"]
 
     assert plan["steps"][0]["needed"] == 8
+
+
+
+def test_an_unreadable_amount_on_the_card_is_a_message_not_an_error(client, salesperson, pipeline):
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+    client.force_login(salesperson)
+
+    response = client.post(f"/sales/opportunities/{deal.pk}/status/", {"status": "won", "amount": "abc",
+                                                                        "cost": "1"}, follow=True)
+
+    deal.refresh_from_db()
+    assert response.status_code == 200 and deal.status == "open"
+
+
+def test_a_deal_needing_a_quote_offers_no_win_button(client, admin, salesperson):
+    pipeline = make_pipeline(admin, name="Bateaux", prefix="BA", requires_quote=True)
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+    client.force_login(salesperson)
+
+    html = client.get(f"/sales/opportunities/{deal.pk}/").content.decode()
+
+    assert 'value="won"' not in html and 'value="lost"' in html
