@@ -21,6 +21,11 @@ def percentage(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def to_cents(value) -> Decimal:
+    """Money rounded half-up to the cent (None counts as zero)."""
+    return (value or Decimal("0")).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 

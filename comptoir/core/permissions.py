@@ -82,6 +82,11 @@ def can_see_team(user) -> bool:
     return has_capability(user, "see_team")
 
 
+def can_enter_records(user) -> bool:
+    """Who enters customers and opportunities: whoever works deals, and reception."""
+    return has_capability(user, "work_own") or has_capability(user, "create_customers")
+
+
 def can_see_all_customers(user) -> bool:
     """A manager, reception and admin see every customer; a salesperson their own and unowned ones."""
     return has_capability(user, "see_all_customers")

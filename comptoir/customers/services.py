@@ -218,7 +218,7 @@ def _channel_for(actor, media: Media | None, channel: str | None) -> str:
 def customer_create(*, actor, channel: str | None = None, email: str | None = "", no_email: bool = False,
                     phones: list[dict] | None = None, tags=None, **values) -> Customer:
     """Create a customer. `channel` is the system's (phone, web form, import); people get `manual`."""
-    if not (permissions.has_capability(actor, "work_own") or permissions.has_capability(actor, "create_customers")):
+    if not permissions.can_enter_records(actor):
         raise Forbidden(CREATE_FORBIDDEN)
     if no_email and (email or "").strip():
         raise ApplicationError(EMAIL_AND_NO_EMAIL, field="no_email")

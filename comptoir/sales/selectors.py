@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
-from comptoir.core.figures import check_period, percentage, period_bounds
+from comptoir.core.figures import check_period, percentage, period_bounds, to_cents
 from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_search_q
 from comptoir.sales.models import Opportunity, Stage, StageChange, Status
@@ -68,10 +68,6 @@ def opportunity_get(*, actor, pk) -> Opportunity:
 
 # --- Conversion -------------------------------------------------------------------------------
 
-def _money(value) -> Decimal:
-    return (value or Decimal("0")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def _days(duration: timedelta | None, count: int) -> Decimal | None:
     if not count or duration is None:
         return None
@@ -79,12 +75,12 @@ def _days(duration: timedelta | None, count: int) -> Decimal | None:
 
 
 def _figures(won: int, lost: int, open_: int, suspended: int, won_amount, won_cost, days_sum) -> dict:
-    won_amount, won_cost = _money(won_amount), _money(won_cost)
+    won_amount, won_cost = to_cents(won_amount), to_cents(won_cost)
     return {
         "won": won, "lost": lost, "open": open_, "suspended": suspended,
         "conversion_pct": percentage(won, won + lost),
         "won_amount": won_amount,
-        "avg_deal_size": (won_amount / won).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if won else None,
+        "avg_deal_size": to_cents(won_amount / won) if won else None,
         "avg_days_to_close": _days(days_sum, won),
         "margin": won_amount - won_cost,
     }

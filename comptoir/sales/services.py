@@ -211,7 +211,7 @@ def _record(actor, opportunity: Opportunity, verb: str, data: dict) -> None:
 
 @transaction.atomic
 def opportunity_create(*, actor, customer, pipeline, assignees=None, **values) -> Opportunity:
-    if not (permissions.has_capability(actor, "work_own") or permissions.has_capability(actor, "create_customers")):
+    if not permissions.can_enter_records(actor):
         raise Forbidden(CREATE_FORBIDDEN)
     customer = customer_get(actor=actor, pk=customer)  # 404 for a customer the actor may not see
     pipeline = Pipeline.objects.filter(pk=int(pipeline)).first() if is_small_id(pipeline) \
