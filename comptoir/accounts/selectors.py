@@ -54,3 +54,24 @@ def token_find_active(key_hash: str) -> ApiToken | None:
         .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
+
+
+def user_find(text) -> User | None:
+    """The user a file names: by id, username, email or full name (accents and case ignored)."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Lower
+
+    from comptoir.core.text import is_small_id
+
+    text = str(text or "").strip()
+    if not text:
+        return None
+    if is_small_id(text):
+        found = User.objects.filter(pk=int(text)).first()
+        if found:
+            return found
+    found = User.objects.filter(username__iexact=text).first() or User.objects.filter(email__iexact=text).first()
+    if found:
+        return found
+    full = Concat(Lower("first_name"), Value(" "), Lower("last_name"))
+    return User.objects.annotate(full=full).filter(full=" ".join(text.lower().split())).order_by("pk").first()

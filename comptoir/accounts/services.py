@@ -1,6 +1,8 @@
 """Writes on users and API tokens. Permission checks come from core.permissions."""
 
 import hashlib
+import re
+import unicodedata
 import secrets
 
 from django.contrib.auth import authenticate
@@ -125,6 +127,12 @@ def user_create(*, actor, username: str, password: str | None, first_name: str =
     timeline_record(actor=actor, subject=user, verb="user_created", data=_timeline_values(
         {k: v for k, v in values.items() if k != "password"}))
     return user
+
+
+def username_from_name(full_name: str) -> str:
+    """'Anna Snelling' → 'anna.snelling': a username for an imported person."""
+    ascii_name = unicodedata.normalize("NFKD", full_name or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".")[:150]
 
 
 def _would_leave_no_admin(user: User, values: dict) -> bool:

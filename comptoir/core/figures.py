@@ -1,7 +1,8 @@
 """Small arithmetic shared by every figure: percentages and local periods (America/Toronto)."""
 
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import timezone as dt_timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,11 @@ from comptoir.core.exceptions import ApplicationError
 
 PERIOD_OUT_OF_RANGE = _("La période doit tenir entre 1900 et 2999.")
 PERIOD_BACKWARDS = _("La période commence après sa fin.")
+BAD_DATE = _("Date illisible : AAAA-MM-JJ (p. ex. 2026-03-01), avec ou sans l'heure.")
+NEGATIVE_MONEY = _("Le montant ne peut pas être négatif.")
+BAD_MONEY = _("Montant illisible : un nombre comme 24999.99.")
+
+MAX_MONEY = Decimal("999999999999.99")  # what a 14-digit, 2-decimal column holds
 
 CENT = Decimal("0.01")
 
@@ -24,6 +30,46 @@ def percentage(part, whole) -> Decimal | None:
 def to_cents(value) -> Decimal:
     """Money rounded half-up to the cent (None counts as zero)."""
     return (value or Decimal("0")).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_clean(value, *, field: str) -> Decimal | None:
+    """A money amount as typed or imported ("24999.99", 24999.99, " 1054 "): a non-negative
+    Decimal rounded half-up to the cent; None stays None; anything else is the field's error."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ApplicationError(BAD_MONEY, field=field) from None
+    if not amount.is_finite() or amount > MAX_MONEY:
+        raise ApplicationError(BAD_MONEY, field=field)
+    if amount < 0:
+        raise ApplicationError(NEGATIVE_MONEY, field=field)
+    return to_cents(amount)
+
+
+def moment_clean(value, *, field: str) -> datetime | None:
+    """A date or date-time from a file or a form. A bare date (no time) is stored at 12:00 UTC: the
+    same calendar day in the Americas and in Europe, and whole days between two such dates."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(12), tzinfo=dt_timezone.utc)
+    else:
+        text = str(value).strip().replace("/", "-")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ApplicationError(BAD_DATE, field=field) from None
+        if len(text) <= 10:
+            moment = moment.replace(hour=12, tzinfo=dt_timezone.utc)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if not 1900 <= moment.year <= 2999:
+        raise ApplicationError(BAD_DATE, field=field)
+    return moment
 
 
 def local_midnight(day: date) -> datetime:

@@ -43,6 +43,10 @@ class CustomerFields(Schema):
     postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
     country: Annotated[str, StringConstraints(max_length=2)] = "CA"
     external_id: Annotated[str, StringConstraints(max_length=64)] = ""
+    industry: Text100 = ""
+    market_segment: Text100 = ""
+    territory: Text100 = ""
+    website: Text200 = ""
 
 
 class CustomerIn(CustomerFields):
@@ -66,6 +70,10 @@ class CustomerPatch(Schema):
     postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
     country: Annotated[str, StringConstraints(max_length=2)] | None = None
     external_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    industry: Text100 | None = None
+    market_segment: Text100 | None = None
+    territory: Text100 | None = None
+    website: Text200 | None = None
     email: Annotated[str, StringConstraints(max_length=254)] | None = None
     no_email: bool | None = None
     phones: list[PhoneIn] | None = Field(None, max_length=10)
@@ -91,6 +99,7 @@ class CustomerOut(CustomerFields):
     salesperson_name: str | None
     created_by: int | None = Field(None, alias="created_by_id")
     channel: str
+    details: dict[str, str]
     points_lost: int
     version: int
     created_at: datetime

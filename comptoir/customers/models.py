@@ -45,6 +45,13 @@ class Customer(models.Model):
     postal_code = models.CharField(_("code postal"), max_length=20, blank=True)
     country = models.CharField(_("pays"), max_length=2, blank=True, default="CA")
     external_id = models.CharField(_("no DMS"), max_length=64, blank=True, db_index=True)
+    # DESIGN (leads): the structured fields a lead carries, kept when it is converted.
+    industry = models.CharField(_("secteur"), max_length=100, blank=True)
+    market_segment = models.CharField(_("segment de marché"), max_length=100, blank=True)
+    territory = models.CharField(_("territoire"), max_length=100, blank=True)
+    website = models.CharField(_("site web"), max_length=200, blank=True)
+    # What an import brought that has no field of its own (column → value), kept rather than lost.
+    details = models.JSONField(_("autres renseignements"), default=dict, blank=True)
     source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     media = models.ForeignKey(Media, verbose_name=_("média"), null=True, blank=True,

@@ -52,9 +52,11 @@ CHANNEL_MEDIA = {Channel.MANUAL: "in_store", Channel.PHONE: "phone", Channel.WEB
 # DESIGN: customers created by a system channel have no salesperson and count for nobody.
 SYSTEM_CHANNELS = {Channel.PHONE, Channel.WEB_FORM}
 FILLABLE_FIELDS = ("first_name", "last_name", "company", "address_line1", "address_line2", "city",
-                   "province", "postal_code", "country", "external_id", "source", "media", "salesperson")
+                   "province", "postal_code", "country", "external_id", "industry", "market_segment", "territory",
+                   "website", "source", "media", "salesperson")
 TEXT_FIELDS = ("first_name", "last_name", "company", "address_line1", "address_line2", "city",
-               "province", "postal_code", "country", "external_id")
+               "province", "postal_code", "country", "external_id", "industry", "market_segment", "territory",
+               "website")
 TRACKED_FIELDS = ("email", "phones", "salesperson")
 
 
@@ -69,12 +71,13 @@ def _fake_pattern(email: str, patterns: list[str]) -> str | None:
     return None
 
 
-def email_clean(raw: str | None, *, field: str = "email") -> tuple[str, str]:
-    """(address, status) for what a user typed: trimmed, lowercased, syntax-checked, fakes refused."""
+def email_clean(raw: str | None, *, field: str = "email", site=None) -> tuple[str, str]:
+    """(address, status) for what a user typed: trimmed, lowercased, syntax-checked, fakes refused.
+    `site` spares a bulk caller one settings read per row."""
     email = (raw or "").strip().lower()
     if not email:
         return "", EmailStatus.MISSING
-    site = site_settings_get()
+    site = site or site_settings_get()
     if email.endswith("@" + site.placeholder_email_domain):
         # Only `no_email` makes a placeholder; typing one (someone else's) is a fake address.
         raise ApplicationError(FAKE_EMAIL % {"pattern": site.placeholder_email_domain}, field=field,
@@ -98,12 +101,12 @@ def placeholder_email(pk: int) -> str:
 
 # --- Phones -----------------------------------------------------------------------------------
 
-def phones_clean(phones: list[dict] | None, *, field: str = "phones") -> list[dict]:
+def phones_clean(phones: list[dict] | None, *, field: str = "phones", site=None) -> list[dict]:
     """Each {kind, number} with its E.164 form; a number nobody could dial is refused on its row."""
     phones = phones or []
     if len(phones) > MAX_PHONES:
         raise ApplicationError(TOO_MANY_PHONES, field=field)
-    region = site_settings_get().default_phone_region
+    region = (site or site_settings_get()).default_phone_region
     cleaned, seen = [], set()
     for index, phone in enumerate(phones):
         kind = phone.get("kind") or PhoneKind.MOBILE
@@ -168,29 +171,53 @@ def _save_tokens(customer: Customer) -> None:
 
 # --- Values -----------------------------------------------------------------------------------
 
-def _resolve_salesperson(actor, value) -> User | None:
-    return salesperson_resolve(actor=actor, value=value, field="salesperson",
-                               forbidden_message=ASSIGN_FORBIDDEN, invalid_message=BAD_SALESPERSON)
+class Lookups:
+    """Resolves list entries and salespeople once per distinct value: a bulk caller keeps one for a
+    whole file, so the rules run per value, not per row. A single write uses a fresh one."""
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.memo: dict = {}
+
+    def remember(self, key, resolve):
+        if key not in self.memo:
+            try:
+                self.memo[key] = (resolve(), None)
+            except ApplicationError as error:
+                self.memo[key] = (None, error)
+        found, error = self.memo[key]
+        if error is not None:
+            raise error
+        return found
+
+    def reference(self, model, value, *, field: str):
+        key = (model, value if isinstance(value, (int, str)) else str(value))
+        found = self.remember(key, lambda: reference_resolve(model, value, field=field))
+        return found
+
+    def salesperson(self, value):
+        return self.remember(("salesperson", value), lambda: salesperson_resolve(
+            actor=self.actor, value=value, field="salesperson",
+            forbidden_message=ASSIGN_FORBIDDEN, invalid_message=BAD_SALESPERSON))
+
+    def tags(self, values) -> list[Tag]:
+        return [self.reference(Tag, value, field=f"tags.{i}") for i, value in enumerate(values or [])]
 
 
-def _resolve_tags(values) -> list[Tag]:
-    return [reference_resolve(Tag, value, field=f"tags.{i}") for i, value in enumerate(values or [])]
-
-
-def _apply_fields(actor, customer: Customer, values: dict) -> list[str]:
+def _apply_fields(lookups: Lookups, customer: Customer, values: dict) -> list[str]:
     changed = []
     for key in TEXT_FIELDS:
         if key in values:
             setattr(customer, key, (values[key] or "").strip())
             changed.append(key)
     if "source" in values:
-        customer.source = reference_resolve(Source, values["source"], field="source")
+        customer.source = lookups.reference(Source, values["source"], field="source")
         changed.append("source")
     if "media" in values:
-        customer.media = reference_resolve(Media, values["media"], field="media")
+        customer.media = lookups.reference(Media, values["media"], field="media")
         changed.append("media")
     if "salesperson" in values:
-        customer.salesperson = _resolve_salesperson(actor, values["salesperson"])
+        customer.salesperson = lookups.salesperson(values["salesperson"])
         changed.append("salesperson")
     return changed
 
@@ -214,38 +241,49 @@ def _channel_for(actor, media: Media | None, channel: str | None) -> str:
 
 # --- Create / update --------------------------------------------------------------------------
 
-@transaction.atomic
-def customer_create(*, actor, channel: str | None = None, email: str | None = "", no_email: bool = False,
-                    phones: list[dict] | None = None, tags=None, **values) -> Customer:
-    """Create a customer. `channel` is the system's (phone, web form, import); people get `manual`."""
+def customer_draft(*, actor, lookups: Lookups | None = None, channel: str | None = None, email: str | None = "",
+                   no_email: bool = False, phones: list[dict] | None = None, tags=None, details=None, site=None,
+                   **values) -> tuple[Customer, list[dict], list[Tag]]:
+    """Every rule of a new customer, nothing saved: (customer, cleaned phones, tags).
+    customer_create saves one; customers_import saves a batch of them."""
     if not permissions.can_enter_records(actor):
         raise Forbidden(CREATE_FORBIDDEN)
     if no_email and (email or "").strip():
         raise ApplicationError(EMAIL_AND_NO_EMAIL, field="no_email")
+    lookups = lookups or Lookups(actor)
+    site = site or site_settings_get()
     customer = Customer(created_by=actor if getattr(actor, "pk", None) else None)
-    _apply_fields(actor, customer, values)
+    _apply_fields(lookups, customer, values)
     customer.channel = _channel_for(actor, customer.media, channel)
     if customer.media is None:
-        customer.media = Media.objects.filter(code=CHANNEL_MEDIA[customer.channel]).first()
+        customer.media = lookups.reference(Media, CHANNEL_MEDIA[customer.channel], field="media")
     if customer.channel in SYSTEM_CHANNELS:
         customer.salesperson = None
     elif "salesperson" not in values and permissions.has_capability(actor, "work_own") \
             and actor.department_id is not None:
         customer.salesperson = actor  # one's own entry is one's own; reception's stays unowned
-    customer.email, customer.email_status = email_clean(email)
-    cleaned_phones = phones_clean(phones)
+    customer.email, customer.email_status = email_clean(email, site=site)
+    cleaned_phones = phones_clean(phones, site=site)
     _require_a_name(customer)
     _refresh_keys(customer)
-    counts_for_creator = customer.created_by is not None and customer.channel == Channel.MANUAL
+    customer.details = {str(k)[:100]: str(v)[:1000] for k, v in (details or {}).items() if v not in (None, "")}
+    if customer.created_by is not None and customer.channel == Channel.MANUAL \
+            and customer.email_status != EmailStatus.VALID:
+        customer.points_lost = site.email_missing_points
+    return customer, cleaned_phones, lookups.tags(tags)
+
+
+@transaction.atomic
+def customer_create(*, actor, no_email: bool = False, **values) -> Customer:
+    """Create a customer. `channel` is the system's (phone, web form, import); people get `manual`."""
+    customer, cleaned_phones, tags = customer_draft(actor=actor, no_email=no_email, **values)
     customer.full_clean(exclude=["tags"])
     customer.save()
     if no_email:
         customer.email, customer.email_status = placeholder_email(customer.pk), EmailStatus.PLACEHOLDER
-    if counts_for_creator and customer.email_status != EmailStatus.VALID:
-        customer.points_lost = site_settings_get().email_missing_points
-    customer.save(update_fields=["email", "email_status", "points_lost"])
+        customer.save(update_fields=["email", "email_status"])
     _save_phones(customer, cleaned_phones)
-    customer.tags.set(_resolve_tags(tags))
+    customer.tags.set(tags)
     _save_tokens(customer)
     timeline_record(actor=actor, subject=customer, verb="customer_created", data={
         "channel": customer.channel, "email_status": customer.email_status,
@@ -263,12 +301,13 @@ def _lock_customer(actor, pk) -> Customer:
 
 @transaction.atomic
 def customer_update(*, actor, customer_id, version: int | None = None, email=None, no_email: bool | None = None,
-                    phones: list[dict] | None = None, tags=None, **values) -> Customer:
+                    phones: list[dict] | None = None, tags=None, details: dict | None = None,
+                    **values) -> Customer:
     """Change what was sent; email, phones and salesperson changes land in the timeline with before/after."""
     customer = _lock_customer(actor, customer_id)
     check_version(customer, version)
     before = {"email": customer.email, "phones": _phones_summary(customer), "salesperson": customer.salesperson_id}
-    changed = _apply_fields(actor, customer, values)
+    changed = _apply_fields(Lookups(actor), customer, values)
     if no_email and (email or "").strip():
         raise ApplicationError(EMAIL_AND_NO_EMAIL, field="no_email")
     if no_email:
@@ -279,6 +318,9 @@ def customer_update(*, actor, customer_id, version: int | None = None, email=Non
         changed += ["email", "email_status"]
     if phones is not None:
         cleaned_phones = phones_clean(phones)
+    if details:
+        customer.details = {**customer.details, **{str(k)[:100]: str(v)[:1000] for k, v in details.items() if v}}
+        changed.append("details")
     _require_a_name(customer)
     _refresh_keys(customer)
     customer.full_clean(exclude=["tags"])
@@ -286,7 +328,7 @@ def customer_update(*, actor, customer_id, version: int | None = None, email=Non
     if phones is not None:
         _save_phones(customer, cleaned_phones)
     if tags is not None:
-        customer.tags.set(_resolve_tags(tags))
+        customer.tags.set(Lookups(actor).tags(tags))
     _save_tokens(customer)
     after = {"email": customer.email, "phones": _phones_summary(customer), "salesperson": customer.salesperson_id}
     tracked = {k: {"from": before[k], "to": after[k]} for k in TRACKED_FIELDS if before[k] != after[k]}
@@ -403,3 +445,135 @@ def customer_merge(*, actor, customer_id, other_id) -> Customer:
                     data={"other": other.pk, "filled": filled, "moved": moved, "snapshot": snapshot})
     timeline_record(actor=actor, subject=other, verb="customer_merged_into", data={"survivor": survivor.pk})
     return survivor
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+class OnDuplicate:
+    SKIP, UPDATE, CREATE = "skip", "update", "create"
+
+
+def _existing_duplicates(drafts: list[tuple[int, Customer, list[dict]]]) -> dict[int, int]:
+    """For each draft (by its position), the customer it duplicates by DESIGN's sure rules, then the
+    possible one an import can tell without fuzz: E.164 phone, email, then name + postal code.
+    One indexed query per rule for the whole batch."""
+    e164s = {p["e164"] for _i, _c, phones in drafts for p in phones}
+    emails = {c.email for _i, c, _p in drafts if c.email_status == EmailStatus.VALID}
+    postal = {c.postal_key for _i, c, _p in drafts if c.postal_key and c.name_key}
+    live = Customer.objects.filter(merged_into__isnull=True)
+    by_phone = dict(CustomerPhone.objects.filter(e164__in=e164s, customer__merged_into__isnull=True)
+                    .values_list("e164", "customer_id")) if e164s else {}
+    by_email = dict(live.filter(email__in=emails).values_list("email", "pk")) if emails else {}
+    by_name = {}
+    if postal:
+        names = {c.name_key for _i, c, _p in drafts if c.postal_key}
+        by_name = {(n, p): pk for n, p, pk in live.filter(postal_key__in=postal, name_key__in=names)
+                   .values_list("name_key", "postal_key", "pk")}
+    found = {}
+    for index, customer, phones in drafts:
+        match = next((by_phone[p["e164"]] for p in phones if p["e164"] in by_phone), None) \
+            or by_email.get(customer.email if customer.email_status == EmailStatus.VALID else None) \
+            or (by_name.get((customer.name_key, customer.postal_key)) if customer.postal_key else None)
+        if match:
+            found[index] = match
+    return found
+
+
+def _batch_keys(customer: Customer, phones: list[dict]) -> list[tuple]:
+    keys = [("phone", p["e164"]) for p in phones]
+    if customer.email_status == EmailStatus.VALID:
+        keys.append(("email", customer.email))
+    if customer.postal_key and customer.name_key:
+        keys.append(("name", customer.name_key, customer.postal_key))
+    return keys
+
+
+def customers_import(*, actor, rows: list[dict], on_duplicate: str = OnDuplicate.SKIP, lookups: Lookups,
+                     job_id: int | None = None) -> list[tuple[str, object]]:
+    """A batch of imported rows, each with every rule of customer_create (channel import), saved in
+    bulk. Answers one outcome per row: ("created" | "updated" | "skipped", customer id) or
+    ("error", ApplicationError). The caller holds the transaction: a batch lands whole or not at all."""
+    site = site_settings_get()
+    outcomes: list[tuple[str, object]] = [None] * len(rows)
+    drafts = []
+    for index, row in enumerate(rows):
+        try:
+            customer, phones, tags = customer_draft(actor=actor, lookups=lookups, channel=Channel.IMPORT,
+                                                    site=site, **row)
+            _check_lengths(customer)
+        except ApplicationError as error:
+            outcomes[index] = ("error", error)
+            continue
+        drafts.append((index, customer, phones, tags))
+    existing = _existing_duplicates([(i, c, p) for i, c, p, _t in drafts]) \
+        if on_duplicate != OnDuplicate.CREATE else {}
+    new, seen = [], {}
+    for index, customer, phones, tags in drafts:
+        match = existing.get(index)
+        if match is None and on_duplicate != OnDuplicate.CREATE:
+            # A duplicate of an earlier row of the same batch: that row's customer, once saved.
+            match = next((seen[k] for k in _batch_keys(customer, phones) if k in seen), None)
+        if match is not None:
+            if on_duplicate == OnDuplicate.UPDATE:
+                outcomes[index] = _import_update(actor, match, rows[index], phones)
+            else:
+                outcomes[index] = ("skipped", match if isinstance(match, int) else None)
+            continue
+        new.append((index, customer, phones, tags))
+        for key in _batch_keys(customer, phones):
+            seen.setdefault(key, customer)
+    _bulk_save(actor, new, job_id)
+    for index, customer, _phones, _tags in new:
+        outcomes[index] = ("created", customer.pk)
+    # Rows that matched a customer created earlier in the batch now know its id.
+    return [(kind, value.pk if isinstance(value, Customer) else value) for kind, value in outcomes]
+
+
+def _import_update(actor, match, row: dict, phones: list[dict]) -> tuple[str, object]:
+    if isinstance(match, Customer):
+        return ("skipped", match)  # the same file names the customer twice: the first row wins
+    values = {k: v for k, v in row.items() if v not in (None, "", []) and k not in ("phones", "no_email")}
+    try:
+        with transaction.atomic():
+            current = list(CustomerPhone.objects.filter(customer_id=match).values("kind", "number"))
+            known = {p["number"] for p in current}
+            values["phones"] = current + [{"kind": p["kind"], "number": p["number"]} for p in phones
+                                          if p["number"] not in known]
+            customer_update(actor=actor, customer_id=match, **values)
+    except ApplicationError as error:
+        return ("error", error)
+    return ("updated", match)
+
+
+TOO_LONG = _("« %(field)s » dépasse %(max)s caractères.")
+_LENGTHS = {f.name: f.max_length for f in Customer._meta.concrete_fields
+            if getattr(f, "max_length", None) and f.name in TEXT_FIELDS + ("email",)}
+
+
+def _check_lengths(customer: Customer) -> None:
+    """What full_clean checks of an imported row, without its per-field cost."""
+    for name, limit in _LENGTHS.items():
+        if len(getattr(customer, name)) > limit:
+            raise ApplicationError(TOO_LONG % {"field": Customer._meta.get_field(name).verbose_name, "max": limit},
+                                   field=name)
+
+
+def _bulk_save(actor, new: list[tuple[int, Customer, list[dict], list[Tag]]], job_id) -> None:
+    if not new:
+        return
+    customers = Customer.objects.bulk_create([c for _i, c, _p, _t in new])
+    CustomerPhone.objects.bulk_create(
+        CustomerPhone(customer_id=c.pk, position=n, **p) for c, phones in ((c, p) for _i, c, p, _t in new)
+        for n, p in enumerate(phones))
+    CustomerSearchToken.objects.bulk_create(
+        CustomerSearchToken(customer_id=c.pk, token=t) for c in customers
+        for t in customer_tokens(c.first_name, c.last_name, c.company))
+    through = Customer.tags.through
+    through.objects.bulk_create(through(customer_id=c.pk, tag_id=t.pk) for _i, c, _p, tags in new for t in tags)
+    subject_type = ContentType.objects.get_for_model(Customer)
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(subject_type=subject_type, subject_id=c.pk, actor_id=actor_id, verb="customer_created",
+                      data={"channel": Channel.IMPORT, "email_status": c.email_status, "import": job_id,
+                            "salesperson": c.salesperson_id})
+        for c in customers)

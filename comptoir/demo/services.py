@@ -15,6 +15,7 @@ from django.db import transaction
 
 from comptoir.accounts.models import Department, Location, Role, User
 from comptoir.accounts.services import user_create
+from comptoir.accounts.services import username_from_name as username_for
 from comptoir.core.services import reference_item_create
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -40,11 +41,6 @@ class DemoResult:
 
 def demo_is_loaded() -> bool:
     return User.objects.filter(username=DEMO_ADMIN).exists() or User.objects.exclude(is_superuser=True).exists()
-
-
-def username_for(full_name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", full_name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".")
 
 
 def read_csv(name: str) -> list[dict]:

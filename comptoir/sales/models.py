@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import Location
@@ -78,6 +79,8 @@ class Opportunity(models.Model):
     assignees = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("assignés"), blank=True,
                                        related_name="assigned_opportunities")
     product = models.CharField(_("produit"), max_length=200, blank=True)
+    # The deal's id in the system it was imported from; a re-import matches on it.
+    external_id = models.CharField(_("no externe"), max_length=64, blank=True, db_index=True)
     inventory_unit = models.CharField(_("unité (NIV / no de série)"), max_length=100, blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     media = models.ForeignKey(Media, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -88,7 +91,8 @@ class Opportunity(models.Model):
     sale_date = models.DateField(_("date de vente"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # A default, not auto_now_add: an imported deal keeps the date its source gives.
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     closed_at = models.DateTimeField(_("fermée le"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -119,7 +123,7 @@ class StageChange(models.Model):
     to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    changed_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["changed_at", "pk"]

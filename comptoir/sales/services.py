@@ -1,7 +1,5 @@
 """Writes on pipelines and opportunities: numbering, stage moves, status rules (DESIGN: opportunities)."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +10,12 @@ from comptoir.accounts.services import salesperson_resolve
 from comptoir.activities.services import timeline_record
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
+from comptoir.core.figures import money_clean
 from comptoir.core.models import LostReason, Media, Source
 from comptoir.core.selectors import reference_resolve, site_settings_get
 from comptoir.core.text import is_small_id
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
+from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_get
 from comptoir.sales.models import NumberCounter, Opportunity, Pipeline, Stage, StageChange, Status
 
@@ -29,8 +29,6 @@ CREATE_FORBIDDEN = _("Votre rôle ne permet pas de créer des opportunités.")
 ASSIGN_FORBIDDEN = _("Vous ne pouvez attribuer une opportunité qu'à vous-même.")
 NOT_ASSIGNABLE = _("Seul un utilisateur actif ayant un département peut être attribué à une opportunité.")
 WRONG_STAGE = _("Cette étape n'appartient pas au processus de vente de l'opportunité.")
-NEGATIVE_MONEY = _("Le montant ne peut pas être négatif.")
-BAD_MONEY = _("Montant illisible : un nombre comme 24999.99.")
 ASSIGNEES_FORBIDDEN = _("Seul un directeur, la réception ou un administrateur ajoute d'autres personnes à une opportunité.")
 REASSIGN_FORBIDDEN = _("Seul un directeur, la réception ou un administrateur change le vendeur d'une opportunité.")
 CLOSED_FIGURES_FORBIDDEN = _("Seul un directeur ou un administrateur change le montant, le coût ou l'exclusion d'une "
@@ -138,23 +136,6 @@ def _assignable(user_id, field: str) -> User:
     return assignable_user(user_id, field=field, message=NOT_ASSIGNABLE)
 
 
-MAX_MONEY = Decimal("999999999999.99")  # what a 14-digit, 2-decimal column holds
-
-
-def _money(value, field: str) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        value = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ApplicationError(BAD_MONEY, field=field) from None
-    if not value.is_finite() or value > MAX_MONEY:
-        raise ApplicationError(BAD_MONEY, field=field)
-    if value < 0:
-        raise ApplicationError(NEGATIVE_MONEY, field=field)
-    return value.quantize(Decimal("0.01"))
-
-
 def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
     changed = []
     for key in OPPORTUNITY_FIELDS:
@@ -171,7 +152,7 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
                 raise ApplicationError(WRONG_STAGE, field="stage")
             value = stage
         elif key in ("amount", "cost"):
-            value = _money(value, key)
+            value = money_clean(value, field=key)
         elif key == "salesperson":
             value = salesperson_resolve(actor=actor, value=value, field="salesperson",
                                         forbidden_message=ASSIGN_FORBIDDEN, invalid_message=NOT_ASSIGNABLE)
@@ -326,9 +307,9 @@ def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason
                 raise ApplicationError(WON_NEEDS_QUOTE, field="status", code="quote_required")
         else:
             if amount is not None:
-                opportunity.amount = _money(amount, "amount")
+                opportunity.amount = money_clean(amount, field="amount")
             if cost is not None:
-                opportunity.cost = _money(cost, "cost")
+                opportunity.cost = money_clean(cost, field="cost")
             if opportunity.amount is None or opportunity.cost is None:
                 raise ApplicationError(WON_NEEDS_AMOUNTS, field="amount" if opportunity.amount is None else "cost")
         opportunity.closed_at, opportunity.sale_date = now, timezone.localdate()
@@ -365,3 +346,199 @@ def _set_sale_date(actor, opportunity: Opportunity, sale_date) -> None:
     opportunity.sale_date = sale_date
     save_versioned(opportunity, ["sale_date"])
     _record(actor, opportunity, "opportunity_sale_date_changed", {"from": old, "to": sale_date})
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+CUSTOMER_REQUIRED = _("Il faut le client de l'opportunité (son no, son no DMS ou son nom exact).")
+UNKNOWN_CUSTOMER = _("Client introuvable : « %(value)s ».")
+PIPELINE_REQUIRED = _("Il faut le processus de vente de l'opportunité.")
+UNKNOWN_STAGE = _("Étape inconnue dans ce processus : « %(value)s ».")
+BAD_STATUS = _("Statut inconnu : open, won, lost ou suspended.")
+CLOSED_IN_FUTURE = _("Une opportunité ne se ferme pas dans le futur.")
+CLOSED_BEFORE_CREATED = _("L'opportunité se ferme avant d'avoir été créée.")
+STATUS_WORDS = {
+    "open": Status.OPEN, "ouverte": Status.OPEN, "ouvert": Status.OPEN, "en cours": Status.OPEN,
+    "won": Status.WON, "gagnee": Status.WON, "gagne": Status.WON, "vendu": Status.WON, "vendue": Status.WON,
+    "lost": Status.LOST, "perdue": Status.LOST, "perdu": Status.LOST,
+    "suspended": Status.SUSPENDED, "suspendue": Status.SUSPENDED, "suspendu": Status.SUSPENDED,
+}
+
+
+def _import_customer(lookups, value) -> Customer:
+    from comptoir.core.text import normalize
+
+    text = str(value or "").strip()
+    if not text:
+        raise ApplicationError(CUSTOMER_REQUIRED, field="customer")
+
+    def find():
+        live = Customer.objects.filter(merged_into__isnull=True)
+        found = live.filter(external_id=text).order_by("pk").first()
+        if found is None and is_small_id(text):
+            found = live.filter(pk=int(text)).first()
+        if found is None:
+            found = live.filter(search_name=normalize(text)[:420]).order_by("pk").first()
+        if found is None:
+            raise ApplicationError(UNKNOWN_CUSTOMER % {"value": text}, field="customer")
+        return customer_get(actor=lookups.actor, pk=found.pk)
+
+    return lookups.remember(("customer", text), find)
+
+
+def _import_stage(lookups, pipeline: Pipeline, value) -> Stage:
+    text = str(value or "").strip()
+
+    def find():
+        stages = list(pipeline.stages.order_by("order"))
+        if not text:
+            return stages[0]
+        for stage in stages:
+            if str(stage.pk) == text or stage.name.lower() == text.lower():
+                return stage
+        raise ApplicationError(UNKNOWN_STAGE % {"value": text}, field="stage")
+
+    return lookups.remember(("stage", pipeline.pk, text), find)
+
+
+def _import_draft(actor, lookups, site, row: dict) -> tuple[Opportunity, list[Stage]]:
+    """Every rule opportunity_create and opportunity_change_status apply, for a deal from another
+    system with its own dates and outcome; nothing saved."""
+    from comptoir.catalog.selectors import product_match
+    from comptoir.core.figures import moment_clean
+    from comptoir.core.text import normalize
+
+    if not permissions.can_enter_records(actor):
+        raise Forbidden(CREATE_FORBIDDEN)
+    customer = _import_customer(lookups, row.get("customer"))
+    if not row.get("pipeline"):
+        raise ApplicationError(PIPELINE_REQUIRED, field="pipeline")
+    pipeline = lookups.remember(("pipeline", str(row["pipeline"])), lambda: (
+        Pipeline.objects.filter(pk=int(row["pipeline"])).first() if is_small_id(row["pipeline"])
+        else Pipeline.objects.filter(name__iexact=str(row["pipeline"]).strip()).first()))
+    if pipeline is None:
+        raise ApplicationError(NotFound.default_message, field="pipeline")
+    if not pipeline.active:
+        raise ApplicationError(INACTIVE_PIPELINE, field="pipeline")
+    status = STATUS_WORDS.get(normalize(row.get("status") or "open"))
+    if status is None:
+        raise ApplicationError(BAD_STATUS, field="status")
+    opportunity = Opportunity(customer=customer, pipeline=pipeline, created_by=actor, currency=site.currency,
+                              external_id=str(row.get("external_id") or "").strip()[:64])
+    opportunity.stage = _import_stage(lookups, pipeline, row.get("stage"))
+    opportunity.amount = money_clean(row.get("amount") or None, field="amount")
+    opportunity.cost = money_clean(row.get("cost") or None, field="cost")
+    if row.get("currency"):
+        opportunity.currency = str(row["currency"]).strip().upper()[:3]
+    if row.get("salesperson") not in (None, ""):
+        opportunity.salesperson = lookups.remember(("opportunity-salesperson", row["salesperson"]), lambda: (
+            salesperson_resolve(actor=actor, value=row["salesperson"], field="salesperson",
+                                forbidden_message=ASSIGN_FORBIDDEN, invalid_message=NOT_ASSIGNABLE)))
+    elif permissions.has_capability(actor, "work_own") and actor.department_id is not None:
+        opportunity.salesperson = actor
+    if row.get("product"):
+        # Matched to the catalogue ignoring case and spaces ("GTXPro" is "GTX Pro"); kept as typed otherwise.
+        product = lookups.remember(("product", row["product"]), lambda: product_match(row["product"]))
+        opportunity.product = product.name if product else str(row["product"]).strip()[:200]
+    for key, model in (("source", Source), ("media", Media), ("location", Location)):
+        setattr(opportunity, key, lookups.reference(model, row.get(key) or None, field=key))
+    if opportunity.media is None:
+        opportunity.media = lookups.reference(Media, "import", field="media")
+    opportunity.created_at = moment_clean(row.get("created_at"), field="created_at") or timezone.now()
+    if status != Status.OPEN:
+        as_opened = Opportunity(status=Status.OPEN, salesperson=opportunity.salesperson)
+        as_opened.assignee_ids = []
+        permissions.require_status_change(actor, as_opened, status)
+    if status == Status.LOST:
+        opportunity.lost_reason = lookups.reference(LostReason, row.get("lost_reason") or None, field="lost_reason")
+        if opportunity.lost_reason is None:
+            raise ApplicationError(LOST_NEEDS_REASON, field="lost_reason")
+    elif status == Status.WON:
+        if pipeline.requires_quote:
+            raise ApplicationError(WON_NEEDS_QUOTE, field="status", code="quote_required")
+        if opportunity.amount is None or opportunity.cost is None:
+            raise ApplicationError(WON_NEEDS_AMOUNTS, field="amount" if opportunity.amount is None else "cost")
+    if status in (Status.WON, Status.LOST):
+        opportunity.closed_at = moment_clean(row.get("closed_at"), field="closed_at") or timezone.now()
+        if opportunity.closed_at > timezone.now():
+            raise ApplicationError(CLOSED_IN_FUTURE, field="closed_at")
+        if opportunity.closed_at < opportunity.created_at:
+            raise ApplicationError(CLOSED_BEFORE_CREATED, field="closed_at")
+        if status == Status.WON:
+            opportunity.sale_date = timezone.localtime(opportunity.closed_at).date()
+    opportunity.status = status
+    reached = lookups.remember(("reached", opportunity.stage_id), lambda: list(
+        pipeline.stages.filter(order__lte=opportunity.stage.order).order_by("order")))
+    return opportunity, reached
+
+
+def _take_numbers(pipeline: Pipeline, year: int, count: int) -> list[str]:
+    NumberCounter.objects.get_or_create(pipeline=pipeline, year=year)
+    counter = NumberCounter.objects.select_for_update().get(pipeline=pipeline, year=year)
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return [f"{pipeline.prefix}-{year}-{n:05d}" for n in range(first, first + count)]
+
+
+def opportunities_import(*, actor, rows: list[dict], lookups, on_duplicate: str = "skip",
+                         job_id: int | None = None) -> list[tuple[str, object]]:
+    """A batch of deals from another system, with their outcome and dates, saved in bulk. A row
+    whose `external_id` is already known is skipped, or updated (its plain fields, not its
+    status) when `on_duplicate` is "update". One outcome per row, as customers_import answers."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from comptoir.activities.models import TimelineEvent
+
+    site = site_settings_get()
+    outcomes: list = [None] * len(rows)
+    keys = {str(r.get("external_id") or "").strip() for r in rows} - {""}
+    known = dict(Opportunity.objects.filter(external_id__in=keys).values_list("external_id", "pk")) \
+        if keys and on_duplicate != "create" else {}
+    drafts, seen = [], set()
+    for index, row in enumerate(rows):
+        key = str(row.get("external_id") or "").strip()
+        if key and (key in known or key in seen) and on_duplicate != "create":
+            if on_duplicate == "update" and key in known:
+                values = {k: row[k] for k in ("stage", "amount", "cost", "product", "source", "media", "location")
+                          if row.get(k) not in (None, "")}
+                try:
+                    with transaction.atomic():
+                        opportunity_update(actor=actor, opportunity_id=known[key], **values)
+                    outcomes[index] = ("updated", known[key])
+                except ApplicationError as error:
+                    outcomes[index] = ("error", error)
+            else:
+                outcomes[index] = ("skipped", known.get(key))
+            continue
+        try:
+            drafts.append((index, *_import_draft(actor, lookups, site, row)))
+        except ApplicationError as error:
+            outcomes[index] = ("error", error)
+            continue
+        seen.add(key)
+    by_series: dict[tuple, list] = {}
+    for _index, opportunity, _reached in drafts:
+        year = timezone.localtime(opportunity.created_at).year
+        by_series.setdefault((opportunity.pipeline_id, year), []).append(opportunity)
+    for (_pipeline_id, year), series in by_series.items():
+        for opportunity, number in zip(series, _take_numbers(series[0].pipeline, year, len(series))):
+            opportunity.number = number
+    created = Opportunity.objects.bulk_create([o for _i, o, _r in drafts])
+    StageChange.objects.bulk_create(
+        StageChange(opportunity_id=o.pk, from_stage=previous, to_stage=stage, changed_by=actor,
+                    changed_at=o.created_at)
+        for _i, o, reached in drafts for previous, stage in zip([None, *reached[:-1]], reached))
+    opportunity_type = ContentType.objects.get_for_model(Opportunity)
+    customer_type = ContentType.objects.get_for_model(Customer)
+    events = []
+    for o in created:
+        data = {"import": job_id, "number": o.number, "status": o.status, "external_id": o.external_id}
+        events.append(TimelineEvent(subject_type=opportunity_type, subject_id=o.pk, actor=actor,
+                                    verb="opportunity_imported", data=data))
+        events.append(TimelineEvent(subject_type=customer_type, subject_id=o.customer_id, actor=actor,
+                                    verb="opportunity_imported", data={"opportunity": o.pk, **data}))
+    TimelineEvent.objects.bulk_create(events)
+    for index, opportunity, _reached in drafts:
+        outcomes[index] = ("created", opportunity.pk)
+    return outcomes

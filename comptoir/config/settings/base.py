@@ -39,7 +39,10 @@ INSTALLED_APPS = [
     "comptoir.accounts",
     "comptoir.activities",
     "comptoir.customers",
+    "comptoir.leads",
     "comptoir.sales",
+    "comptoir.catalog",
+    "comptoir.imports",
     "comptoir.analytics",
     "comptoir.demo",
 ]
@@ -175,3 +178,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Imports: rows per committed batch (a killed worker loses at most one), and the largest file taken.
+COMPTOIR_IMPORT_BATCH_ROWS = env_int("COMPTOIR_IMPORT_BATCH_ROWS", 1000)
+COMPTOIR_IMPORT_MAX_MB = env_int("COMPTOIR_IMPORT_MAX_MB", 200)

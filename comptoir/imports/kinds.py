@@ -1,0 +1,184 @@
+"""One handler per kind of import: a batch of rows (service keyword arguments) → one outcome per
+row, ("created" | "updated" | "skipped", id) or ("error", ApplicationError). Each calls its app's
+services; the handler only turns a file's words (a salesperson's name, a role's label) into what
+those services take."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.accounts.models import Role, User
+from comptoir.accounts.selectors import user_find
+from comptoir.core.exceptions import ApplicationError
+from comptoir.core.text import normalize
+from comptoir.customers.models import Channel
+from comptoir.customers.services import Lookups
+
+UNKNOWN_USER = _("Utilisateur introuvable : « %(value)s ».")
+BAD_ROLE = _("Rôle inconnu : « %(value)s » (vendeur, directeur des ventes, réception ou administrateur).")
+
+ROLE_WORDS = {normalize(w): role for role, words in {
+    Role.SALESPERSON: ["salesperson", "vendeur", "vendeuse", "sales agent", "conseiller", "sprzedawca"],
+    Role.SALES_MANAGER: ["sales_manager", "sales manager", "directeur des ventes", "directeur", "directrice",
+                         "manager", "gestionnaire", "kierownik"],
+    Role.RECEPTION: ["reception", "bdc", "accueil", "receptionist", "recepcja"],
+    Role.ADMIN: ["admin", "administrateur", "administrator", "administratorka"],
+}.items() for w in words}
+
+
+class Handler:
+    def __init__(self, job):
+        self.job = job
+        self.actor = job.created_by
+        self.lookups = Lookups(self.actor)
+
+    def user_id(self, value, field: str):
+        """A user named by id, username, email or full name → their id (once per distinct value)."""
+        def find():
+            user = user_find(value)
+            if user is None:
+                raise ApplicationError(UNKNOWN_USER % {"value": value}, field=field)
+            return user.pk
+        return self.lookups.remember(("user", value), find)
+
+    def each_row(self, rows, create) -> list:
+        """Row by row, each in its own savepoint: a refused row leaves nothing behind."""
+        outcomes = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    outcomes.append(create(row))
+            except ApplicationError as error:
+                outcomes.append(("error", error))
+        return outcomes
+
+
+class CustomersHandler(Handler):
+    def __call__(self, rows):
+        from comptoir.customers.services import customers_import
+
+        ready, outcomes = [], {}
+        for index, row in enumerate(rows):
+            try:
+                if "salesperson" in row:
+                    row["salesperson"] = self.user_id(row["salesperson"], "salesperson")
+            except ApplicationError as error:
+                outcomes[index] = ("error", error)
+                continue
+            ready.append((index, row))
+        results = customers_import(actor=self.actor, rows=[r for _i, r in ready], lookups=self.lookups,
+                                   on_duplicate=self.job.on_duplicate, job_id=self.job.pk)
+        outcomes.update({index: result for (index, _row), result in zip(ready, results)})
+        return [outcomes[i] for i in range(len(rows))]
+
+
+class OpportunitiesHandler(Handler):
+    def __call__(self, rows):
+        from comptoir.sales.services import opportunities_import
+
+        ready, outcomes = [], {}
+        for index, row in enumerate(rows):
+            row.setdefault("pipeline", self.job.options.get("pipeline"))
+            try:
+                if "salesperson" in row:
+                    row["salesperson"] = self.user_id(row["salesperson"], "salesperson")
+            except ApplicationError as error:
+                outcomes[index] = ("error", error)
+                continue
+            if row.get("status") and normalize(row["status"]) == "lost":
+                row.setdefault("lost_reason", self.job.options.get("lost_reason"))
+            ready.append((index, row))
+        results = opportunities_import(actor=self.actor, rows=[r for _i, r in ready], lookups=self.lookups,
+                                       on_duplicate=self.job.on_duplicate, job_id=self.job.pk)
+        outcomes.update({index: result for (index, _row), result in zip(ready, results)})
+        return [outcomes[i] for i in range(len(rows))]
+
+
+class LeadsHandler(Handler):
+    """Leads have no duplicate rule of their own yet: a row whose external id is already a lead's
+    is skipped (or, with "update", skipped too: leads are edited on their card)."""
+
+    def __call__(self, rows):
+        from comptoir.core.figures import moment_clean
+        from comptoir.leads.models import Lead
+        from comptoir.leads.services import lead_create
+
+        keys = {r.get("external_id") for r in rows} - {None, ""}
+        known = set(Lead.objects.filter(external_id__in=keys).values_list("external_id", flat=True)) \
+            if keys and self.job.on_duplicate != "create" else set()
+
+        def create(row):
+            if row.get("external_id") in known:
+                return ("skipped", None)
+            if "owner" in row:
+                row["owner"] = self.user_id(row["owner"], "owner")
+            if "next_contact_at" in row:
+                row["next_contact_at"] = moment_clean(row["next_contact_at"], field="next_contact_at")
+            lead = lead_create(actor=self.actor, channel=Channel.IMPORT, **row)
+            if lead.external_id:
+                known.add(lead.external_id)
+            return ("created", lead.pk)
+
+        return self.each_row(rows, create)
+
+
+class ProductsHandler(Handler):
+    """A product is known by its code, or by its name (case and spaces ignored) when the file has no code."""
+
+    def __call__(self, rows):
+        from comptoir.catalog.models import Product
+        from comptoir.catalog.selectors import product_match
+        from comptoir.catalog.services import product_code_for, product_create, product_update
+
+        mode = self.job.on_duplicate
+
+        def create(row):
+            row.setdefault("code", product_code_for(row.get("name", "")))
+            existing = Product.objects.filter(code__iexact=row["code"]).first() or product_match(row.get("name"))
+            if existing is not None and mode == "skip":
+                return ("skipped", existing.pk)
+            if existing is not None and mode == "update":
+                return ("updated", product_update(actor=self.actor, product_id=existing.pk, **row).pk)
+            return ("created", product_create(actor=self.actor, **row).pk)
+
+        return self.each_row(rows, create)
+
+
+class UsersHandler(Handler):
+    """A person is known by their username (made from the full name or email when the file has none)."""
+
+    def __call__(self, rows):
+        from comptoir.accounts.services import user_create, user_update, username_from_name
+
+        mode = self.job.on_duplicate
+
+        def create(row):
+            full_name = row.pop("full_name", None)
+            if full_name and not row.get("first_name") and not row.get("last_name"):
+                row["first_name"], _space, row["last_name"] = full_name.partition(" ")
+            name = f"{row.get('first_name', '')} {row.get('last_name', '')}".strip()
+            row.setdefault("username", username_from_name(name or row.get("email", "").partition("@")[0]))
+            if "role" in row:
+                role = ROLE_WORDS.get(normalize(row["role"]))
+                if role is None:
+                    raise ApplicationError(BAD_ROLE % {"value": row["role"]}, field="role")
+                row["role"] = role
+            if "manager" in row:
+                row["manager"] = self.user_id(row["manager"], "manager")
+            existing = User.objects.filter(username__iexact=row["username"]).first()
+            if existing is not None and mode != "update":
+                return ("skipped", existing.pk) if mode == "skip" else ("created", user_create(
+                    actor=self.actor, password=None, **row).pk)
+            if existing is not None:
+                return ("updated", user_update(actor=self.actor, user_id=existing.pk, **row).pk)
+            return ("created", user_create(actor=self.actor, password=None, **row).pk)
+
+        return self.each_row(rows, create)
+
+
+HANDLERS = {
+    "customers": CustomersHandler,
+    "leads": LeadsHandler,
+    "opportunities": OpportunitiesHandler,
+    "products": ProductsHandler,
+    "users": UsersHandler,
+}
