@@ -1,7 +1,5 @@
 """/analytics: figures computed by SQL aggregation in each app's selectors."""
 
-import csv
-import io
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import Field
 
 from comptoir.core.api import ERRORS
+from comptoir.core.exports import csv_response
 from comptoir.core.exceptions import ApplicationError
 from comptoir.customers.selectors import email_ratio_compute
 from comptoir.core.schemas import Id
@@ -58,27 +57,6 @@ def email_ratio(request, month: str | None = Query(None, pattern=r"^(19|2\d)\d{2
         return csv_response(f"email-ratio-{result['month']}.csv",
                             ("user", "label", "created", "with_valid_email", "ratio_pct", "points_lost"), rows)
     return result
-
-
-def _cell(value):
-    """A value for a spreadsheet: text that would start a formula (=, +, -, @) is quoted as text."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def csv_response(filename: str, columns: tuple, rows: list[dict]) -> HttpResponse:
-    """Figures as CSV, one row per line of the JSON, so a spreadsheet can recompute every rate."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class ConversionFigures(Schema):

@@ -454,13 +454,17 @@ class OnDuplicate:
 
 
 def _existing_duplicates(drafts: list[tuple[int, Customer, list[dict]]]) -> dict[int, int]:
-    """For each draft (by its position), the customer it duplicates by DESIGN's sure rules, then the
-    possible one an import can tell without fuzz: E.164 phone, email, then name + postal code.
-    One indexed query per rule for the whole batch."""
+    """For each draft (by its position), the customer it duplicates: the same DMS id first (the
+    other system's identity of the record), then DESIGN's sure rules, E.164 phone and email, then
+    the possible one an import can tell without fuzz, name + postal code. One indexed query per
+    rule for the whole batch."""
+    external_ids = {c.external_id for _i, c, _p in drafts if c.external_id}
     e164s = {p["e164"] for _i, _c, phones in drafts for p in phones}
     emails = {c.email for _i, c, _p in drafts if c.email_status == EmailStatus.VALID}
     postal = {c.postal_key for _i, c, _p in drafts if c.postal_key and c.name_key}
     live = Customer.objects.filter(merged_into__isnull=True)
+    by_external = dict(live.filter(external_id__in=external_ids).values_list("external_id", "pk")) \
+        if external_ids else {}
     by_phone = dict(CustomerPhone.objects.filter(e164__in=e164s, customer__merged_into__isnull=True)
                     .values_list("e164", "customer_id")) if e164s else {}
     by_email = dict(live.filter(email__in=emails).values_list("email", "pk")) if emails else {}
@@ -471,7 +475,8 @@ def _existing_duplicates(drafts: list[tuple[int, Customer, list[dict]]]) -> dict
                    .values_list("name_key", "postal_key", "pk")}
     found = {}
     for index, customer, phones in drafts:
-        match = next((by_phone[p["e164"]] for p in phones if p["e164"] in by_phone), None) \
+        match = by_external.get(customer.external_id or None) \
+            or next((by_phone[p["e164"]] for p in phones if p["e164"] in by_phone), None) \
             or by_email.get(customer.email if customer.email_status == EmailStatus.VALID else None) \
             or (by_name.get((customer.name_key, customer.postal_key)) if customer.postal_key else None)
         if match:
@@ -480,7 +485,8 @@ def _existing_duplicates(drafts: list[tuple[int, Customer, list[dict]]]) -> dict
 
 
 def _batch_keys(customer: Customer, phones: list[dict]) -> list[tuple]:
-    keys = [("phone", p["e164"]) for p in phones]
+    keys = [("external_id", customer.external_id)] if customer.external_id else []
+    keys += [("phone", p["e164"]) for p in phones]
     if customer.email_status == EmailStatus.VALID:
         keys.append(("email", customer.email))
     if customer.postal_key and customer.name_key:

@@ -51,7 +51,7 @@ def _require_kind(actor, kind: str) -> None:
         raise Forbidden(IMPORT_FORBIDDEN % {"kind": ImportKind(kind).label})
 
 
-def _header(job: ImportJob) -> list[str]:
+def file_header(job: ImportJob) -> list[str]:
     header, _rows = readers.peek(Path(job.file.path), job.file_format, job.encoding, job.delimiter, 0)
     return header
 
@@ -106,7 +106,7 @@ def import_upload(*, actor, upload, kind: str) -> ImportJob:
             job.file_format = readers.file_format(job.file_name, handle.read(4))
         if job.file_format == "csv":
             job.encoding, job.delimiter = readers.csv_dialect(path)
-        job.mapping = guess_mapping(kind, _header(job))
+        job.mapping = guess_mapping(kind, file_header(job))
     except ApplicationError:
         job.file.delete(save=False)
         raise
@@ -135,7 +135,7 @@ def import_confirm(*, actor, job_id, mapping: dict | None = None, dry_run: bool 
         raise Conflict(ALREADY_STARTED)
     if on_duplicate not in OnDuplicate.values:
         raise ApplicationError(BAD_ON_DUPLICATE, field="on_duplicate")
-    job.mapping = mapping_clean(job.kind, _header(job), mapping)
+    job.mapping = mapping_clean(job.kind, file_header(job), mapping)
     job.dry_run, job.on_duplicate, job.options = bool(dry_run), on_duplicate, options or {}
     twin = _unfinished_twin(job)
     if twin is not None and twin.mapping == job.mapping and twin.on_duplicate == job.on_duplicate:

@@ -365,6 +365,26 @@ STATUS_WORDS = {
 }
 
 
+def _import_customers_prefetch(lookups, values) -> None:
+    """The customers a batch names, found in two queries rather than per row: by DMS id, then by
+    internal id; only those the actor may see (customers.selectors.customer_visible)."""
+    from comptoir.customers.selectors import customer_visible
+
+    texts = {str(v or "").strip() for v in values} - {""}
+    texts -= {key[1] for key in lookups.memo if key[0] == "customer"}
+    if not texts:
+        return
+    visible = customer_visible(lookups.actor)
+    found = {}
+    for customer in visible.filter(external_id__in=texts).order_by("-pk"):
+        found[customer.external_id] = customer
+    ids = {int(t) for t in texts - set(found) if is_small_id(t)}
+    for customer in visible.filter(pk__in=ids):
+        found.setdefault(str(customer.pk), customer)
+    for text, customer in found.items():
+        lookups.memo[("customer", text)] = (customer, None)
+
+
 def _import_customer(lookups, value) -> Customer:
     from comptoir.core.text import normalize
 
@@ -373,15 +393,12 @@ def _import_customer(lookups, value) -> Customer:
         raise ApplicationError(CUSTOMER_REQUIRED, field="customer")
 
     def find():
-        live = Customer.objects.filter(merged_into__isnull=True)
-        found = live.filter(external_id=text).order_by("pk").first()
-        if found is None and is_small_id(text):
-            found = live.filter(pk=int(text)).first()
-        if found is None:
-            found = live.filter(search_name=normalize(text)[:420]).order_by("pk").first()
+        from comptoir.customers.selectors import customer_visible
+
+        found = customer_visible(lookups.actor).filter(search_name=normalize(text)[:420]).order_by("pk").first()
         if found is None:
             raise ApplicationError(UNKNOWN_CUSTOMER % {"value": text}, field="customer")
-        return customer_get(actor=lookups.actor, pk=found.pk)
+        return found
 
     return lookups.remember(("customer", text), find)
 
@@ -495,6 +512,7 @@ def opportunities_import(*, actor, rows: list[dict], lookups, on_duplicate: str 
     keys = {str(r.get("external_id") or "").strip() for r in rows} - {""}
     known = dict(Opportunity.objects.filter(external_id__in=keys).values_list("external_id", "pk")) \
         if keys and on_duplicate != "create" else {}
+    _import_customers_prefetch(lookups, [r.get("customer") for r in rows])
     drafts, seen = [], set()
     for index, row in enumerate(rows):
         key = str(row.get("external_id") or "").strip()
