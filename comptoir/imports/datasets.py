@@ -198,9 +198,9 @@ def _opportunities(actor, deals: list[dict], users: dict, prices: dict, cost_rat
 
 @transaction.atomic
 def dataset_load(*, actor, name: str, directory: Path, cost_ratio: Decimal = Decimal("0.80"),
-                 shift_days: int = 0) -> LoadResult:
+                 shift_days: int = 0, deals_limit: int | None = None) -> LoadResult:
     """Load a dataset's files through the services; `shift_days` moves every date (the demo brings
-    the dataset's last close to today)."""
+    the dataset's last close to yesterday); `deals_limit` keeps the first deals only (quick demos)."""
     from comptoir.catalog.selectors import product_match_key
 
     if name not in DATASETS:
@@ -209,7 +209,7 @@ def dataset_load(*, actor, name: str, directory: Path, cost_ratio: Decimal = Dec
     teams = _read(directory, "sales_teams.csv")
     accounts = _read(directory, "accounts.csv")
     products = _read(directory, "products.csv")
-    deals = _read(directory, "sales_pipeline.csv")
+    deals = _read(directory, "sales_pipeline.csv")[:deals_limit]
     result = LoadResult()
     users = _users(actor, teams, _locations(actor), result)
     _products(actor, products, result)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def _few_deals(monkeypatch):
     from comptoir.demo import services
 
-    monkeypatch.setattr(services, "DEMO_DEALS", 30)
+    monkeypatch.setattr(services, "DEMO_DEALS", 300)
 
 
 def test_demo_creates_every_maven_agent_and_manager_in_their_office():
@@ -49,18 +49,33 @@ def test_demo_loads_only_into_an_empty_database(capsys):
     assert "admin" in capsys.readouterr().out
 
 
-def test_demo_creates_the_maven_accounts_as_company_customers_owned_by_agents():
+def test_demo_loads_the_maven_accounts_as_company_customers_with_their_sector():
     from comptoir.customers.models import Customer
 
     demo_load()
 
-    assert Customer.objects.count() == len(read_csv("accounts.csv"))
+    accounts = read_csv("accounts.csv")
     acme = Customer.objects.get(company="Acme Corporation")
-    assert acme.salesperson.role == Role.SALESPERSON and acme.email_status == "valid"
-    assert Customer.objects.filter(email_status="missing").count() == len(read_csv("accounts.csv")) // 5
+    assert Customer.objects.filter(external_id__startswith="MAVEN-", company__in=[a["account"] for a in accounts]
+                                   ).count() == len(accounts)
+    assert (acme.industry, acme.details["year_established"], acme.channel) == ("technolgy", "1996", "import")
 
 
-def test_demo_deals_are_closed_as_the_dataset_says_and_dated_up_to_today():
+def test_demo_walk_ins_count_in_their_salespersons_email_ratio():
+    from comptoir.customers.models import Customer
+
+    demo_load()
+
+    walk_ins = Customer.objects.filter(channel="manual")
+    agents = User.objects.filter(role=Role.SALESPERSON).count()
+    assert walk_ins.count() == 4 * agents
+    assert walk_ins.filter(email_status="missing").count() == agents
+    assert not walk_ins.filter(salesperson__isnull=True).exists()
+
+
+def test_demo_deals_are_closed_as_the_dataset_says_and_dated_up_to_yesterday():
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from comptoir.sales.models import Opportunity
@@ -68,7 +83,8 @@ def test_demo_deals_are_closed_as_the_dataset_says_and_dated_up_to_today():
     demo_load()
 
     deals = Opportunity.objects.all()
-    assert deals.count() == 30
+    assert deals.count() == 300
     assert deals.filter(status="won", sale_date__isnull=False, amount__isnull=False).exists()
     assert not deals.filter(status="lost", lost_reason__isnull=True).exists()
-    assert max(d.closed_at or d.created_at for d in deals).date() <= timezone.localdate()
+    last = max(d.closed_at or d.created_at for d in deals.exclude(stage__name="Prospecting"))
+    assert timezone.localtime(last).date() <= timezone.localdate() - timedelta(days=1)
