@@ -5,6 +5,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def import_storage():
+    """Imported files hold customers' data: kept outside MEDIA_ROOT, which signed-in users can read."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.COMPTOIR_IMPORT_DIR)
+
+
 class ImportKind(models.TextChoices):
     CUSTOMERS = "customers", _("clients")
     LEADS = "leads", _("pistes")
@@ -29,7 +36,7 @@ class OnDuplicate(models.TextChoices):
 class ImportJob(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=ImportKind.choices)
     status = models.CharField(_("état"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    file = models.FileField(_("fichier"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("fichier"), upload_to="%Y/%m/", storage=import_storage, max_length=255)
     file_name = models.CharField(_("nom du fichier"), max_length=255)
     # The file's SHA-256: with the row number, what makes a re-run resume instead of repeat.
     file_hash = models.CharField(max_length=64, db_index=True)

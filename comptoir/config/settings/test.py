@@ -8,3 +8,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LANGUAGE_CODE = "fr-ca"
 COMPTOIR_TOKEN_THROTTLE = "1000/m"
+
+import tempfile  # noqa: E402
+
+COMPTOIR_IMPORT_DIR = tempfile.mkdtemp(prefix="comptoir-imports-")
