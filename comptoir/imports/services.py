@@ -147,6 +147,7 @@ def import_confirm(*, actor, job_id, mapping: dict | None = None, dry_run: bool 
         job.save()
     if enqueue:
         _enqueue(job)
+        job.refresh_from_db()  # a backend that runs at once has already run it
     return job
 
 
@@ -173,6 +174,7 @@ def import_resume(*, actor, job_id) -> ImportJob:
     if job.status == ImportStatus.DONE or job.confirmed_at is None:
         raise Conflict(NOT_RESUMABLE)
     _enqueue(job)
+    job.refresh_from_db()
     return job
 
 
