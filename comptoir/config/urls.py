@@ -21,5 +21,6 @@ urlpatterns = [
     ),
     path("customers/", include("comptoir.customers.urls")),
     path("sales/", include("comptoir.sales.urls")),
+    path("imports/", include("comptoir.imports.urls")),
     path("", include("comptoir.accounts.urls")),
 ]

@@ -8,13 +8,16 @@ _NOT_DIGIT = re.compile(r"\D+")
 
 
 def unaccent(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value or "")
+    value = value or ""
+    if value.isascii():
+        return value  # nothing to strip: the common case of an import's million rows
+    decomposed = unicodedata.normalize("NFKD", value)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def normalize(value: str | None) -> str:
     """'  Marie-Ève  TREMBLAY ' → 'marie eve tremblay'."""
-    return _NOT_ALNUM.sub(" ", unaccent(value or "").lower()).strip()
+    return _NOT_ALNUM.sub(" ", unaccent((value or "").lower())).strip()
 
 
 def words(value: str | None) -> list[str]:
