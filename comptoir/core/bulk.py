@@ -6,8 +6,10 @@ already cleaned by the services; only the types a driver cannot take (dates, JSO
 their field's conversion.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
 
@@ -44,7 +46,7 @@ def _converter(field: models.Field):
             return seen[value]
         return convert
     if isinstance(field, models.JSONField):
-        return lambda value: field.get_db_prep_save(value, connection)
+        return lambda value: json.dumps(value, cls=field.encoder or DjangoJSONEncoder)
     return None
 
 
@@ -57,13 +59,20 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         rows = (tuple(value if convert is None else convert(value) for value, convert in zip(row, converters))
                 for row in rows)
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    rows = list(rows)
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-    return len(rows)
+    table, names = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one command: several times faster than INSERTs.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        rows = list(rows)
+        if rows:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
+        return len(rows)
 
 
 _PROTOTYPES: dict[type, models.Model] = {}

@@ -122,11 +122,7 @@ def _unfinished_twin(job: ImportJob) -> ImportJob | None:
             .exclude(pk=job.pk).order_by("-pk").first())
 
 
-def import_confirm(*, actor, job_id, mapping: dict | None = None, dry_run: bool = False,
-                   on_duplicate: str = OnDuplicate.SKIP, options: dict | None = None,
-                   enqueue: bool = True) -> ImportJob:
-    """Fix the mapping and options, then run the job in the background. The same file sent again
-    while an earlier run of it is unfinished resumes that run instead (row number + file hash)."""
+def _confirm(actor, job_id, mapping, dry_run, on_duplicate, options) -> ImportJob:
     rows = lock_rows(ImportJob.objects.filter(pk=job_id, created_by=actor))
     if not rows:
         raise NotFound()
@@ -145,6 +141,16 @@ def import_confirm(*, actor, job_id, mapping: dict | None = None, dry_run: bool 
     else:
         job.confirmed_at = timezone.now()
         job.save()
+    return job
+
+
+def import_confirm(*, actor, job_id, mapping: dict | None = None, dry_run: bool = False,
+                   on_duplicate: str = OnDuplicate.SKIP, options: dict | None = None,
+                   enqueue: bool = True) -> ImportJob:
+    """Fix the mapping and options, then run the job in the background. The same file sent again
+    while an earlier run of it is unfinished resumes that run instead (row number + file hash)."""
+    with transaction.atomic():
+        job = _confirm(actor, job_id, mapping, dry_run, on_duplicate, options)
     if enqueue:
         _enqueue(job)
         job.refresh_from_db()  # a backend that runs at once has already run it
