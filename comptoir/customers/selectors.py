@@ -229,3 +229,28 @@ def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
             for row in rows
         ],
     }
+
+
+def customer_ids_by_name_and_postal(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Live customers whose (name_key, postal_key) is one of `pairs`: one index probe per pair.
+
+    `name_key IN (…) AND postal_key IN (…)` would probe every combination of the two lists (a
+    million for a thousand rows); joining the pairs as a VALUES list probes each once."""
+    from django.db import connection
+
+    found: dict[tuple[str, str], int] = {}
+    pairs = list(pairs)
+    quote = connection.ops.quote_name
+    table = quote(Customer._meta.db_table)
+    for start in range(0, len(pairs), 2000):
+        chunk = pairs[start:start + 2000]
+        values = ", ".join(["(%s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH k (n, p) AS (VALUES {values}) "
+                f"SELECT c.name_key, c.postal_key, MIN(c.id) FROM k JOIN {table} c "
+                f"ON c.name_key = k.n AND c.postal_key = k.p WHERE c.merged_into_id IS NULL "
+                f"GROUP BY c.name_key, c.postal_key",
+                [value for pair in chunk for value in pair])
+            found.update({(name, postal): pk for name, postal, pk in cursor.fetchall()})
+    return found

@@ -30,6 +30,7 @@ from comptoir.customers.models import (
     EmailStatus,
     PhoneKind,
 )
+from comptoir.customers.selectors import customer_ids_by_name_and_postal
 
 FAKE_EMAIL = _(
     "Cette adresse est fictive (« %(pattern)s ») : saisissez le vrai courriel du client, "
@@ -507,18 +508,14 @@ def _existing_duplicates(drafts: list[tuple[int, Customer, list[dict]]]) -> dict
     external_ids = {c.external_id for _i, c, _p in drafts if c.external_id}
     e164s = {p["e164"] for _i, _c, phones in drafts for p in phones}
     emails = {c.email for _i, c, _p in drafts if c.email_status == EmailStatus.VALID}
-    postal = {c.postal_key for _i, c, _p in drafts if c.postal_key and c.name_key}
     live = Customer.objects.filter(merged_into__isnull=True)
     by_external = dict(live.filter(external_id__in=external_ids).values_list("external_id", "pk")) \
         if external_ids else {}
     by_phone = dict(CustomerPhone.objects.filter(e164__in=e164s, customer__merged_into__isnull=True)
                     .values_list("e164", "customer_id")) if e164s else {}
     by_email = dict(live.filter(email__in=emails).values_list("email", "pk")) if emails else {}
-    by_name = {}
-    if postal:
-        names = {c.name_key for _i, c, _p in drafts if c.postal_key}
-        by_name = {(n, p): pk for n, p, pk in live.filter(postal_key__in=postal, name_key__in=names)
-                   .values_list("name_key", "postal_key", "pk")}
+    pairs = {(c.name_key, c.postal_key) for _i, c, _p in drafts if c.postal_key and c.name_key}
+    by_name = customer_ids_by_name_and_postal(pairs) if pairs else {}
     found = {}
     for index, customer, phones in drafts:
         match = by_external.get(customer.external_id or None) \

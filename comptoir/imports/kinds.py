@@ -26,6 +26,8 @@ ROLE_WORDS = {normalize(w): role for role, words in {
 
 
 class Handler:
+    grown_models: tuple = ()  # the tables this kind fills, whose statistics an import refreshes
+
     def __init__(self, job):
         self.job = job
         self.actor = job.created_by
@@ -53,6 +55,12 @@ class Handler:
 
 
 class CustomersHandler(Handler):
+    @property
+    def grown_models(self):
+        from comptoir.customers.models import Customer, CustomerPhone
+
+        return (Customer, CustomerPhone)
+
     def __call__(self, rows):
         from comptoir.customers.services import customers_import
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.core import permissions
+from comptoir.core import bulk, permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.versioning import lock_rows
 from comptoir.imports import readers
@@ -207,12 +207,15 @@ def import_run(*, job_id, on_progress: Callable[[ImportJob], None] | None = None
             ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
         handler = HANDLERS[job.kind](job)
         batch_size = settings.COMPTOIR_IMPORT_BATCH_ROWS
+        bulk.tune_for_bulk_writes()
         with readers.open_rows(path, job.file_format, job.encoding, job.delimiter) as (header, rows):
             for _skipped in islice(rows, job.rows_done):
                 pass  # committed by an earlier run
             if on_progress:
                 on_progress(job)
-            while batch := list(islice(rows, batch_size)):
+            for number, batch in enumerate(iter(lambda: list(islice(rows, batch_size)), [])):
+                if number % STATISTICS_EVERY == 0:
+                    bulk.refresh_statistics(handler.grown_models)
                 _run_batch(job, handler, header, batch)
                 if on_progress:
                     on_progress(job)
@@ -231,6 +234,7 @@ def import_run(*, job_id, on_progress: Callable[[ImportJob], None] | None = None
     return job
 
 
+STATISTICS_EVERY = 20  # batches between two ANALYZE of the tables an import grows (PostgreSQL)
 OUTCOME_COUNTERS = {"created": "created_count", "updated": "updated_count", "skipped": "skipped_count",
                     "error": "error_count"}
 

@@ -180,6 +180,6 @@ LOGGING = {
 }
 
 # Imports: rows per committed batch (a killed worker loses at most one), and the largest file taken.
-COMPTOIR_IMPORT_BATCH_ROWS = env_int("COMPTOIR_IMPORT_BATCH_ROWS", 1000)
+COMPTOIR_IMPORT_BATCH_ROWS = env_int("COMPTOIR_IMPORT_BATCH_ROWS", 5000)
 COMPTOIR_IMPORT_MAX_MB = env_int("COMPTOIR_IMPORT_MAX_MB", 200)
 COMPTOIR_IMPORT_DIR = VAR_DIR / "imports"
