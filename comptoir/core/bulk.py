@@ -76,6 +76,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
 
 
 _PROTOTYPES: dict[type, models.Model] = {}
+_MUTABLE: dict[type, list] = {}
 
 
 def blank_instance(model: type[models.Model]) -> models.Model:
@@ -84,12 +85,13 @@ def blank_instance(model: type[models.Model]) -> models.Model:
     prototype = _PROTOTYPES.get(model)
     if prototype is None:
         prototype = _PROTOTYPES[model] = model()
+        _MUTABLE[model] = [f for f in model._meta.concrete_fields
+                           if isinstance(getattr(prototype, f.attname), (dict, list))]
     instance = model.__new__(model)
     instance.__dict__.update(prototype.__dict__)
     instance._state = models.base.ModelState()
-    for field in model._meta.concrete_fields:
-        if isinstance(getattr(instance, field.attname), (dict, list)):
-            setattr(instance, field.attname, field.get_default())
+    for field in _MUTABLE[model]:
+        setattr(instance, field.attname, field.get_default())
     return instance
 
 

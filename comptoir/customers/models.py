@@ -57,10 +57,11 @@ class Customer(models.Model):
     media = models.ForeignKey(Media, verbose_name=_("média"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     tags = models.ManyToManyField(Tag, verbose_name=_("étiquettes"), blank=True, related_name="customers")
+    # No index of their own: customer_salesperson_idx and customer_creator_idx lead with them.
     salesperson = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("vendeur"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="customers")
+                                    on_delete=models.SET_NULL, related_name="customers", db_index=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("créé par"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.MANUAL)
     # DESIGN (email ratio): recorded at creation; adding the email later changes the ratio, not the points.
     points_lost = models.PositiveIntegerField(_("points perdus"), default=0)

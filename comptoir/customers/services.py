@@ -3,6 +3,7 @@
 import fnmatch
 import re
 from functools import lru_cache
+from operator import attrgetter
 
 import phonenumbers
 from django.contrib.contenttypes.models import ContentType
@@ -619,8 +620,8 @@ def _bulk_save(actor, new: list[tuple[int, Customer, list[dict], list[Tag]]], jo
     ids = reserve_ids(Customer, len(new))
     for pk, (_i, customer, _p, _t) in zip(ids, new):
         customer.pk, customer.created_at, customer.updated_at = pk, now, now
-    insert_rows(Customer, [f.attname for f in _CUSTOMER_FIELDS],
-                ([getattr(c, f.attname) for f in _CUSTOMER_FIELDS] for _i, c, _p, _t in new))
+    values = attrgetter(*(f.attname for f in _CUSTOMER_FIELDS))
+    insert_rows(Customer, [f.attname for f in _CUSTOMER_FIELDS], (values(c) for _i, c, _p, _t in new))
     insert_rows(CustomerPhone, ["customer_id", "kind", "number", "e164", "digits_reversed", "position"],
                 ((c.pk, p["kind"], p["number"], p["e164"], p["digits_reversed"], n)
                  for _i, c, phones, _t in new for n, p in enumerate(phones)))

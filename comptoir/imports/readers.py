@@ -95,19 +95,30 @@ def _unique_header(cells: list[str]) -> list[str]:
     return header
 
 
-def _with_header(rows: Iterator[list]) -> tuple[list[str], Iterator[Row]]:
-    numbered = ((line, cells) for line, cells in enumerate(rows, start=1))
+def _strip(cells: list[str]) -> list[str]:
+    return [c.strip() for c in cells]
+
+
+def _texts(cells: tuple) -> list[str]:
+    return [_text(c) for c in cells]
+
+
+def _with_header(rows: Iterator, clean=_texts) -> tuple[list[str], Iterator[Row]]:
+    """CSV cells are text already (`clean` strips them); a workbook's are numbers, dates… (_text)."""
+    numbered = enumerate(rows, start=1)
     for line, cells in numbered:
-        cells = [_text(c) for c in cells]
+        cells = clean(cells)
         if any(cells):
             header = _unique_header(cells)
             width = len(header)
 
             def data() -> Iterator[Row]:
                 for number, row in numbered:
-                    row = [_text(c) for c in row][:width]
+                    row = clean(row[:width])
                     if any(row):
-                        yield number, row + [""] * (width - len(row))
+                        if len(row) < width:
+                            row += [""] * (width - len(row))
+                        yield number, row
 
             return header, data()
     raise ApplicationError(NO_HEADER, field="file")
@@ -131,7 +142,7 @@ def open_rows(path: Path, fmt: str, encoding: str = "", delimiter: str = ""):
     with open(path, encoding=encoding or "utf-8", newline="", errors="strict") as handle:
         reader = csv.reader(handle, delimiter=delimiter or ",")
         try:
-            yield _with_header(reader)
+            yield _with_header(reader, _strip)
         except (csv.Error, UnicodeDecodeError):
             raise ApplicationError(UNREADABLE, field="file") from None
 
