@@ -6,7 +6,7 @@ CONSTRAINTS := requirements/constraints.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test run test messages openapi bench clean
+.PHONY: install install-test run test messages openapi bench bench-imports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,23 @@ bench: install
 		createdb -h 127.0.0.1 -U postgres comptoir_bench 2>/dev/null || true; \
 		DATABASE_URL=$(BENCH_PG) $(BIN)/comptoir migrate --noinput -v 0 && \
 		DATABASE_URL=$(BENCH_PG) $(BIN)/comptoir bench --customers $(BENCH_CUSTOMERS); \
+	else echo "PostgreSQL not reachable on 127.0.0.1:5432: SQLite only"; fi
+	$(MAKE) bench-imports
+
+# Imports start from an empty database each run: var/bench/import.sqlite3 and comptoir_bench_import.
+BENCH_IMPORT_ROWS ?= 1000000
+BENCH_IMPORT_SQLITE := $(CURDIR)/var/bench/import.sqlite3
+BENCH_IMPORT_PG := postgres://postgres@127.0.0.1:5432/comptoir_bench_import
+bench-imports: install
+	mkdir -p var/bench
+	rm -f $(BENCH_IMPORT_SQLITE) $(BENCH_IMPORT_SQLITE)-wal $(BENCH_IMPORT_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_IMPORT_SQLITE) $(BIN)/comptoir migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_IMPORT_SQLITE) $(BIN)/comptoir bench_imports --rows $(BENCH_IMPORT_ROWS)
+	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
+		dropdb -h 127.0.0.1 -U postgres --if-exists comptoir_bench_import && \
+		createdb -h 127.0.0.1 -U postgres comptoir_bench_import && \
+		DATABASE_URL=$(BENCH_IMPORT_PG) $(BIN)/comptoir migrate --noinput -v 0 && \
+		DATABASE_URL=$(BENCH_IMPORT_PG) $(BIN)/comptoir bench_imports --rows $(BENCH_IMPORT_ROWS); \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: SQLite only"; fi
 
 clean:
