@@ -69,7 +69,7 @@ def mapping_clean(kind: str, header: list[str], mapping: dict | None) -> dict[st
             errors.append({"field": f"mapping.{column}",
                            "message": str(BAD_FIELD % {"field": field, "kind": ImportKind(kind).label})})
         elif field and field != DETAILS and field in used:
-            errors.append({"field": f"mapping.{column}", "message": str(FIELD_TWICE % {"field": field})})
+            errors.append({"field": f"mapping.{column}", "message": str(FIELD_TWICE % {"field": FIELDS[kind][field][0]})})
         used.setdefault(field, column)
     if errors:
         raise ApplicationError(errors[0]["message"], field=errors[0]["field"], errors=errors)
