@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from email_validator import EmailNotValidError, validate_email
 
-from comptoir.accounts.models import User
 from comptoir.accounts.services import salesperson_resolve
 from comptoir.activities.models import Note, TimelineEvent
 from comptoir.activities.services import timeline_record
@@ -513,7 +512,7 @@ def _existing_duplicates(drafts: list[tuple[int, Customer, list[dict]]]) -> dict
     by_external = dict(live.filter(external_id__in=external_ids).values_list("external_id", "pk")) \
         if external_ids else {}
     by_phone = dict(CustomerPhone.objects.filter(e164__in=e164s, customer__merged_into__isnull=True)
-                    .values_list("e164", "customer_id")) if e164s else {}
+                    .order_by().values_list("e164", "customer_id")) if e164s else {}
     by_email = dict(live.filter(email__in=emails).values_list("email", "pk")) if emails else {}
     pairs = {(c.name_key, c.postal_key) for _i, c, _p in drafts if c.postal_key and c.name_key}
     by_name = customer_ids_by_name_and_postal(pairs) if pairs else {}

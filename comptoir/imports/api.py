@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.api import ERRORS
 from comptoir.core.exceptions import ApplicationError
-from comptoir.core.exports import csv_response
+from comptoir.core.exports import csv_stream_response
 from comptoir.imports import selectors, services
 from comptoir.imports.fields import FIELDS
 from comptoir.imports.models import ImportJob
@@ -131,5 +131,5 @@ def import_resume(request, job_id: int):
 def import_errors_csv(request, job_id: int):
     job = selectors.import_get(actor=request.user, pk=job_id)
     header = services.file_header(job)
-    return csv_response(f"import-{job.pk}-errors.csv", ("line", "field", "message", *header),
+    return csv_stream_response(f"import-{job.pk}-errors.csv", ("line", "field", "message", *header),
                         selectors.import_error_rows(job))

@@ -1,5 +1,7 @@
 """Reads of import jobs: one's own, or every one for an admin."""
 
+from collections.abc import Iterator
+
 from django.db.models import QuerySet
 
 from comptoir.core import permissions
@@ -25,9 +27,7 @@ def import_get(*, actor, pk) -> ImportJob:
     return job
 
 
-def import_error_rows(job: ImportJob) -> list[dict]:
-    """The refused rows as export lines: line, field, message, then the row's own cells."""
-    rows = []
+def import_error_rows(job: ImportJob) -> Iterator[dict]:
+    """The refused rows as export lines, read in chunks: line, field, message, then the row's cells."""
     for error in ImportRowError.objects.filter(job=job).order_by("line").iterator(chunk_size=2000):
-        rows.append({"line": error.line, "field": error.field, "message": error.message, **error.values})
-    return rows
+        yield {"line": error.line, "field": error.field, "message": error.message, **error.values}
