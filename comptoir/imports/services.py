@@ -219,6 +219,9 @@ def import_run(*, job_id, on_progress: Callable[[ImportJob], None] | None = None
                 _run_batch(job, handler, header, batch)
                 if on_progress:
                     on_progress(job)
+    except _TakenOver:
+        logger.info("import %s: another run is ahead, this one stops", job.pk)
+        return ImportJob.objects.get(pk=job.pk)
     except ApplicationError as error:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, failure=str(error.message),
                                                    finished_at=timezone.now())
@@ -235,6 +238,10 @@ def import_run(*, job_id, on_progress: Callable[[ImportJob], None] | None = None
 
 
 STATISTICS_EVERY = 20  # batches between two ANALYZE of the tables an import grows (PostgreSQL)
+class _TakenOver(Exception):
+    """Another run of the same job committed a batch meanwhile: it goes on, this one stops."""
+
+
 OUTCOME_COUNTERS = {"created": "created_count", "updated": "updated_count", "skipped": "skipped_count",
                     "error": "error_count"}
 
@@ -243,7 +250,7 @@ OUTCOME_COUNTERS = {"created": "created_count", "updated": "updated_count", "ski
 def _run_batch(job: ImportJob, handler, header: list[str], batch: list[tuple[int, list[str]]]) -> None:
     locked = lock_rows(ImportJob.objects.filter(pk=job.pk))[0]
     if locked.rows_done != job.rows_done:
-        raise Conflict(ALREADY_STARTED)  # another worker took the job on
+        raise _TakenOver()
     values = [row_values(job.kind, job.mapping, header, cells) for _line, cells in batch]
     rollback = transaction.savepoint() if job.dry_run else None
     outcomes = handler(values)

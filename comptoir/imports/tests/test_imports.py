@@ -277,3 +277,17 @@ def test_opportunities_import_obeys_the_status_rules(admin):
     won = Opportunity.objects.get(status="won")
     assert (str(won.amount), won.sale_date.isoformat(), won.media.code) == ("24999.99", "2025-02-01", "import")
     assert won.number.startswith("VN-2025-")
+
+
+def test_a_second_run_of_the_same_import_stops_when_the_first_is_ahead(admin, settings):
+    settings.COMPTOIR_IMPORT_BATCH_ROWS = 2
+    rows = [ROWS[0]] + [[f"Client{n}", "Essai", f"client{n}@exemple.ca", "", ""] for n in range(6)]
+    job = _import(admin, _csv(rows), enqueue=False)
+
+    def the_other_run_commits_a_batch(current):
+        if current.rows_done == 2:
+            ImportJob.objects.filter(pk=current.pk).update(rows_done=4)
+
+    stopped = services.import_run(job_id=job.pk, on_progress=the_other_run_commits_a_batch)
+
+    assert (stopped.status, stopped.rows_done, Customer.objects.count()) == ("running", 4, 2)
