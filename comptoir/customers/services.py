@@ -33,8 +33,8 @@ from comptoir.customers.models import (
 from comptoir.customers.selectors import customer_ids_by_name_and_postal
 
 FAKE_EMAIL = _(
-    "Cette adresse est fictive (« %(pattern)s ») : saisissez le vrai courriel du client, "
-    "ou cochez « aucun courriel » s'il n'en a vraiment pas."
+    "Cette adresse est fictive (« %(pattern)s ») : il faut le vrai courriel du client, "
+    "ou « aucun courriel » s'il n'en a vraiment pas."
 )
 BAD_EMAIL = _("Adresse courriel invalide.")
 EMAIL_AND_NO_EMAIL = _("Choisissez : un courriel, ou « aucun courriel », pas les deux.")

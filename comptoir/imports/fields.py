@@ -2,6 +2,7 @@
 how a row's cells become the keyword arguments of the app's service."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comptoir.core.text import normalize
 
@@ -10,7 +11,7 @@ DETAILS = "details"  # customers: kept in the record's other details under the c
 
 _PERSON = {
     "first_name": (_("Prénom"), ["prenom", "first name", "firstname", "given name", "prenom du client"]),
-    "last_name": (_("Nom"), ["nom", "nom de famille", "last name", "lastname", "surname", "family name"]),
+    "last_name": (pgettext_lazy("nom de famille", "Nom"), ["nom", "nom de famille", "last name", "lastname", "surname", "family name"]),
     "full_name": (_("Nom complet (prénom nom)"), ["nom complet", "full name", "name", "client", "customer",
                                                    "contact", "customer name", "nom du client"]),
     "company": (_("Entreprise"), ["entreprise", "compagnie", "societe", "company", "account", "organisation",
@@ -147,16 +148,14 @@ def row_values(kind: str, mapping: dict[str, str], header: list[str], cells: lis
     phones = []
     for column, cell in zip(header, cells):
         field = mapping.get(column, IGNORE)
-        if not field:
-            continue
+        if not field or not cell:
+            continue  # an empty cell says nothing: no value on a new record, no change on an update
         if field == DETAILS:
-            if cell:
-                details[column] = cell
+            details[column] = cell
         elif field.startswith("phone_"):
-            if cell:
-                phones.append({"kind": field.removeprefix("phone_"), "number": cell})
+            phones.append({"kind": field.removeprefix("phone_"), "number": cell})
         elif field == "full_name":
-            if cell and not values.get("first_name") and not values.get("last_name"):
+            if not values.get("first_name") and not values.get("last_name"):
                 values["first_name"], values["last_name"] = split_full_name(cell)
         elif field == "tags":
             values["tags"] = [t.strip() for t in cell.replace(";", ",").split(",") if t.strip()]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.core.exceptions import ApplicationError
 
 UNREADABLE = _("Fichier illisible : un CSV ou un classeur Excel (.xlsx) est attendu.")
+OLD_EXCEL = _("Ancien format Excel (.xls) : enregistrez le classeur en .xlsx ou en CSV, puis importez-le.")
 NO_HEADER = _("Le fichier n'a pas de ligne d'en-tête.")
 DELIMITERS = ",;\t|"
 SAMPLE = 64 * 1024
@@ -24,6 +25,18 @@ def file_format(name: str, head: bytes) -> str:
     if head.startswith(b"PK\x03\x04") or name.lower().endswith(".xlsx"):
         return "xlsx"
     return "csv"
+
+
+def check_text(path: Path) -> None:
+    """A CSV is text: an old .xls, an image or a PDF is refused here rather than read as columns of noise."""
+    with open(path, "rb") as handle:
+        head = handle.read(SAMPLE)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ApplicationError(OLD_EXCEL, field="file")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return  # UTF-16 text holds NUL bytes
+    if b"\x00" in head:
+        raise ApplicationError(UNREADABLE, field="file")
 
 
 def detect_encoding(path: Path) -> str:

@@ -30,4 +30,4 @@ def import_get(*, actor, pk) -> ImportJob:
 def import_error_rows(job: ImportJob) -> Iterator[dict]:
     """The refused rows as export lines, read in chunks: line, field, message, then the row's cells."""
     for error in ImportRowError.objects.filter(job=job).order_by("line").iterator(chunk_size=2000):
-        yield {"line": error.line, "field": error.field, "message": error.message, **error.values}
+        yield {**error.values, "line": error.line, "field": error.field, "message": error.message}

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import bulk, permissions
@@ -29,6 +30,7 @@ IMPORT_FORBIDDEN = _("Votre rôle ne permet pas d'importer des %(kind)s.")
 BAD_KIND = _("Type d'importation inconnu : customers, leads, opportunities, products ou users.")
 BAD_ON_DUPLICATE = _("Doublons : skip, update ou create.")
 FILE_REQUIRED = _("Joignez un fichier CSV ou XLSX.")
+FILE_EMPTY = _("Ce fichier est vide.")
 FILE_TOO_LARGE = _("Fichier trop volumineux (%(max)s Mo au plus).")
 BAD_FIELD = _("« %(field)s » n'est pas un champ des %(kind)s.")
 UNKNOWN_COLUMN = _("La colonne « %(column)s » n'est pas dans le fichier.")
@@ -96,8 +98,10 @@ def _store(job: ImportJob, upload) -> None:
 def import_upload(*, actor, upload, kind: str) -> ImportJob:
     """Store the file and read its header; the job waits for its mapping (import_confirm)."""
     _require_kind(actor, kind)
-    if upload is None or not getattr(upload, "size", 0):
+    if upload is None:
         raise ApplicationError(FILE_REQUIRED, field="file")
+    if not getattr(upload, "size", 0):
+        raise ApplicationError(FILE_EMPTY, field="file")
     job = ImportJob(kind=kind, created_by=actor)
     _store(job, upload)
     path = Path(job.file.path)
@@ -105,6 +109,7 @@ def import_upload(*, actor, upload, kind: str) -> ImportJob:
         with open(path, "rb") as handle:
             job.file_format = readers.file_format(job.file_name, handle.read(4))
         if job.file_format == "csv":
+            readers.check_text(path)
             job.encoding, job.delimiter = readers.csv_dialect(path)
         job.mapping = guess_mapping(kind, file_header(job))
     except ApplicationError:
@@ -132,7 +137,9 @@ def _confirm(actor, job_id, mapping, dry_run, on_duplicate, options) -> ImportJo
     if on_duplicate not in OnDuplicate.values:
         raise ApplicationError(BAD_ON_DUPLICATE, field="on_duplicate")
     job.mapping = mapping_clean(job.kind, file_header(job), mapping)
-    job.dry_run, job.on_duplicate, job.options = bool(dry_run), on_duplicate, options or {}
+    job.dry_run, job.on_duplicate = bool(dry_run), on_duplicate
+    # The refused rows' messages are written by the worker, in the language of whoever launched it.
+    job.options = {"language": translation.get_language() or settings.LANGUAGE_CODE, **(options or {})}
     twin = _unfinished_twin(job)
     if twin is not None and twin.mapping == job.mapping and twin.on_duplicate == job.on_duplicate:
         job.file.delete(save=False)
@@ -195,6 +202,11 @@ def _enqueue(job: ImportJob) -> None:
 def import_run(*, job_id, on_progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
     """Run (or resume) a confirmed job to its end, batch by batch."""
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+        return _run(job, on_progress)
+
+
+def _run(job: ImportJob, on_progress) -> ImportJob:
     if job.status == ImportStatus.DONE or job.confirmed_at is None:
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, failure="",

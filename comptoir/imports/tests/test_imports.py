@@ -97,7 +97,7 @@ def test_bad_rows_are_reported_by_line_and_nothing_of_them_is_written(admin, mak
     assert str(FAKE_EMAIL % {"pattern": "test.com"}) in ImportRowError.objects.get(line=5).message
     assert str(BAD_PHONE % {"number": "12"}) in ImportRowError.objects.get(line=7).message
     report = make_api(admin).get(f"/imports/{job.pk}/errors.csv")
-    lines = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode())))
+    lines = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig"))))
     assert lines[0][:4] == ["line", "field", "message", "Prénom"]
     assert [line[0] for line in lines[1:]] == ["5", "6", "7"]
 
@@ -291,3 +291,40 @@ def test_a_second_run_of_the_same_import_stops_when_the_first_is_ahead(admin, se
     stopped = services.import_run(job_id=job.pk, on_progress=the_other_run_commits_a_batch)
 
     assert (stopped.status, stopped.rows_done, Customer.objects.count()) == ("running", 4, 2)
+
+
+def test_an_empty_salesperson_cell_leaves_the_default_and_refuses_nothing(admin, salesperson):
+    # the default is customer_create's: the person entering it, when they work customers of their own
+    content = _csv([["Prénom", "Nom", "Vendeur"], ["Marie", "Tremblay", ""],
+                    ["Jean", "Roy", salesperson.username], ["Luc", "Côté", "personne.inconnue"]])
+
+    job = _import(admin, content)
+
+    assert (job.created_count, job.error_count) == (2, 1)
+    assert Customer.objects.get(first_name="Jean").salesperson == salesperson
+    assert Customer.objects.get(first_name="Marie").salesperson == admin
+
+
+def test_an_old_excel_file_or_an_image_is_refused_before_any_row(admin_api):
+    from comptoir.imports.readers import OLD_EXCEL
+
+    xls = admin_api.upload("/imports", file=_upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+                                                    name="vieux.xls"), kind="customers")
+    png = admin_api.upload("/imports", file=_upload(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", name="photo.csv"),
+                           kind="customers")
+
+    assert (xls.status_code, png.status_code) == (422, 422)
+    assert xls.json()["detail"] == str(OLD_EXCEL)
+    assert not ImportJob.objects.exists()
+
+
+def test_refused_rows_speak_the_language_of_whoever_launched_the_import(admin):
+    from django.utils import translation
+
+    from comptoir.customers.services import BAD_EMAIL
+
+    with translation.override("en"):
+        job = _import(admin, _csv([["Prénom", "Nom", "Courriel"], ["Marie", "Roy", "pas-un-courriel"]]))
+        english = str(BAD_EMAIL)
+
+    assert ImportRowError.objects.get(job=job).message == english != "Adresse courriel invalide."

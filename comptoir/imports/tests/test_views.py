@@ -123,7 +123,7 @@ def test_an_empty_file_is_refused_with_its_reason_and_creates_nothing(salesperso
     response = _upload(client, content=b"", name="vide.csv")
 
     assert response.status_code == 422
-    assert escape(str(services.FILE_REQUIRED)) in response.content.decode()
+    assert escape(str(services.FILE_EMPTY)) in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
