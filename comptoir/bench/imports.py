@@ -77,3 +77,54 @@ def run_customers(actor, path: Path, log) -> dict:
     return {"rows": job.rows_done, "created": job.created_count, "errors": job.error_count, "seconds": seconds,
             "rows_per_second": job.rows_done / seconds if seconds else 0.0,
             "rss_at_10pct_mb": tenth, "rss_at_end_mb": samples[-1][1]}
+
+
+def run_database_share(rows: int = 50_000) -> dict:
+    """The database's own share of importing customers, after the big import: rows built beforehand
+    as the services would, then inserted into the tables an imported customer fills (customer,
+    phone, search tokens, timeline) and committed by batches of 5,000. No reading, no checking, no
+    dedupe: whatever the import does besides, it cannot go faster than this."""
+    from operator import attrgetter
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+    from django.utils import timezone
+
+    from comptoir.activities.models import TimelineEvent
+    from comptoir.core import bulk
+    from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken
+    from comptoir.customers.services import _CUSTOMER_FIELDS, customer_keys, customer_tokens
+
+    rng = random.Random(7)
+    now = timezone.now()
+    subject_type = ContentType.objects.get_for_model(Customer).pk
+    customers = []
+    for n in range(rows):
+        customer = bulk.blank_instance(Customer)
+        customer.first_name, customer.last_name = rng.choice(FIRST_NAMES), f"Part{rng.randrange(10 ** 9)}"
+        customer.email, customer.email_status = f"part{n}.{rng.randrange(10 ** 9)}@exemple.ca", "valid"
+        customer.postal_code = f"J{rng.randint(1, 9)}X {rng.randint(1, 9)}Y{rng.randint(1, 9)}"
+        for key, value in customer_keys(customer.first_name, customer.last_name, "", customer.postal_code).items():
+            setattr(customer, key, value)
+        customer.external_id, customer.channel = f"PART-{n}", Channel.IMPORT
+        customer.created_at = customer.updated_at = now
+        customers.append(customer)
+    values = attrgetter(*(f.attname for f in _CUSTOMER_FIELDS))
+    bulk.tune_for_bulk_writes()
+    started = time.perf_counter()
+    for start in range(0, rows, 5000):
+        chunk = customers[start:start + 5000]
+        with transaction.atomic():
+            for pk, customer in zip(bulk.reserve_ids(Customer, len(chunk)), chunk):
+                customer.pk = pk
+            bulk.insert_rows(Customer, [f.attname for f in _CUSTOMER_FIELDS], (values(c) for c in chunk))
+            bulk.insert_rows(CustomerPhone, ["customer_id", "kind", "number", "e164", "digits_reversed", "position"],
+                             ((c.pk, "mobile", "x", f"+1{rng.randrange(10 ** 10):010d}",
+                               str(rng.randrange(10 ** 10)), 0) for c in chunk))
+            bulk.insert_rows(CustomerSearchToken, ["customer_id", "token"],
+                             ((c.pk, t) for c in chunk for t in customer_tokens(c.first_name, c.last_name, "")))
+            bulk.insert_rows(TimelineEvent, ["subject_type_id", "subject_id", "actor_id", "verb", "data", "created_at"],
+                             ((subject_type, c.pk, None, "customer_created", {"channel": "import"}, now)
+                              for c in chunk))
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": seconds, "us_per_row": seconds / rows * 1e6, "ceiling_rows_per_second": rows / seconds}

@@ -34,6 +34,11 @@ class Command(BaseCommand):
         log(f"{database:<11}{'customers CSV':<22}{customers['rows']:>10,}{customers['seconds']:>9.1f}"
             f"{customers['rows_per_second']:>9,.0f}{bench.ROWS_GOAL_PER_SECOND:>9,}"
             f"{customers['rows_per_second'] / bench.ROWS_GOAL_PER_SECOND:>11.2f}×")
+        share = bench.run_database_share()
+        log(f"{database:<11}{'database share only':<22}{share['rows']:>10,}{share['seconds']:>9.1f}"
+            f"{share['ceiling_rows_per_second']:>9,.0f}{bench.ROWS_GOAL_PER_SECOND:>9,}"
+            f"{share['ceiling_rows_per_second'] / bench.ROWS_GOAL_PER_SECOND:>11.2f}×"
+            f"   ({share['us_per_row']:.0f} µs/row: inserting and committing alone, at this size)")
         log(f"{database:<11}memory: {customers['rss_at_10pct_mb']:.0f} MB at 10 % of the rows, "
             f"{customers['rss_at_end_mb']:.0f} MB at the end "
             f"({customers['rss_at_end_mb'] / customers['rss_at_10pct_mb']:.2f}×)")
