@@ -15,6 +15,7 @@ from comptoir.core.api import (
 from comptoir.core.errors import register_error_handlers
 from comptoir.customers.api import router as customers_router
 from comptoir.imports.api import router as imports_router
+from comptoir.quotes.api import opportunity_quotes_router, quotes_router
 from comptoir.analytics.api import router as analytics_router
 from comptoir.sales.api import opportunities_router, pipelines_router
 
@@ -43,4 +44,6 @@ api.add_router("/customers", customers_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/pipelines", pipelines_router)
 api.add_router("/opportunities", opportunities_router)
+api.add_router("/opportunities", opportunity_quotes_router)
+api.add_router("/quotes", quotes_router)
 api.add_router("/imports", imports_router)

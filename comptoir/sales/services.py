@@ -280,9 +280,10 @@ def _check_update_rights(actor, opportunity: Opportunity, values: dict) -> None:
 
 
 def accepted_quote_exists(opportunity: Opportunity) -> bool:
-    """DESIGN: winning needs an accepted quote variant when the pipeline requires quotes. The quotes
-    app answers this; until it exists no variant can be accepted, so such a pipeline cannot be won."""
-    return False
+    """DESIGN: winning needs an accepted quote variant when the pipeline requires quotes."""
+    from comptoir.quotes.services import accepted_variant
+
+    return accepted_variant(opportunity) is not None
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "comptoir.leads",
     "comptoir.sales",
     "comptoir.catalog",
+    "comptoir.quotes",
     "comptoir.imports",
     "comptoir.analytics",
     "comptoir.demo",

@@ -1,0 +1,175 @@
+"""/quotes, /opportunities/{id}/quotes and /opportunities/{id}/contract (API.md)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Router, Schema, Status
+from pydantic import Field, StringConstraints
+
+from comptoir.core.api import ERRORS
+from comptoir.core.schemas import Id, ReferenceValue
+from comptoir.quotes import selectors, services
+from comptoir.quotes.models import Contract, Quote, QuoteVariant
+
+quotes_router = Router(tags=["quotes"])
+opportunity_quotes_router = Router(tags=["quotes"])
+
+Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
+
+
+class LineIn(Schema):
+    product: ReferenceValue | None = None
+    description: Annotated[str, StringConstraints(max_length=300)] = ""
+    quantity: Annotated[Decimal, Field(max_digits=12, decimal_places=3)] = Decimal(1)
+    unit_price: Amount | None = None
+    discount_pct: Annotated[Decimal, Field(max_digits=5, decimal_places=2)] | None = None
+    discount_amount: Amount | None = None
+    unit_cost: Amount | None = None
+    tax_class: Annotated[str, StringConstraints(max_length=20)] | None = None
+
+
+class VariantIn(Schema):
+    name: Annotated[str, StringConstraints(max_length=100)] = ""
+    currency: Annotated[str, StringConstraints(min_length=3, max_length=3)] | None = None
+    valid_until: date | None = None
+    payment_terms: Annotated[str, StringConstraints(max_length=2000)] = ""
+    delivery_terms: Annotated[str, StringConstraints(max_length=2000)] = ""
+    lines: list[LineIn] = Field(min_length=1, max_length=services.MAX_LINES)
+
+
+class QuoteIn(Schema):
+    title: Annotated[str, StringConstraints(max_length=200)] = ""
+    variants: list[VariantIn] = Field(min_length=1, max_length=services.MAX_VARIANTS)
+
+
+class LineOut(Schema):
+    id: int
+    product: int | None = Field(None, alias="product_id")
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_pct: Decimal
+    discount_amount: Decimal
+    unit_cost: Decimal
+    tax_class: str
+    line_total: Decimal
+
+
+class TaxOut(Schema):
+    code: str
+    name: str
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+
+class VariantOut(Schema):
+    id: int
+    name: str
+    status: str
+    currency: str
+    valid_until: date | None
+    payment_terms: str
+    delivery_terms: str
+    lines: list[LineOut]
+    subtotal: Decimal
+    discount_total: Decimal
+    taxes: list[TaxOut]
+    tax_total: Decimal
+    total: Decimal
+    cost: Decimal
+    margin: Decimal
+    margin_pct: Decimal | None
+    markup_pct: Decimal | None
+    accepted_at: datetime | None
+
+    @staticmethod
+    def resolve_lines(obj: QuoteVariant):
+        return list(obj.lines.all())
+
+
+class QuoteOut(Schema):
+    id: int
+    number: str
+    title: str
+    opportunity: int = Field(alias="opportunity_id")
+    variants: list[VariantOut]
+    created_by: int | None = Field(None, alias="created_by_id")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_variants(obj: Quote):
+        return list(obj.variants.all())
+
+
+class TradeInIn(Schema):
+    description: Annotated[str, StringConstraints(max_length=300)] = ""
+    vin: Annotated[str, StringConstraints(max_length=50)] = ""
+    allowance: Amount = Decimal(0)
+    lien_payoff: Amount | None = None
+    actual_cash_value: Amount | None = None
+
+
+class ContractIn(Schema):
+    variant: Id
+    deposit: Amount | None = None
+    trade_in: TradeInIn | None = None
+
+
+class ContractOut(Schema):
+    id: int
+    number: str
+    opportunity: int = Field(alias="opportunity_id")
+    variant: int = Field(alias="variant_id")
+    subtotal: Decimal
+    allowance: Decimal
+    taxable_amount: Decimal
+    taxes: list[TaxOut]
+    tax_total: Decimal
+    total: Decimal
+    lien_payoff: Decimal
+    deposit: Decimal
+    net_to_pay: Decimal
+    trade_in_description: str
+    trade_in_vin: str
+    trade_in_actual_cash_value: Decimal | None
+    created_at: datetime
+
+
+@opportunity_quotes_router.post("/{int:opportunity_id}/quotes", response={201: QuoteOut, **ERRORS},
+                                summary="Quote an opportunity: one or more variants of priced lines")
+def create_quote(request, opportunity_id: int, payload: QuoteIn):
+    quote = services.quote_create(actor=request.user, opportunity_id=opportunity_id, **payload.dict())
+    return Status(201, selectors.quote_get(actor=request.user, pk=quote.pk))
+
+
+@opportunity_quotes_router.get("/{int:opportunity_id}/quotes", response={200: list[QuoteOut], **ERRORS},
+                               summary="The opportunity's quotes (none shown while its pipeline runs without)")
+def list_quotes(request, opportunity_id: int):
+    return list(selectors.quote_list(actor=request.user, opportunity_id=opportunity_id))
+
+
+@opportunity_quotes_router.post("/{int:opportunity_id}/contract", response={201: ContractOut, **ERRORS},
+                                summary="The sales contract from the accepted variant, with or without a trade-in")
+def create_contract(request, opportunity_id: int, payload: ContractIn):
+    values = payload.dict()
+    contract = services.contract_create(actor=request.user, opportunity_id=opportunity_id, **values)
+    return Status(201, contract)
+
+
+@quotes_router.get("/{int:quote_id}", response={200: QuoteOut, **ERRORS}, summary="A quote with its variants")
+def get_quote(request, quote_id: int):
+    return selectors.quote_get(actor=request.user, pk=quote_id)
+
+
+@quotes_router.post("/{int:quote_id}/variants/{int:variant_id}/accept", response={200: QuoteOut, **ERRORS},
+                    summary="Accept a variant: the others are rejected, the opportunity takes its amount and cost")
+def accept_variant(request, quote_id: int, variant_id: int):
+    services.quote_variant_accept(actor=request.user, quote_id=quote_id, variant_id=variant_id)
+    return selectors.quote_get(actor=request.user, pk=quote_id)
+
+
+@quotes_router.get("/contracts/{int:contract_id}", response={200: ContractOut, **ERRORS}, summary="A contract")
+def get_contract(request, contract_id: int):
+    return selectors.contract_get(actor=request.user, pk=contract_id)

@@ -1,0 +1,352 @@
+"""Writes on quotes and contracts: line and tax arithmetic, acceptance, the contract with its
+trade-in (DESIGN: quotes and contracts; API.md: /quotes)."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.activities.services import timeline_record
+from comptoir.catalog.models import Product
+from comptoir.core import permissions
+from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
+from comptoir.core.figures import CENT, MAX_MONEY, percentage
+from comptoir.core.selectors import site_settings_get
+from comptoir.core.text import is_small_id
+from comptoir.core.versioning import lock_rows, save_versioned
+from comptoir.quotes.models import Contract, Quote, QuoteLine, QuoteVariant, VariantStatus
+from comptoir.sales.models import Opportunity, Status
+
+QUOTES_FORBIDDEN = _("Votre rôle ne permet pas de préparer des cotations.")
+PIPELINE_WITHOUT_QUOTES = _("Ce processus de vente fonctionne sans cotation : saisissez le montant et le coût "
+                            "sur l'opportunité.")
+CLOSED_OPPORTUNITY = _("L'opportunité est fermée : rouvrez-la avant de la coter.")
+VARIANTS_REQUIRED = _("Une cotation a au moins une variante.")
+LINES_REQUIRED = _("Une variante a au moins une ligne.")
+TOO_MANY = _("Trop d'éléments : %(max)s au plus.")
+DESCRIPTION_REQUIRED = _("Il faut une description ou un produit du catalogue.")
+UNKNOWN_PRODUCT = _("Produit inconnu ou inactif : « %(value)s ».")
+BAD_NUMBER = _("Nombre illisible : %(value)s.")
+QUANTITY_POSITIVE = _("La quantité doit être plus grande que zéro.")
+NEGATIVE = _("La valeur ne peut pas être négative.")
+DISCOUNT_PCT_RANGE = _("La remise en pourcentage va de 0 à 100.")
+DISCOUNT_TOO_LARGE = _("La remise dépasse le prix de la ligne.")
+TOO_LARGE = _("Montant trop grand.")
+UNKNOWN_TAX_CLASS = _("Classe de taxe inconnue : %(value)s (classes : %(known)s).")
+UNKNOWN_VARIANT = _("Cette variante n'appartient pas à cette cotation.")
+ALREADY_DECIDED = _("Cette variante est déjà %(status)s.")
+VARIANT_NOT_ACCEPTED = _("Le contrat se bâtit sur la variante acceptée de l'opportunité.")
+
+MAX_VARIANTS, MAX_LINES = 10, 200
+QUANTITY_STEP = Decimal("0.001")
+
+
+# --- Arithmetic (API.md: /quotes) -------------------------------------------------------------
+
+def _decimal(value, *, field: str, default: Decimal | None = None) -> Decimal:
+    if value is None or value == "":
+        if default is None:
+            raise ApplicationError(BAD_NUMBER % {"value": "—"}, field=field)
+        return default
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ApplicationError(BAD_NUMBER % {"value": value}, field=field) from None
+    if not number.is_finite():
+        raise ApplicationError(BAD_NUMBER % {"value": value}, field=field)
+    if abs(number) > MAX_MONEY:
+        raise ApplicationError(TOO_LARGE, field=field)
+    return number
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def line_total(quantity: Decimal, unit_price: Decimal, discount_pct: Decimal, discount_amount: Decimal) -> Decimal:
+    """quantity × unit_price × (1 − discount_pct/100) − discount_amount, half-up to the cent."""
+    return cents(quantity * unit_price * (1 - discount_pct / 100) - discount_amount)
+
+
+def tax_rules() -> list[dict]:
+    """The settings' taxes: each applies to the line classes it names (`applies_to`, "standard"
+    when it names none); a line of class "exempt" pays none."""
+    rules = []
+    for tax in site_settings_get().taxes:
+        rules.append({"code": tax.get("code") or tax.get("name"), "name": tax.get("name") or tax.get("code"),
+                      "name_en": tax.get("name_en") or tax.get("name"), "rate": Decimal(str(tax["rate"])),
+                      "applies_to": list(tax.get("applies_to") or ["standard"])})
+    return rules
+
+
+def tax_classes(rules: list[dict]) -> set[str]:
+    return {"standard", "exempt"} | {c for rule in rules for c in rule["applies_to"]}
+
+
+def taxes_on(bases: dict[str, Decimal], rules: list[dict], *, credit: Decimal = Decimal(0)) -> list[dict]:
+    """Each tax = (the line totals of the classes it applies to, less `credit`, never below zero)
+    × rate, half-up to the cent. `credit` is a trade-in allowance where the tax rules allow it."""
+    taxes = []
+    for rule in rules:
+        base = sum((bases.get(c, Decimal(0)) for c in rule["applies_to"]), Decimal(0))
+        base = max(base - credit, Decimal(0))
+        taxes.append({"code": rule["code"], "name": rule["name"], "name_en": rule["name_en"],
+                      "rate": rule["rate"], "base": base, "amount": cents(base * rule["rate"] / 100)})
+    return taxes
+
+
+@dataclass
+class Totals:
+    lines: list[Decimal]
+    subtotal: Decimal
+    discount_total: Decimal
+    taxes: list[dict]
+    tax_total: Decimal
+    total: Decimal
+    cost: Decimal
+    margin: Decimal
+    margin_pct: Decimal | None
+    markup_pct: Decimal | None
+    bases: dict[str, Decimal] = field(default_factory=dict)
+
+
+def variant_totals(lines: list[dict], rules: list[dict]) -> Totals:
+    """The figures of a variant from its cleaned lines (quantity, unit_price, discount_pct,
+    discount_amount, unit_cost, tax_class), as API.md defines them."""
+    totals, bases, gross, cost = [], {}, Decimal(0), Decimal(0)
+    for line in lines:
+        amount = line_total(line["quantity"], line["unit_price"], line["discount_pct"], line["discount_amount"])
+        totals.append(amount)
+        bases[line["tax_class"]] = bases.get(line["tax_class"], Decimal(0)) + amount
+        gross += cents(line["quantity"] * line["unit_price"])
+        cost += line["quantity"] * line["unit_cost"]
+    subtotal = sum(totals, Decimal(0))
+    cost = cents(cost)
+    taxes = taxes_on(bases, rules)
+    tax_total = sum((t["amount"] for t in taxes), Decimal(0))
+    margin = subtotal - cost
+    return Totals(lines=totals, subtotal=subtotal, discount_total=gross - subtotal, taxes=taxes,
+                  tax_total=tax_total, total=subtotal + tax_total, cost=cost, margin=margin,
+                  margin_pct=percentage(margin, subtotal), markup_pct=percentage(margin, cost), bases=bases)
+
+
+# --- Cleaning ---------------------------------------------------------------------------------
+
+def _product(value, field: str) -> Product | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    queryset = Product.objects.filter(active=True)
+    product = (queryset.filter(pk=int(text)).first() if is_small_id(text) else None) \
+        or queryset.filter(code__iexact=text).first()
+    if product is None:
+        raise ApplicationError(UNKNOWN_PRODUCT % {"value": text}, field=field)
+    return product
+
+
+def clean_line(raw: dict, index: int, classes: set[str], prefix: str) -> dict:
+    """A line as sent: a catalogue product fills the description, price, cost and tax class the
+    line does not give."""
+    where = f"{prefix}.lines.{index}"
+    product = _product(raw.get("product"), f"{where}.product")
+    description = (raw.get("description") or (product.name if product else "")).strip()
+    if not description:
+        raise ApplicationError(DESCRIPTION_REQUIRED, field=f"{where}.description")
+    quantity = _decimal(raw.get("quantity"), field=f"{where}.quantity", default=Decimal(1)).quantize(
+        QUANTITY_STEP, rounding=ROUND_HALF_UP)
+    if quantity <= 0:
+        raise ApplicationError(QUANTITY_POSITIVE, field=f"{where}.quantity")
+    line = {"product": product, "description": description[:300], "quantity": quantity}
+    defaults = {"unit_price": product.unit_price if product else None,
+                "unit_cost": (product.unit_cost or Decimal(0)) if product else Decimal(0),
+                "discount_pct": Decimal(0), "discount_amount": Decimal(0)}
+    for name in ("unit_price", "unit_cost", "discount_pct", "discount_amount"):
+        value = _decimal(raw.get(name), field=f"{where}.{name}", default=defaults[name])
+        if value < 0:
+            raise ApplicationError(NEGATIVE, field=f"{where}.{name}")
+        line[name] = cents(value)
+    if line["discount_pct"] > 100:
+        raise ApplicationError(DISCOUNT_PCT_RANGE, field=f"{where}.discount_pct")
+    tax_class = (raw.get("tax_class") or (product.tax_class if product else "standard")).strip()
+    if tax_class not in classes:
+        raise ApplicationError(UNKNOWN_TAX_CLASS % {"value": tax_class, "known": ", ".join(sorted(classes))},
+                               field=f"{where}.tax_class")
+    line["tax_class"] = tax_class
+    if line_total(line["quantity"], line["unit_price"], line["discount_pct"], line["discount_amount"]) < 0:
+        raise ApplicationError(DISCOUNT_TOO_LARGE, field=f"{where}.discount_amount")
+    return line
+
+
+def _apply_totals(variant: QuoteVariant, totals: Totals) -> None:
+    variant.subtotal, variant.discount_total = totals.subtotal, totals.discount_total
+    variant.taxes = [{**t, "rate": str(t["rate"]), "base": str(t["base"]), "amount": str(t["amount"])}
+                     for t in totals.taxes]
+    variant.tax_total, variant.total, variant.cost = totals.tax_total, totals.total, totals.cost
+    variant.margin, variant.margin_pct, variant.markup_pct = totals.margin, totals.margin_pct, totals.markup_pct
+
+
+# --- Quotes -----------------------------------------------------------------------------------
+
+def _lock_opportunity(actor, opportunity_id) -> Opportunity:
+    from comptoir.sales.selectors import opportunity_visible
+
+    if not is_small_id(opportunity_id):
+        raise NotFound()
+    rows = lock_rows(Opportunity.objects.filter(pk=opportunity_id).select_related("pipeline", "customer"))
+    if not rows or not opportunity_visible(actor).filter(pk=opportunity_id).exists():
+        raise NotFound()
+    return rows[0]
+
+
+def _next_number(opportunity: Opportunity, model, suffix: str) -> str:
+    count = model.objects.filter(opportunity=opportunity).count()
+    while True:
+        count += 1
+        number = f"{opportunity.number}-{suffix}{count}"
+        if not model.objects.filter(number=number).exists():
+            return number
+
+
+@transaction.atomic
+def quote_create(*, actor, opportunity_id, variants: list[dict], title: str = "") -> Quote:
+    """API.md: POST /opportunities/{id}/quotes — a quote with one or more variants of priced lines."""
+    if not permissions.can_enter_records(actor):
+        raise Forbidden(QUOTES_FORBIDDEN)
+    opportunity = _lock_opportunity(actor, opportunity_id)
+    if not opportunity.pipeline.requires_quote:
+        raise ApplicationError(PIPELINE_WITHOUT_QUOTES, field="opportunity")
+    if opportunity.status in (Status.WON, Status.LOST):
+        raise ApplicationError(CLOSED_OPPORTUNITY, field="opportunity")
+    if not variants:
+        raise ApplicationError(VARIANTS_REQUIRED, field="variants")
+    if len(variants) > MAX_VARIANTS:
+        raise ApplicationError(TOO_MANY % {"max": MAX_VARIANTS}, field="variants")
+    rules = tax_rules()
+    classes = tax_classes(rules)
+    site = site_settings_get()
+    cleaned = []
+    for index, raw in enumerate(variants):
+        prefix = f"variants.{index}"
+        lines = raw.get("lines") or []
+        if not lines:
+            raise ApplicationError(LINES_REQUIRED, field=f"{prefix}.lines")
+        if len(lines) > MAX_LINES:
+            raise ApplicationError(TOO_MANY % {"max": MAX_LINES}, field=f"{prefix}.lines")
+        cleaned.append((raw, [clean_line(line, i, classes, prefix) for i, line in enumerate(lines)]))
+    quote = Quote.objects.create(opportunity=opportunity, title=(title or "").strip()[:200], created_by=actor,
+                                 number=_next_number(opportunity, Quote, "C"))
+    for position, (raw, lines) in enumerate(cleaned):
+        totals = variant_totals(lines, rules)
+        variant = QuoteVariant(quote=quote, position=position, name=(raw.get("name") or "").strip()[:100]
+                               or str(_("Variante %(n)s") % {"n": position + 1}),
+                               currency=(raw.get("currency") or site.currency).upper()[:3],
+                               valid_until=raw.get("valid_until"),
+                               payment_terms=(raw.get("payment_terms") or "").strip(),
+                               delivery_terms=(raw.get("delivery_terms") or "").strip())
+        _apply_totals(variant, totals)
+        variant.full_clean(exclude=["quote"])
+        variant.save()
+        QuoteLine.objects.bulk_create(QuoteLine(variant=variant, position=i, line_total=amount, **line)
+                                      for i, (line, amount) in enumerate(zip(lines, totals.lines)))
+    timeline_record(actor=actor, subject=opportunity, verb="quote_created",
+                    data={"quote": quote.pk, "number": quote.number,
+                          "variants": [{"name": v.name, "total": v.total} for v in quote.variants.all()]})
+    return quote
+
+
+def accepted_variant(opportunity: Opportunity) -> QuoteVariant | None:
+    return (QuoteVariant.objects.filter(quote__opportunity=opportunity, status=VariantStatus.ACCEPTED)
+            .order_by("-accepted_at", "-pk").first())
+
+
+@transaction.atomic
+def quote_variant_accept(*, actor, quote_id, variant_id) -> QuoteVariant:
+    """API.md: the variant is accepted, the quote's others rejected, and the opportunity takes its
+    amount (subtotal) and cost: winning it is now allowed on a pipeline that requires quotes."""
+    quote = Quote.objects.filter(pk=quote_id).first() if is_small_id(quote_id) else None
+    if quote is None:
+        raise NotFound()
+    opportunity = _lock_opportunity(actor, quote.opportunity_id)
+    if not opportunity.pipeline.requires_quote:
+        raise NotFound()  # DESIGN: quotes of a pipeline without quotes are hidden
+    if opportunity.status in (Status.WON, Status.LOST):
+        raise ApplicationError(CLOSED_OPPORTUNITY, field="opportunity")
+    variants = lock_rows(QuoteVariant.objects.filter(quote=quote))
+    variant = next((v for v in variants if str(v.pk) == str(variant_id)), None)
+    if variant is None:
+        raise ApplicationError(UNKNOWN_VARIANT, field="variant", status=404)
+    if variant.status == VariantStatus.ACCEPTED:
+        raise Conflict(ALREADY_DECIDED % {"status": variant.get_status_display()})
+    now = timezone.now()
+    # One accepted variant per opportunity: an earlier acceptance on another quote is withdrawn.
+    QuoteVariant.objects.filter(quote__opportunity=opportunity, status=VariantStatus.ACCEPTED).exclude(
+        pk=variant.pk).update(status=VariantStatus.REJECTED)
+    for other in variants:
+        if other.pk != variant.pk and other.status != VariantStatus.REJECTED:
+            other.status = VariantStatus.REJECTED
+            other.save(update_fields=["status"])
+    variant.status, variant.accepted_at = VariantStatus.ACCEPTED, now
+    variant.save(update_fields=["status", "accepted_at"])
+    opportunity.amount, opportunity.cost, opportunity.currency = variant.subtotal, variant.cost, variant.currency
+    save_versioned(opportunity, ["amount", "cost", "currency"])
+    timeline_record(actor=actor, subject=opportunity, verb="quote_variant_accepted",
+                    data={"quote": quote.number, "variant": variant.name, "amount": variant.subtotal,
+                          "cost": variant.cost, "total": variant.total})
+    return variant
+
+
+# --- Contracts --------------------------------------------------------------------------------
+
+def _money_value(value, field: str) -> Decimal:
+    amount = _decimal(value, field=field, default=Decimal(0))
+    if amount < 0:
+        raise ApplicationError(NEGATIVE, field=field)
+    return cents(amount)
+
+
+@transaction.atomic
+def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: dict | None = None) -> Contract:
+    """API.md: POST /opportunities/{id}/contract. With the trade-in tax credit on (the default,
+    as in Québec), the allowance reduces the taxable amount; net to pay = total − allowance +
+    lien payoff − deposit."""
+    if not permissions.can_enter_records(actor):
+        raise Forbidden(QUOTES_FORBIDDEN)
+    opportunity = _lock_opportunity(actor, opportunity_id)
+    if not opportunity.pipeline.requires_quote:
+        raise ApplicationError(PIPELINE_WITHOUT_QUOTES, field="opportunity")
+    chosen = QuoteVariant.objects.filter(pk=variant, quote__opportunity=opportunity).first() \
+        if is_small_id(variant) else None
+    if chosen is None or chosen.status != VariantStatus.ACCEPTED:
+        raise ApplicationError(VARIANT_NOT_ACCEPTED, field="variant")
+    trade_in = trade_in or {}
+    allowance = _money_value(trade_in.get("allowance"), "trade_in.allowance")
+    lien_payoff = _money_value(trade_in.get("lien_payoff"), "trade_in.lien_payoff")
+    deposit = _money_value(deposit, "deposit")
+    rules = tax_rules()
+    bases: dict[str, Decimal] = {}
+    for line in chosen.lines.all():
+        bases[line.tax_class] = bases.get(line.tax_class, Decimal(0)) + line.line_total
+    credit = allowance if site_settings_get().trade_in_tax_credit else Decimal(0)
+    taxes = taxes_on(bases, rules, credit=credit)
+    tax_total = sum((t["amount"] for t in taxes), Decimal(0))
+    subtotal = chosen.subtotal
+    total = subtotal + tax_total
+    contract = Contract(
+        opportunity=opportunity, variant=chosen, number=_next_number(opportunity, Contract, "K"),
+        subtotal=subtotal, allowance=allowance, taxable_amount=max(subtotal - credit, Decimal(0)),
+        taxes=[{**t, "rate": str(t["rate"]), "base": str(t["base"]), "amount": str(t["amount"])} for t in taxes],
+        tax_total=tax_total, total=total, lien_payoff=lien_payoff, deposit=deposit,
+        net_to_pay=total - allowance + lien_payoff - deposit,
+        trade_in_description=(trade_in.get("description") or "").strip()[:300],
+        trade_in_vin=(trade_in.get("vin") or "").strip().upper()[:50],
+        trade_in_actual_cash_value=_money_value(trade_in["actual_cash_value"], "trade_in.actual_cash_value")
+        if trade_in.get("actual_cash_value") not in (None, "") else None,
+        created_by=actor)
+    contract.full_clean(exclude=["opportunity", "variant"])
+    contract.save()
+    timeline_record(actor=actor, subject=opportunity, verb="contract_created",
+                    data={"contract": contract.number, "total": contract.total, "net_to_pay": contract.net_to_pay,
+                          "allowance": allowance})
+    return contract
