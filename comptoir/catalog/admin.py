@@ -1,7 +1,13 @@
 from django.contrib import admin
 
-from comptoir.catalog.models import Product
-from comptoir.catalog.services import PRODUCT_FIELDS, product_create, product_update
+from comptoir.catalog.models import InventoryUnit, PriceList, PriceListItem, Product
+from comptoir.catalog.services import (
+    PRODUCT_FIELDS,
+    UNIT_FIELDS,
+    inventory_unit_save,
+    product_create,
+    product_update,
+)
 
 
 @admin.register(Product)
@@ -18,4 +24,31 @@ class ProductAdmin(admin.ModelAdmin):
             saved = product_update(actor=request.user, product_id=obj.pk, **values)
         else:
             saved = product_create(actor=request.user, **values)
+        obj.pk, obj.version = saved.pk, saved.version
+
+
+class PriceListItemInline(admin.TabularInline):
+    model = PriceListItem
+    extra = 0
+
+
+@admin.register(PriceList)
+class PriceListAdmin(admin.ModelAdmin):
+    list_display = ("name", "currency", "valid_from", "valid_until", "active")
+    inlines = [PriceListItemInline]
+
+
+@admin.register(InventoryUnit)
+class InventoryUnitAdmin(admin.ModelAdmin):
+    list_display = ("serial", "year", "make", "model", "status", "lot_location", "price")
+    list_filter = ("status", "make")
+    search_fields = ("serial", "external_id", "make", "model")
+    fields = UNIT_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, like the API and the DMS sync.
+        values = {k: form.cleaned_data[k] for k in UNIT_FIELDS if k in form.cleaned_data}
+        if values.get("product") is not None:
+            values["product"] = values["product"].pk
+        saved = inventory_unit_save(actor=request.user, unit_id=obj.pk if change else None, **values)
         obj.pk, obj.version = saved.pk, saved.version

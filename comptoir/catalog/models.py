@@ -36,3 +36,73 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PriceList(models.Model):
+    """Prices of some products for a period and a currency (a show price, a dealer list)."""
+
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    currency = models.CharField(_("devise"), max_length=3, default="CAD")
+    valid_from = models.DateField(_("valide du"), null=True, blank=True)
+    valid_until = models.DateField(_("valide jusqu'au"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("liste de prix")
+        verbose_name_plural = _("listes de prix")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("La liste de prix finit avant de commencer.")})
+
+
+class PriceListItem(models.Model):
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    price = models.DecimalField(_("prix"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["price_list", "product"], name="price_list_item_unique"),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="price_list_item_not_negative"),
+        ]
+
+
+class UnitStatus(models.TextChoices):
+    IN_STOCK = "in_stock", _("en inventaire")
+    RESERVED = "reserved", _("réservée")
+    SOLD = "sold", _("vendue")
+
+
+class InventoryUnit(models.Model):
+    """A serialised unit in stock, usually from the DMS, with its place on the lot."""
+
+    serial = models.CharField(_("NIV / no de série"), max_length=50, unique=True)
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    make = models.CharField(_("marque"), max_length=60, blank=True)
+    model = models.CharField(_("modèle"), max_length=100, blank=True)
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="units")
+    status = models.CharField(_("état"), max_length=10, choices=UnitStatus.choices, default=UnitStatus.IN_STOCK)
+    lot_location = models.CharField(_("emplacement"), max_length=60, blank=True)
+    price = models.DecimalField(_("prix affiché"), max_digits=14, decimal_places=2, null=True, blank=True)
+    external_id = models.CharField(_("no DMS"), max_length=64, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("unité en inventaire")
+        verbose_name_plural = _("inventaire")
+        ordering = ["make", "model", "serial"]
+        indexes = [models.Index(fields=["status", "make", "model"], name="unit_status_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(status__in=UnitStatus.values), name="unit_status")]
+
+    def __str__(self) -> str:
+        return f"{self.year or ''} {self.make} {self.model} ({self.serial})".strip()

@@ -27,3 +27,25 @@ def product_match(name: str | None) -> Product | None:
     if not key:
         return None
     return Product.objects.filter(match_key=key).order_by("-active", "pk").first()
+
+
+def price_list_list(*, active: bool | None = None) -> QuerySet:
+    from comptoir.catalog.models import PriceList
+
+    queryset = PriceList.objects.prefetch_related("items")
+    if active is not None:
+        queryset = queryset.filter(active=active)
+    return queryset.order_by("name", "pk")
+
+
+def inventory_unit_list(*, q: str | None = None, status: str | None = None) -> QuerySet:
+    from comptoir.catalog.models import InventoryUnit
+
+    queryset = InventoryUnit.objects.all()
+    if status:
+        queryset = queryset.filter(status=status)
+    if q and q.strip():
+        text = q.strip()
+        queryset = queryset.filter(Q(serial__startswith=text.upper()) | Q(external_id=text)
+                                   | Q(make__icontains=text) | Q(model__icontains=text))
+    return queryset.order_by("make", "model", "serial")

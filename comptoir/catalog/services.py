@@ -86,3 +86,125 @@ def product_update(*, actor, product_id, version: int | None = None, **values) -
     timeline_record(actor=actor, subject=product, verb="product_updated",
                     data={k: str(getattr(product, k)) for k in changed})
     return product
+
+
+# --- Price lists --------------------------------------------------------------------------------
+
+PRICE_LIST_NAME_TAKEN = _("Une liste de prix porte déjà ce nom.")
+PRICE_LIST_DATES = _("La liste de prix finit avant de commencer.")
+SERIAL_TAKEN = _("Une unité porte déjà ce NIV / no de série.")
+SERIAL_REQUIRED = _("Il faut le NIV ou le no de série de l'unité.")
+BAD_UNIT_STATUS = _("État inconnu : in_stock, reserved ou sold.")
+BAD_YEAR = _("Année invalide.")
+
+
+def _product_ref(value, field: str) -> Product:
+    from comptoir.core.text import is_small_id
+
+    text = str(value or "").strip()
+    product = (Product.objects.filter(pk=int(text)).first() if is_small_id(text) else None) \
+        or Product.objects.filter(code__iexact=text).first()
+    if product is None:
+        raise ApplicationError(NotFound.default_message, field=field)
+    return product
+
+
+@transaction.atomic
+def price_list_save(*, actor, price_list_id=None, version: int | None = None, items: list[dict] | None = None,
+                    **values):
+    """Create (no id) or change a price list; `items` replaces its prices ([{product, price}])."""
+    from comptoir.catalog.models import PriceList, PriceListItem
+
+    permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
+    if price_list_id is None:
+        price_list = PriceList()
+    else:
+        rows = lock_rows(PriceList.objects.filter(pk=price_list_id))
+        if not rows:
+            raise NotFound()
+        price_list = rows[0]
+        check_version(price_list, version)
+    changed = []
+    for key in ("name", "currency", "valid_from", "valid_until", "active"):
+        if key in values:
+            value = values[key]
+            if key == "name":
+                value = (value or "").strip()
+            elif key == "currency":
+                value = (value or "CAD").strip().upper()[:3]
+            setattr(price_list, key, value)
+            changed.append(key)
+    if PriceList.objects.exclude(pk=price_list.pk).filter(name__iexact=price_list.name).exists():
+        raise Conflict(PRICE_LIST_NAME_TAKEN, field="name")
+    if price_list.valid_from and price_list.valid_until and price_list.valid_until < price_list.valid_from:
+        raise ApplicationError(PRICE_LIST_DATES, field="valid_until")
+    price_list.full_clean(validate_unique=False)
+    if price_list.pk is None:
+        price_list.save()
+    else:
+        save_versioned(price_list, changed)
+    if items is not None:
+        prices = {}
+        for index, item in enumerate(items):
+            product = _product_ref(item.get("product"), f"items.{index}.product")
+            prices[product.pk] = money_clean(item.get("price"), field=f"items.{index}.price")
+        PriceListItem.objects.filter(price_list=price_list).delete()
+        PriceListItem.objects.bulk_create(PriceListItem(price_list=price_list, product_id=pk, price=price)
+                                          for pk, price in prices.items())
+    timeline_record(actor=actor, subject=price_list, verb="price_list_saved",
+                    data={"fields": changed, "items": None if items is None else len(items)})
+    return price_list
+
+
+# --- Inventory ------------------------------------------------------------------------------------
+
+UNIT_FIELDS = ("serial", "year", "make", "model", "product", "status", "lot_location", "price", "external_id")
+
+
+@transaction.atomic
+def inventory_unit_save(*, actor, unit_id=None, version: int | None = None, **values):
+    """Create (no id) or change a unit in stock; the DMS sync and the admin go through here."""
+    from comptoir.catalog.models import InventoryUnit, UnitStatus
+
+    permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
+    if unit_id is None:
+        unit = InventoryUnit()
+    else:
+        rows = lock_rows(InventoryUnit.objects.filter(pk=unit_id))
+        if not rows:
+            raise NotFound()
+        unit = rows[0]
+        check_version(unit, version)
+    changed = []
+    for key in UNIT_FIELDS:
+        if key not in values:
+            continue
+        value = values[key]
+        if key == "serial":
+            value = (value or "").strip().upper()
+        elif key == "product":
+            value = _product_ref(value, "product") if value not in (None, "") else None
+        elif key == "status":
+            if value not in UnitStatus.values:
+                raise ApplicationError(BAD_UNIT_STATUS, field="status")
+        elif key == "price":
+            value = money_clean(value if value != "" else None, field="price")
+        elif key == "year":
+            if value is not None and not 1900 <= int(value) <= 2100:
+                raise ApplicationError(BAD_YEAR, field="year")
+        else:
+            value = (value or "").strip()
+        setattr(unit, key, value)
+        changed.append(key)
+    if not unit.serial:
+        raise ApplicationError(SERIAL_REQUIRED, field="serial")
+    if InventoryUnit.objects.exclude(pk=unit.pk).filter(serial=unit.serial).exists():
+        raise Conflict(SERIAL_TAKEN, field="serial")
+    unit.full_clean(validate_unique=False)
+    if unit.pk is None:
+        unit.save()
+    else:
+        save_versioned(unit, [*changed, "updated_at"])
+    timeline_record(actor=actor, subject=unit, verb="inventory_unit_saved",
+                    data={"serial": unit.serial, "status": unit.status, "fields": changed})
+    return unit

@@ -13,6 +13,7 @@ from comptoir.core.api import (
     task_types_router,
 )
 from comptoir.core.errors import register_error_handlers
+from comptoir.catalog.api import price_lists_router, products_router, units_router
 from comptoir.customers.api import router as customers_router
 from comptoir.imports.api import router as imports_router
 from comptoir.quotes.api import opportunity_quotes_router, quotes_router
@@ -47,3 +48,6 @@ api.add_router("/opportunities", opportunities_router)
 api.add_router("/opportunities", opportunity_quotes_router)
 api.add_router("/quotes", quotes_router)
 api.add_router("/imports", imports_router)
+api.add_router("/products", products_router)
+api.add_router("/price-lists", price_lists_router)
+api.add_router("/inventory-units", units_router)

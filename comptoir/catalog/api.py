@@ -1,0 +1,211 @@
+"""/products, /price-lists, /inventory-units: the catalogue (anyone signed in reads; admin writes)."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field, StringConstraints
+
+from comptoir.catalog import selectors, services
+from comptoir.catalog.models import InventoryUnit, PriceList, Product
+from comptoir.core.api import ERRORS
+from comptoir.core.schemas import Id, Version, patch_values
+
+products_router = Router(tags=["catalog"])
+price_lists_router = Router(tags=["catalog"])
+units_router = Router(tags=["catalog"])
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Text = Annotated[str, StringConstraints(max_length=200)]
+ProductRef = Id | Annotated[str, StringConstraints(max_length=40)]
+
+
+class ProductOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    series: str
+    unit_price: Decimal
+    unit_cost: Decimal | None
+    tax_class: str
+    active: bool
+    version: int
+
+
+class ProductIn(Schema):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name_en: Text = ""
+    series: Annotated[str, StringConstraints(max_length=100)] = ""
+    unit_price: Amount
+    unit_cost: Amount | None = None
+    tax_class: Literal["standard", "exempt"] = "standard"
+    active: bool = True
+
+
+class ProductPatch(Schema):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    name_en: Text | None = None
+    series: Annotated[str, StringConstraints(max_length=100)] | None = None
+    unit_price: Amount | None = None
+    unit_cost: Amount | None = None
+    tax_class: Literal["standard", "exempt"] | None = None
+    active: bool | None = None
+    version: Version | None = None
+
+
+@products_router.get("", response=list[ProductOut], summary="Products and services (?q= code or name, ?active=)")
+@paginate
+def list_products(request, q: str | None = None, active: bool | None = None):
+    return selectors.product_list(q=q, active=active)
+
+
+@products_router.get("/{int:product_id}", response={200: ProductOut, **ERRORS}, summary="A product")
+def get_product(request, product_id: int):
+    return get_object_or_404(Product, pk=product_id)
+
+
+@products_router.post("", response={201: ProductOut, **ERRORS}, summary="Add a product or service (admin)")
+def create_product(request, payload: ProductIn):
+    return Status(201, services.product_create(actor=request.user, **payload.dict()))
+
+
+@products_router.patch("/{int:product_id}", response={200: ProductOut, **ERRORS}, summary="Change a product (admin)")
+def update_product(request, product_id: int, payload: ProductPatch):
+    values, version = patch_values(payload, nullable=("unit_cost",))
+    return services.product_update(actor=request.user, product_id=product_id, version=version, **values)
+
+
+class PriceItemIn(Schema):
+    product: ProductRef
+    price: Amount
+
+
+class PriceItemOut(Schema):
+    product: int = Field(alias="product_id")
+    price: Decimal
+
+
+class PriceListOut(Schema):
+    id: int
+    name: str
+    currency: str
+    valid_from: date | None
+    valid_until: date | None
+    active: bool
+    items: list[PriceItemOut]
+    version: int
+
+    @staticmethod
+    def resolve_items(obj: PriceList):
+        return list(obj.items.all())
+
+
+class PriceListIn(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    currency: Annotated[str, StringConstraints(min_length=3, max_length=3)] = "CAD"
+    valid_from: date | None = None
+    valid_until: date | None = None
+    active: bool = True
+    items: list[PriceItemIn] = Field(default_factory=list, max_length=5000)
+
+
+class PriceListPatch(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    currency: Annotated[str, StringConstraints(min_length=3, max_length=3)] | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    active: bool | None = None
+    items: list[PriceItemIn] | None = Field(None, max_length=5000)
+    version: Version | None = None
+
+
+@price_lists_router.get("", response=list[PriceListOut], summary="Price lists with their prices")
+@paginate
+def list_price_lists(request, active: bool | None = None):
+    return selectors.price_list_list(active=active)
+
+
+@price_lists_router.post("", response={201: PriceListOut, **ERRORS}, summary="Add a price list (admin)")
+def create_price_list(request, payload: PriceListIn):
+    price_list = services.price_list_save(actor=request.user, **payload.dict())
+    return Status(201, selectors.price_list_list().get(pk=price_list.pk))
+
+
+@price_lists_router.patch("/{int:price_list_id}", response={200: PriceListOut, **ERRORS},
+                          summary="Change a price list; items replace its prices (admin)")
+def update_price_list(request, price_list_id: int, payload: PriceListPatch):
+    values, version = patch_values(payload, nullable=("valid_from", "valid_until"))
+    services.price_list_save(actor=request.user, price_list_id=price_list_id, version=version, **values)
+    return selectors.price_list_list().get(pk=price_list_id)
+
+
+class UnitOut(Schema):
+    id: int
+    serial: str
+    year: int | None
+    make: str
+    model: str
+    product: int | None = Field(None, alias="product_id")
+    status: str
+    lot_location: str
+    price: Decimal | None
+    external_id: str
+    version: int
+
+
+class UnitIn(Schema):
+    serial: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    make: Annotated[str, StringConstraints(max_length=60)] = ""
+    model: Annotated[str, StringConstraints(max_length=100)] = ""
+    product: ProductRef | None = None
+    status: Literal["in_stock", "reserved", "sold"] = "in_stock"
+    lot_location: Annotated[str, StringConstraints(max_length=60)] = ""
+    price: Amount | None = None
+    external_id: Annotated[str, StringConstraints(max_length=64)] = ""
+
+
+class UnitPatch(Schema):
+    serial: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    make: Annotated[str, StringConstraints(max_length=60)] | None = None
+    model: Annotated[str, StringConstraints(max_length=100)] | None = None
+    product: ProductRef | None = None
+    status: Literal["in_stock", "reserved", "sold"] | None = None
+    lot_location: Annotated[str, StringConstraints(max_length=60)] | None = None
+    price: Amount | None = None
+    external_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    version: Version | None = None
+
+
+class UnitFilters(Schema):
+    q: str | None = None
+    status: Literal["in_stock", "reserved", "sold"] | None = None
+
+
+@units_router.get("", response=list[UnitOut], summary="Units in stock (?q= serial, DMS id, make or model; ?status=)")
+@paginate
+def list_units(request, filters: Query[UnitFilters]):
+    return selectors.inventory_unit_list(q=filters.q, status=filters.status)
+
+
+@units_router.get("/{int:unit_id}", response={200: UnitOut, **ERRORS}, summary="A unit")
+def get_unit(request, unit_id: int):
+    return get_object_or_404(InventoryUnit, pk=unit_id)
+
+
+@units_router.post("", response={201: UnitOut, **ERRORS}, summary="Add a unit (admin, DMS sync)")
+def create_unit(request, payload: UnitIn):
+    return Status(201, services.inventory_unit_save(actor=request.user, **payload.dict()))
+
+
+@units_router.patch("/{int:unit_id}", response={200: UnitOut, **ERRORS}, summary="Change a unit (admin, DMS sync)")
+def update_unit(request, unit_id: int, payload: UnitPatch):
+    values, version = patch_values(payload, nullable=("product", "price", "year"))
+    return services.inventory_unit_save(actor=request.user, unit_id=unit_id, version=version, **values)

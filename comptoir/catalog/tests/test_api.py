@@ -1,0 +1,90 @@
+"""The catalogue's API: admins write through the services, everyone signed in reads."""
+
+import pytest
+
+from comptoir.catalog.models import InventoryUnit, PriceList, Product
+from comptoir.catalog.services import SERIAL_TAKEN, product_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_admin_adds_a_product_with_decimal_prices_and_anyone_finds_it(admin_api, salesperson_api):
+    created = admin_api.post("/products", {"code": "OUT-700", "name": "Outlander 700", "series": "Can-Am",
+                                           "unit_price": "12999.99", "unit_cost": "10400.00"})
+
+    found = salesperson_api.get("/products", {"q": "outlander"}).json()
+
+    assert created.status_code == 201, created.content
+    assert (created.json()["unit_price"], created.json()["tax_class"]) == ("12999.99", "standard")
+    assert [p["code"] for p in found["items"]] == ["OUT-700"]
+
+
+def test_a_salesperson_may_not_change_the_catalogue(salesperson_api):
+    response = salesperson_api.post("/products", {"code": "X", "name": "X", "unit_price": "1.00"})
+
+    assert response.status_code == 403
+    assert not Product.objects.exists()
+
+
+def test_a_stale_product_update_answers_409_and_a_taken_code_409(admin, admin_api):
+    product = product_create(actor=admin, code="A-1", name="Casque", unit_price="199.00")
+    product_create(actor=admin, code="B-2", name="Gants", unit_price="49.00")
+
+    fresh = admin_api.patch(f"/products/{product.pk}", {"unit_price": "189.00", "version": 1})
+    stale = admin_api.patch(f"/products/{product.pk}", {"unit_price": "179.00", "version": 1})
+    taken = admin_api.patch(f"/products/{product.pk}", {"code": "b-2"})
+
+    assert (fresh.status_code, stale.status_code, taken.status_code) == (200, 409, 409)
+    assert Product.objects.get(pk=product.pk).unit_price == 189
+
+
+def test_a_price_list_holds_a_price_per_product(admin, admin_api):
+    helmet = product_create(actor=admin, code="A-1", name="Casque", unit_price="199.00")
+
+    created = admin_api.post("/price-lists", {"name": "Salon 2026", "valid_from": "2026-02-01",
+                                              "valid_until": "2026-02-28",
+                                              "items": [{"product": "a-1", "price": "169.00"}]})
+    backwards = admin_api.post("/price-lists", {"name": "Envers", "valid_from": "2026-03-01",
+                                                "valid_until": "2026-02-01"})
+
+    assert created.status_code == 201, created.content
+    assert created.json()["items"] == [{"product": helmet.pk, "price": "169.00"}]
+    assert backwards.status_code == 422
+    assert PriceList.objects.count() == 1
+
+
+def test_inventory_units_are_searched_by_serial_and_filtered_by_status(admin_api, salesperson_api):
+    first = admin_api.post("/inventory-units", {"serial": "3jbvgae40nk000111", "year": 2026, "make": "Can-Am",
+                                                "model": "Outlander 700", "lot_location": "A-12", "price": "13499.00"})
+    admin_api.post("/inventory-units", {"serial": "1SKIDOO0000222", "make": "Ski-Doo", "model": "MXZ",
+                                        "status": "sold"})
+    taken = admin_api.post("/inventory-units", {"serial": "3JBVGAE40NK000111"})
+
+    by_serial = salesperson_api.get("/inventory-units", {"q": "3jbvgae"}).json()
+    in_stock = salesperson_api.get("/inventory-units", {"status": "in_stock"}).json()
+
+    assert first.status_code == 201 and first.json()["serial"] == "3JBVGAE40NK000111"
+    assert taken.status_code == 409 and taken.json()["detail"] == str(SERIAL_TAKEN)
+    assert [u["model"] for u in by_serial["items"]] == ["Outlander 700"]
+    assert in_stock["count"] == 1
+    assert InventoryUnit.objects.count() == 2
+
+
+@pytest.mark.parametrize("path", ["/products", "/price-lists", "/inventory-units"])
+def test_catalogue_lists_cost_the_same_queries_whatever_their_size(admin, admin_api, path,
+                                                                   django_assert_max_num_queries):
+    from comptoir.catalog.services import inventory_unit_save, price_list_save
+
+    def add(n):
+        product = product_create(actor=admin, code=f"P-{n}", name=f"Produit {n}", unit_price="10.00")
+        inventory_unit_save(actor=admin, serial=f"SER{n}", make="Can-Am", product=product.pk)
+        price_list_save(actor=admin, name=f"Liste {n}", items=[{"product": product.pk, "price": "9.00"}])
+
+    add(0)
+    with django_assert_max_num_queries(12) as small:
+        admin_api.get(path)
+    for n in range(1, 8):
+        add(n)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = admin_api.get(path)
+    assert response.json()["count"] == 8
