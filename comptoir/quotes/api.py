@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Router, Schema, Status
 from pydantic import Field, StringConstraints
@@ -173,3 +173,44 @@ def accept_variant(request, quote_id: int, variant_id: int):
 @quotes_router.get("/contracts/{int:contract_id}", response={200: ContractOut, **ERRORS}, summary="A contract")
 def get_contract(request, contract_id: int):
     return selectors.contract_get(actor=request.user, pk=contract_id)
+
+
+def _variant(request, quote_id: int, variant_id: int):
+    from comptoir.core.exceptions import NotFound
+
+    quote = selectors.quote_get(actor=request.user, pk=quote_id)
+    variant = next((v for v in quote.variants.all() if v.pk == variant_id), None)
+    if variant is None:
+        raise NotFound()
+    return quote, variant
+
+
+LanguageName = Literal["fr-ca", "en", "pl"]
+
+
+@quotes_router.get("/{int:quote_id}/variants/{int:variant_id}/preview", response={200: None, **ERRORS},
+                   summary="The variant rendered through its template, as HTML (French unless ?language=)")
+def preview_variant(request, quote_id: int, variant_id: int, language: LanguageName = "fr-ca",
+                    template: Id | None = None):
+    from django.http import HttpResponse
+
+    from comptoir.quotes.documents import variant_html
+
+    quote, variant = _variant(request, quote_id, variant_id)
+    return HttpResponse(variant_html(quote, variant, language=language, template_id=template),
+                        content_type="text/html; charset=utf-8")
+
+
+@quotes_router.get("/{int:quote_id}/variants/{int:variant_id}/pdf", response={200: None, **ERRORS},
+                   summary="The variant as a PDF (WeasyPrint; fonts and logo from the repository)")
+def pdf_variant(request, quote_id: int, variant_id: int, language: LanguageName = "fr-ca",
+                template: Id | None = None):
+    from django.http import HttpResponse
+
+    from comptoir.quotes.documents import variant_pdf
+
+    quote, variant = _variant(request, quote_id, variant_id)
+    response = HttpResponse(variant_pdf(quote, variant, language=language, template_id=template),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{quote.number}-{variant.position + 1}.pdf"'
+    return response

@@ -122,3 +122,23 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class QuoteTemplate(models.Model):
+    """An admin's layout for quotes: Django template language over the quote's data only
+    (quotes.documents renders it in a sandboxed engine)."""
+
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    body = models.TextField(_("gabarit"), help_text=_("Langage de gabarits de Django ; données : quote, variant, "
+                                                      "customer, salesperson, opportunity, labels, language."))
+    is_default = models.BooleanField(_("par défaut"), default=False)
+    active = models.BooleanField(_("actif"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("gabarit de cotation")
+        verbose_name_plural = _("gabarits de cotation")
+        ordering = ["-is_default", "name"]
+
+    def __str__(self) -> str:
+        return self.name

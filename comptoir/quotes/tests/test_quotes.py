@@ -212,3 +212,54 @@ def test_quote_totals_are_consistent_whatever_the_lines(lines):
     assert (totals.margin_pct is None) == (totals.subtotal == 0)
     assert (totals.markup_pct is None) == (totals.cost == 0)
     assert totals.discount_total >= 0
+
+
+def _accepted_quote(api, deal):
+    return _quote(api, deal).json()
+
+
+def test_a_pdf_renders_offline_and_shows_the_customers_name_and_the_total(salesperson_api, deal):
+    import io
+
+    from pypdf import PdfReader
+
+    quote = _accepted_quote(salesperson_api, deal)
+    variant = quote["variants"][0]["id"]
+
+    response = salesperson_api.get(f"/quotes/{quote['id']}/variants/{variant}/pdf")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert deal.customer.display_name in text
+    assert "2 586,93 $" in text.replace("\xa0", " ")
+
+
+def test_the_preview_is_html_in_the_language_asked(salesperson_api, deal):
+    quote = _accepted_quote(salesperson_api, deal)
+    variant = quote["variants"][0]["id"]
+
+    french = salesperson_api.get(f"/quotes/{quote['id']}/variants/{variant}/preview").content.decode()
+    english = salesperson_api.get(f"/quotes/{quote['id']}/variants/{variant}/preview",
+                                  {"language": "en"}).content.decode()
+
+    assert "Sous-total" in french and "2\xa0586,93\xa0$" in french
+    assert "Subtotal" in english and "$2,586.93" in english
+
+
+def test_an_admin_template_sees_the_quotes_data_and_nothing_else(admin, salesperson_api, deal):
+    from comptoir.quotes.models import QuoteTemplate
+
+    QuoteTemplate.objects.create(name="Sobre", is_default=True,
+                                 body="<p>{{ customer.name }} — {{ variant.total }}</p>{% debug %}")
+    broken = salesperson_api.get("/quotes/0/variants/0/preview")
+    quote = _accepted_quote(salesperson_api, deal)
+    variant = quote["variants"][0]["id"]
+
+    response = salesperson_api.get(f"/quotes/{quote['id']}/variants/{variant}/preview")
+
+    # {% debug %} would dump the context and every loaded module: it is not in the sandbox.
+    assert broken.status_code == 404
+    assert response.status_code == 422
+    QuoteTemplate.objects.update(body="<p>{{ customer.name }} — {{ variant.total }} {{ settings.SECRET_KEY }}</p>")
+    page = salesperson_api.get(f"/quotes/{quote['id']}/variants/{variant}/preview").content.decode()
+    assert page == f"<p>{deal.customer.display_name} — 2\xa0586,93\xa0$ </p>"

@@ -1,0 +1,129 @@
+"""A quote variant as a document: HTML for the preview, PDF through WeasyPrint. The template (an
+admin's, or the one shipped in quotes/templates/quotes/document.html) sees plain data built here,
+never a model, in an engine without loaders or extra tag libraries: it can lay the quote out, not
+reach anything else. Fonts and logo come from quotes/static/quotes; nothing is fetched from a network."""
+
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse
+
+from django.template import Context, Engine, TemplateSyntaxError
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comptoir.core.exceptions import ApplicationError
+from comptoir.quotes import sandbox
+from comptoir.quotes.models import Quote, QuoteTemplate, QuoteVariant
+
+ASSETS = Path(__file__).resolve().parent / "static" / "quotes"
+SHIPPED = Path(__file__).resolve().parent / "templates" / "quotes" / "document.html"
+BAD_TEMPLATE = gettext_lazy("Le gabarit de cotation « %(name)s » est invalide : %(error)s")
+SANDBOX = Engine(loaders=[], libraries={}, autoescape=True)
+# Engine always adds Django's default tag libraries to those it is given: replace them outright.
+SANDBOX.template_builtins = [sandbox.register]
+
+
+def money_text(amount: Decimal, currency: str) -> str:
+    """'2 586,93 $' in French, '$2,586.93' in English: the active language's grouping and decimals."""
+    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+    symbol = "$" if currency in ("CAD", "USD") else currency
+    if translation.get_language() in ("en", "en-us", "en-ca"):
+        return f"{symbol}{number}"
+    return f"{number}\u00a0{symbol}"
+
+
+def _quantity(value: Decimal) -> str:
+    return formats.number_format(value.normalize() if value == value.to_integral() else value, use_l10n=True)
+
+
+def document_context(quote: Quote, variant: QuoteVariant) -> dict:
+    opportunity = quote.opportunity
+    customer = opportunity.customer
+    salesperson = opportunity.salesperson
+    currency = variant.currency
+    address = [line for line in (customer.address_line1, customer.address_line2,
+                                 " ".join(p for p in (customer.city, customer.province, customer.postal_code) if p))
+               if line]
+    lines = []
+    for line in variant.lines.all():
+        discount = []
+        if line.discount_pct:
+            discount.append(f"{formats.number_format(line.discount_pct, use_l10n=True)} %")
+        if line.discount_amount:
+            discount.append(money_text(line.discount_amount, currency))
+        lines.append({"description": line.description, "quantity": _quantity(line.quantity),
+                      "unit_price": money_text(line.unit_price, currency), "discount": " + ".join(discount),
+                      "total": money_text(line.line_total, currency), "exempt": line.tax_class == "exempt"})
+    english = translation.get_language() == "en"
+    return {
+        "language": translation.get_language(),
+        "quote": {"number": quote.number, "title": quote.title, "date": formats.date_format(quote.created_at.date())},
+        "opportunity": {"number": opportunity.number},
+        "customer": {"name": customer.display_name, "company": customer.company, "address": address,
+                     "email": customer.email if customer.email_status == "valid" else "",
+                     "phones": [p.number for p in customer.phones.all()]},
+        "salesperson": {"name": salesperson.display_name if salesperson else "",
+                        "email": salesperson.email if salesperson else ""},
+        "variant": {
+            "name": variant.name, "currency": currency, "payment_terms": variant.payment_terms,
+            "delivery_terms": variant.delivery_terms,
+            "valid_until": formats.date_format(variant.valid_until) if variant.valid_until else "",
+            "lines": lines, "subtotal": money_text(variant.subtotal, currency),
+            "discount_total": money_text(variant.discount_total, currency),
+            "taxes": [{"name": (t.get("name_en") if english else t.get("name")) or t.get("code"),
+                       "rate": formats.number_format(Decimal(t["rate"]), use_l10n=True),
+                       "amount": money_text(Decimal(t["amount"]), currency)} for t in variant.taxes],
+            "total": money_text(variant.total, currency),
+        },
+        "labels": {
+            "quote": _("Cotation"), "date": _("Date"), "valid_until": _("Valide jusqu'au"),
+            "customer": _("Client"), "salesperson": _("Vendeur"), "opportunity": _("Opportunité"),
+            "description": _("Description"), "quantity": _("Qté"), "unit_price": _("Prix unitaire"),
+            "discount": _("Remise"), "amount": _("Montant"), "exempt": _("exonéré"), "subtotal": _("Sous-total"),
+            "total": _("Total"), "payment_terms": _("Conditions de paiement"),
+            "delivery_terms": _("Conditions de livraison"),
+        },
+    }
+
+
+def quote_template_for(template_id=None) -> tuple[str, str]:
+    """(name, body): the template asked for, else the admin's default, else the shipped one."""
+    templates = QuoteTemplate.objects.filter(active=True)
+    chosen = templates.filter(pk=template_id).first() if template_id else None
+    chosen = chosen or templates.filter(is_default=True).first()
+    if chosen is not None:
+        return chosen.name, chosen.body
+    return "Comptoir", SHIPPED.read_text(encoding="utf-8")
+
+
+def variant_html(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca", template_id=None) -> str:
+    name, body = quote_template_for(template_id)
+    with translation.override(language):
+        try:
+            template = SANDBOX.from_string(body)
+        except TemplateSyntaxError as error:
+            raise ApplicationError(BAD_TEMPLATE % {"name": name, "error": error}, field="template") from None
+        return template.render(Context(document_context(quote, variant)))
+
+
+def _local_fetcher():
+    """WeasyPrint's fetcher for this document: files of quotes/static/quotes, nothing else."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalAssets(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            path = Path(parsed.path).resolve()
+            if parsed.scheme != "file" or ASSETS not in path.parents:
+                raise ValueError(f"not a local asset: {url}")
+            return super().fetch(url, headers)
+
+    return LocalAssets(allowed_protocols=("file",))
+
+
+def variant_pdf(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca", template_id=None) -> bytes:
+    from weasyprint import HTML
+
+    html = variant_html(quote, variant, language=language, template_id=template_id)
+    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=_local_fetcher()).write_pdf()
