@@ -20,6 +20,7 @@ urlpatterns = [
         {"document_root": settings.MEDIA_ROOT},
     ),
     path("customers/", include("comptoir.customers.urls")),
+    path("q/", include("comptoir.quotes.urls")),
     path("sales/", include("comptoir.sales.urls")),
     path("imports/", include("comptoir.imports.urls")),
     path("", include("comptoir.accounts.urls")),

@@ -83,6 +83,10 @@ class VariantOut(Schema):
     margin_pct: Decimal | None
     markup_pct: Decimal | None
     accepted_at: datetime | None
+    sent_at: datetime | None
+    sent_to: str
+    first_opened_at: datetime | None
+    view_count: int
 
     @staticmethod
     def resolve_lines(obj: QuoteVariant):
@@ -167,6 +171,18 @@ def get_quote(request, quote_id: int):
                     summary="Accept a variant: the others are rejected, the opportunity takes its amount and cost")
 def accept_variant(request, quote_id: int, variant_id: int):
     services.quote_variant_accept(actor=request.user, quote_id=quote_id, variant_id=variant_id)
+    return selectors.quote_get(actor=request.user, pk=quote_id)
+
+
+class SendIn(Schema):
+    to: Annotated[str, StringConstraints(max_length=254)] | None = None
+    message: Annotated[str, StringConstraints(max_length=5000)] = ""
+
+
+@quotes_router.post("/{int:quote_id}/variants/{int:variant_id}/send", response={200: QuoteOut, **ERRORS},
+                    summary="Email the variant (PDF attached, tracked link) to the customer or to `to`")
+def send_variant(request, quote_id: int, variant_id: int, payload: SendIn):
+    services.quote_variant_send(actor=request.user, quote_id=quote_id, variant_id=variant_id, **payload.dict())
     return selectors.quote_get(actor=request.user, pk=quote_id)
 
 

@@ -57,6 +57,12 @@ class QuoteVariant(models.Model):
     margin_pct = models.DecimalField(_("marge %"), max_digits=9, decimal_places=2, null=True, blank=True)
     markup_pct = models.DecimalField(_("majoration %"), max_digits=12, decimal_places=2, null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # Sending and tracking: the key of the public view link the email carries.
+    tracking_key = models.CharField(max_length=43, unique=True, null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    sent_to = models.CharField(_("envoyée à"), max_length=254, blank=True)
+    first_opened_at = models.DateTimeField(_("ouverte la première fois le"), null=True, blank=True)
+    view_count = models.PositiveIntegerField(_("vues"), default=0)
 
     class Meta:
         verbose_name = _("variante")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.activities.services import timeline_record
@@ -350,3 +350,100 @@ def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: d
                     data={"contract": contract.number, "total": contract.total, "net_to_pay": contract.net_to_pay,
                           "allowance": allowance})
     return contract
+
+
+# --- Sending and tracking -----------------------------------------------------------------------
+
+NO_RECIPIENT = _("Ce client n'a pas de courriel valide : indiquez à qui envoyer la cotation.")
+DECIDED_NOT_SENT = _("Une variante refusée ne s'envoie plus.")
+
+
+def _variant_of(actor, quote_id, variant_id) -> tuple[Quote, QuoteVariant, Opportunity]:
+    quote = Quote.objects.filter(pk=quote_id).first() if is_small_id(quote_id) else None
+    if quote is None:
+        raise NotFound()
+    opportunity = _lock_opportunity(actor, quote.opportunity_id)
+    if not opportunity.pipeline.requires_quote:
+        raise NotFound()
+    variant = lock_rows(QuoteVariant.objects.filter(quote=quote, pk=variant_id)) if is_small_id(variant_id) else []
+    if not variant:
+        raise NotFound()
+    return quote, variant[0], opportunity
+
+
+@transaction.atomic
+def quote_variant_send(*, actor, quote_id, variant_id, to: str | None = None, message: str = "") -> QuoteVariant:
+    """Send the variant by email with a tracked link to view it (and its PDF attached). The
+    customer's valid email unless `to` says otherwise; the email leaves from the worker."""
+    import secrets
+
+    from comptoir.customers.services import email_clean
+
+    if not permissions.can_enter_records(actor):
+        raise Forbidden(QUOTES_FORBIDDEN)
+    quote, variant, opportunity = _variant_of(actor, quote_id, variant_id)
+    if variant.status == VariantStatus.REJECTED:
+        raise ApplicationError(DECIDED_NOT_SENT, field="variant")
+    if to:
+        recipient, _status = email_clean(to, field="to")
+    elif opportunity.customer.email_status == "valid":
+        recipient = opportunity.customer.email
+    else:
+        raise ApplicationError(NO_RECIPIENT, field="to")
+    variant.tracking_key = variant.tracking_key or secrets.token_urlsafe(32)
+    variant.sent_at, variant.sent_to = timezone.now(), recipient
+    if variant.status == VariantStatus.DRAFT:
+        variant.status = VariantStatus.SENT
+    variant.save(update_fields=["tracking_key", "sent_at", "sent_to", "status"])
+    timeline_record(actor=actor, subject=opportunity, verb="quote_variant_sent",
+                    data={"quote": quote.number, "variant": variant.name, "to": recipient})
+    from comptoir.quotes.tasks import quote_email_task
+
+    language = translation.get_language() or "fr-ca"
+    transaction.on_commit(lambda: quote_email_task.enqueue(variant.pk, recipient, message, language))
+    return variant
+
+
+def quote_email_send(*, variant_id: int, to: str, message: str = "", language: str = "fr-ca") -> None:
+    """The email itself (run by the worker): the message, the tracked link, the PDF."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
+
+    from comptoir.quotes.documents import variant_pdf
+
+    variant = QuoteVariant.objects.select_related("quote__opportunity__customer",
+                                                  "quote__opportunity__salesperson").get(pk=variant_id)
+    quote = variant.quote
+    with translation.override(language):
+        link = settings.COMPTOIR_PUBLIC_URL.rstrip("/") + reverse("quote-view", args=[variant.tracking_key])
+        salesperson = quote.opportunity.salesperson
+        body = "\n\n".join(part for part in (
+            message.strip(),
+            str(_("Voici votre cotation %(number)s (%(variant)s), d'un total de %(total)s $ : %(link)s")
+                % {"number": quote.number, "variant": variant.name, "total": variant.total, "link": link}),
+            salesperson.display_name if salesperson else "") if part)
+        email = EmailMessage(subject=str(_("Cotation %(number)s — %(variant)s") % {"number": quote.number,
+                                                                                 "variant": variant.name}),
+                             body=body, to=[to], reply_to=[salesperson.email] if salesperson and salesperson.email
+                             else None)
+        email.attach(f"{quote.number}.pdf", variant_pdf(quote, variant, language=language), "application/pdf")
+        email.send()
+
+
+def quote_variant_viewed(*, tracking_key: str) -> QuoteVariant:
+    """The customer opened the link: count the view; the first one lands in the timeline."""
+    from django.db.models import F
+
+    variant = QuoteVariant.objects.select_related("quote__opportunity").filter(tracking_key=tracking_key).first() \
+        if tracking_key else None
+    if variant is None:
+        raise NotFound()
+    now = timezone.now()
+    first = QuoteVariant.objects.filter(pk=variant.pk, first_opened_at__isnull=True).update(first_opened_at=now)
+    QuoteVariant.objects.filter(pk=variant.pk).update(view_count=F("view_count") + 1)
+    if first:
+        timeline_record(actor=None, subject=variant.quote.opportunity, verb="quote_variant_opened",
+                        data={"quote": variant.quote.number, "variant": variant.name})
+    variant.refresh_from_db()
+    return variant

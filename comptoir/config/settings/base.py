@@ -184,3 +184,5 @@ LOGGING = {
 COMPTOIR_IMPORT_BATCH_ROWS = env_int("COMPTOIR_IMPORT_BATCH_ROWS", 5000)
 COMPTOIR_IMPORT_MAX_MB = env_int("COMPTOIR_IMPORT_MAX_MB", 200)
 COMPTOIR_IMPORT_DIR = VAR_DIR / "imports"
+# The address customers reach Comptoir at: tracked quote links in emails start with it.
+COMPTOIR_PUBLIC_URL = env_str("COMPTOIR_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -263,3 +263,38 @@ def test_an_admin_template_sees_the_quotes_data_and_nothing_else(admin, salesper
     QuoteTemplate.objects.update(body="<p>{{ customer.name }} — {{ variant.total }} {{ settings.SECRET_KEY }}</p>")
     page = salesperson_api.get(f"/quotes/{quote['id']}/variants/{variant}/preview").content.decode()
     assert page == f"<p>{deal.customer.display_name} — 2\xa0586,93\xa0$ </p>"
+
+
+def test_sending_a_variant_emails_a_tracked_link_whose_opening_is_counted(salesperson_api, deal, client,
+                                                                          django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from comptoir.activities.models import TimelineEvent
+
+    quote = _accepted_quote(salesperson_api, deal)
+    variant = quote["variants"][0]["id"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = salesperson_api.post(f"/quotes/{quote['id']}/variants/{variant}/send",
+                                    {"to": "Client@Exemple.ca", "message": "Bonjour !"})
+    link = next(word for word in mail.outbox[0].body.split() if "/q/" in word)
+    path = link.split("127.0.0.1:8000", 1)[1]
+    client.get(path)
+    client.get(path)
+
+    assert sent.status_code == 200, sent.content
+    assert (mail.outbox[0].to, mail.outbox[0].attachments[0][2]) == (["client@exemple.ca"], "application/pdf")
+    variant_out = salesperson_api.get(f"/quotes/{quote['id']}").json()["variants"][0]
+    assert (variant_out["status"], variant_out["view_count"]) == ("sent", 2)
+    assert variant_out["first_opened_at"] is not None
+    assert TimelineEvent.objects.filter(verb="quote_variant_opened").count() == 1
+    assert client.get("/q/not-a-key/").status_code == 404
+
+
+def test_a_customer_without_a_valid_email_needs_a_recipient(salesperson_api, deal):
+    quote = _accepted_quote(salesperson_api, deal)
+
+    response = salesperson_api.post(f"/quotes/{quote['id']}/variants/{quote['variants'][0]['id']}/send", {})
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == str(services.NO_RECIPIENT)
