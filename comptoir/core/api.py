@@ -95,6 +95,7 @@ class TaxOut(Schema):
     name: str
     name_en: str
     rate: Decimal
+    applies_to: list[str] = ["standard"]
 
 
 class TaxIn(Schema):
@@ -102,6 +103,8 @@ class TaxIn(Schema):
     name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
     name_en: Annotated[str, StringConstraints(max_length=50)] = ""
     rate: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=3)
+    applies_to: list[Annotated[str, StringConstraints(min_length=1, max_length=20)]] = Field(
+        default_factory=lambda: ["standard"], max_length=20, description="Line tax classes it applies to")
 
 
 RoleName = Literal["salesperson", "sales_manager", "reception", "admin"]
@@ -118,6 +121,7 @@ class SettingsOut(Schema):
     currency: str
     taxes: list[TaxOut]
     trade_in_tax_credit: bool
+    margin_warning_pct: Decimal
     status_matrix: dict[str, dict[str, str]]
     version: int
 
@@ -133,6 +137,7 @@ class SettingsPatch(Schema):
     currency: Annotated[str, StringConstraints(min_length=3, max_length=3)] | None = None
     taxes: list[TaxIn] | None = Field(None, max_length=20)
     trade_in_tax_credit: bool | None = None
+    margin_warning_pct: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     status_matrix: dict[RoleName, dict[StatusAction, Scope]] | None = None
     version: Version | None = None
 

@@ -134,6 +134,9 @@ class SiteSettings(models.Model):
     currency = models.CharField(_("devise"), max_length=3, default="CAD")
     taxes = models.JSONField(_("taxes"), default=default_taxes)
     trade_in_tax_credit = models.BooleanField(_("crédit de taxe sur l'échange"), default=True)
+    # The quote editor shows a variant's margin in red below this percentage.
+    margin_warning_pct = models.DecimalField(_("seuil d'alerte de marge (%)"), max_digits=5, decimal_places=2,
+                                             default=10)
     status_matrix = models.JSONField(_("matrice des changements de statut"), default=default_status_matrix)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)

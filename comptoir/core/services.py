@@ -86,9 +86,15 @@ def _validate_taxes(taxes) -> list[dict]:
             raise ApplicationError(BAD_TAXES, field="taxes") from None
         if not rate.is_finite() or not Decimal("0") <= rate <= Decimal("100"):
             raise ApplicationError(BAD_TAXES, field="taxes")
+        applies_to = tax.get("applies_to") or ["standard"]
+        if not isinstance(applies_to, list) or not all(isinstance(c, str) and c.strip() for c in applies_to) \
+                or "exempt" in applies_to:
+            raise ApplicationError(BAD_TAXES, field="taxes")
         cleaned.append({
             "code": str(tax["code"]), "name": str(tax["name"]),
             "name_en": str(tax.get("name_en") or tax["name"]), "rate": str(rate),
+            # The line tax classes it applies to; "exempt" lines pay none.
+            "applies_to": [c.strip()[:20] for c in applies_to],
         })
     return cleaned
 
@@ -142,7 +148,7 @@ def site_settings_clean(values: dict) -> dict:
 SETTINGS_FIELDS = (
     "placeholder_email_domain", "fake_email_patterns", "email_ratio_target_pct",
     "email_missing_points", "default_phone_region", "currency", "taxes",
-    "trade_in_tax_credit", "status_matrix",
+    "trade_in_tax_credit", "status_matrix", "margin_warning_pct",
 )
 
 

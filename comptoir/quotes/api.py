@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 from comptoir.core.api import ERRORS
 from comptoir.core.schemas import Id, ReferenceValue
 from comptoir.quotes import selectors, services
-from comptoir.quotes.models import Contract, Quote, QuoteVariant
+from comptoir.quotes.models import Quote, QuoteVariant
 
 quotes_router = Router(tags=["quotes"])
 opportunity_quotes_router = Router(tags=["quotes"])

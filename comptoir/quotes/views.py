@@ -1,10 +1,21 @@
-"""The public page a quote email links to: no sign-in, the key is the permission."""
+"""Quote pages: the public page a quote email links to (no sign-in, the key is the permission),
+and, for signed-in users, the quotes of an opportunity, the quote editor and the contract form."""
 
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from comptoir.core.exceptions import ApplicationError
+from comptoir.core.selectors import site_settings_get
+from comptoir.quotes import selectors, services
 from comptoir.quotes.documents import variant_html
+from comptoir.quotes.models import VariantStatus
 from comptoir.quotes.services import quote_variant_viewed
 
 
@@ -17,3 +28,185 @@ def quote_view(request, key):
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# --- The quotes of an opportunity, its editor and its contract (signed-in pages) ----------------
+
+LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_pct", "discount_amount", "unit_cost",
+               "tax_class")
+VARIANT_FIELDS = ("name", "valid_until", "payment_terms", "delivery_terms")
+_FIELD = re.compile(r"^v(\d{1,2})-(?:l(\d{1,3})-)?([a-z_]+)$")
+EMPTY_LINES = 3
+
+
+def _number(text: str) -> str:
+    # Québec writes 24 999,99: spaces out, comma as the decimal point.
+    return text.replace(" ", "").replace("\xa0", "").replace(",", ".")
+
+
+def variants_from_post(data) -> list[dict]:
+    """The editor's fields (v0-name, v0-l2-unit_price…) as the service's variants; a line left empty
+    is not a line."""
+    variants: dict[int, dict] = {}
+    for key, value in data.items():
+        match = _FIELD.match(key)
+        if not match:
+            continue
+        v, line, name = int(match[1]), match[2], match[3]
+        variant = variants.setdefault(v, {"lines": {}})
+        value = value.strip()
+        if line is None:
+            if name in VARIANT_FIELDS:
+                variant[name] = value or None if name == "valid_until" else value
+        elif name in LINE_FIELDS:
+            variant["lines"].setdefault(int(line), {})[name] = _number(value) if name in (
+                "quantity", "unit_price", "discount_pct", "discount_amount", "unit_cost") else value
+    result = []
+    for v in sorted(variants):
+        variant = variants[v]
+        lines = [variant["lines"][n] for n in sorted(variant["lines"])]
+        variant["lines"] = [{k: x for k, x in line.items() if x != ""} for line in lines
+                            if any(line.get(k) for k in ("product", "description", "unit_price"))]
+        result.append(variant)
+    return result
+
+
+def _editor_variants(posted: list[dict] | None) -> list[dict]:
+    """What the editor shows: the variants as posted (kept on a refusal), else one with empty lines."""
+    if not posted:
+        return [{"index": 0, "name": _("Comptant"), "lines": [{"index": n} for n in range(EMPTY_LINES)]}]
+    shown = []
+    for index, variant in enumerate(posted):
+        lines = [{"index": n, **line} for n, line in enumerate(variant["lines"])]
+        lines += [{"index": len(lines) + n} for n in range(1 if lines else EMPTY_LINES)]
+        shown.append({**variant, "index": index, "lines": lines})
+    return shown
+
+
+def _tax_classes():
+    return sorted(services.tax_classes(services.tax_rules()))
+
+
+@login_required
+def quote_section(request, pk):
+    """The quotes part of an opportunity card, loaded by htmx."""
+    from comptoir.sales.selectors import opportunity_get
+
+    opportunity = opportunity_get(actor=request.user, pk=pk)
+    quotes = list(selectors.quote_list(actor=request.user, opportunity_id=pk)) \
+        if opportunity.pipeline.requires_quote else []
+    accepted = next((v for q in quotes for v in q.variants.all() if v.status == VariantStatus.ACCEPTED), None)
+    return render(request, "quotes/_section.html", {
+        "opportunity": opportunity, "quotes": quotes, "accepted": accepted,
+        "contracts": opportunity.contracts.order_by("-created_at") if opportunity.pipeline.requires_quote else [],
+        "open": opportunity.status in ("open", "suspended"),
+        "margin_warning": site_settings_get().margin_warning_pct,
+    })
+
+
+@login_required
+def quote_editor(request, pk):
+    from comptoir.sales.selectors import opportunity_get
+
+    opportunity = opportunity_get(actor=request.user, pk=pk)
+    posted, error = None, None
+    if request.method == "POST":
+        posted = variants_from_post(request.POST)
+        try:
+            services.quote_create(actor=request.user, opportunity_id=pk, title=request.POST.get("title", ""),
+                                  variants=posted)
+        except ApplicationError as refused:
+            error = refused
+        else:
+            messages.success(request, _("Cotation créée."))
+            return redirect("opportunity-card", pk)
+    return render(request, "quotes/editor.html", {
+        "opportunity": opportunity, "variants": _editor_variants(posted), "tax_classes": _tax_classes(),
+        "title": request.POST.get("title", ""), "error": error,
+    }, status=error.status if error else 200)
+
+
+@login_required
+def quote_editor_line(request, pk):
+    """One more empty line for variant ?v= at position ?l= (htmx)."""
+    v, line = int(request.GET.get("v", 0)) % 100, int(request.GET.get("l", 0)) % 1000
+    return render(request, "quotes/_line.html", {"variant": {"index": v}, "line": {"index": line},
+                                                 "tax_classes": _tax_classes()})
+
+
+@login_required
+def quote_editor_variant(request, pk):
+    """One more variant ?v= with empty lines (htmx)."""
+    v = int(request.GET.get("v", 1)) % 100
+    variant = {"index": v, "name": _("Variante %(n)s") % {"n": v + 1},
+               "lines": [{"index": n} for n in range(EMPTY_LINES)]}
+    return render(request, "quotes/_variant.html", {"variant": variant, "tax_classes": _tax_classes(),
+                                                    "opportunity_pk": pk})
+
+
+@login_required
+@require_POST
+def quote_editor_totals(request, pk):
+    """Live totals of what the editor holds, computed by the services' arithmetic, nothing saved."""
+    rules = services.tax_rules()
+    classes = services.tax_classes(rules)
+    results = []
+    for index, variant in enumerate(variants_from_post(request.POST)):
+        try:
+            lines = [services.clean_line(line, n, classes, f"variants.{index}") for n, line in enumerate(variant["lines"])]
+            totals = services.variant_totals(lines, rules) if lines else None
+            results.append({"name": variant.get("name"), "totals": totals, "error": None})
+        except ApplicationError as refused:
+            results.append({"name": variant.get("name"), "totals": None, "error": refused.message})
+    return render(request, "quotes/_totals.html", {"results": results,
+                                                   "margin_warning": site_settings_get().margin_warning_pct})
+
+
+def _back(pk):
+    return redirect("opportunity-card", pk)
+
+
+@login_required
+@require_POST
+def variant_accept(request, quote_id, variant_id):
+    quote = selectors.quote_get(actor=request.user, pk=quote_id)
+    try:
+        services.quote_variant_accept(actor=request.user, quote_id=quote_id, variant_id=variant_id)
+    except ApplicationError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Variante acceptée : l'opportunité en prend le montant et le coût."))
+    return _back(quote.opportunity_id)
+
+
+@login_required
+@require_POST
+def variant_send(request, quote_id, variant_id):
+    quote = selectors.quote_get(actor=request.user, pk=quote_id)
+    try:
+        services.quote_variant_send(actor=request.user, quote_id=quote_id, variant_id=variant_id,
+                                    to=request.POST.get("to") or None, message=request.POST.get("message", ""))
+    except ApplicationError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Cotation envoyée."))
+    return _back(quote.opportunity_id)
+
+
+@login_required
+@require_POST
+def contract_new(request, pk):
+    trade_in = {key: _number(request.POST.get(f"trade_in_{key}", "")) if key != "description" and key != "vin"
+                else request.POST.get(f"trade_in_{key}", "").strip()
+                for key in ("description", "vin", "allowance", "lien_payoff", "actual_cash_value")}
+    trade_in = {k: v for k, v in trade_in.items() if v}
+    try:
+        contract = services.contract_create(actor=request.user, opportunity_id=pk,
+                                            variant=request.POST.get("variant"),
+                                            deposit=_number(request.POST.get("deposit", "")) or None,
+                                            trade_in=trade_in or None)
+    except ApplicationError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Contrat %(number)s créé.") % {"number": contract.number})
+    return _back(pk)

@@ -10,7 +10,7 @@ from comptoir.customers.tests.factories import make_customer
 from comptoir.quotes import services
 from comptoir.quotes.models import Quote, QuoteVariant
 from comptoir.sales.models import Opportunity
-from comptoir.sales.services import WON_NEEDS_QUOTE, opportunity_change_status, pipeline_update
+from comptoir.sales.services import WON_NEEDS_QUOTE, pipeline_update
 from comptoir.sales.tests.factories import make_opportunity, make_pipeline
 
 pytestmark = pytest.mark.django_db
