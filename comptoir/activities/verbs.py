@@ -14,4 +14,10 @@ VERB_LABELS = {
     "opportunity_stage_changed": _("Étape changée"),
     "opportunity_status_changed": _("Statut changé"),
     "opportunity_sale_date_changed": _("Date de vente changée"),
+    "opportunity_imported": _("Opportunité importée"),
+    "quote_created": _("Cotation créée"),
+    "quote_variant_accepted": _("Variante de cotation acceptée"),
+    "quote_variant_sent": _("Cotation envoyée"),
+    "quote_variant_opened": _("Cotation ouverte par le client"),
+    "contract_created": _("Contrat de vente créé"),
 }

@@ -230,3 +230,16 @@ def pdf_variant(request, quote_id: int, variant_id: int, language: LanguageName 
                             content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{quote.number}-{variant.position + 1}.pdf"'
     return response
+
+
+@quotes_router.get("/contracts/{int:contract_id}/pdf", response={200: None, **ERRORS},
+                   summary="The contract as a PDF, to sign")
+def contract_pdf(request, contract_id: int, language: LanguageName = "fr-ca"):
+    from django.http import HttpResponse
+
+    from comptoir.quotes.documents import contract_pdf as render_pdf
+
+    contract = selectors.contract_get(actor=request.user, pk=contract_id)
+    response = HttpResponse(render_pdf(contract, language=language), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{contract.number}.pdf"'
+    return response

@@ -127,3 +127,41 @@ def variant_pdf(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca",
 
     html = variant_html(quote, variant, language=language, template_id=template_id)
     return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=_local_fetcher()).write_pdf()
+
+
+CONTRACT = Path(__file__).resolve().parent / "templates" / "quotes" / "contract.html"
+
+
+def contract_context(contract) -> dict:
+    variant = contract.variant
+    context = document_context(variant.quote, variant)
+    currency = variant.currency
+    english = translation.get_language() == "en"
+    context["contract"] = {
+        "number": contract.number, "date": formats.date_format(contract.created_at.date()),
+        "subtotal": money_text(contract.subtotal, currency), "allowance": money_text(contract.allowance, currency)
+        if contract.allowance else "", "taxable_amount": money_text(contract.taxable_amount, currency),
+        "taxes": [{"name": (t.get("name_en") if english else t.get("name")) or t.get("code"),
+                   "rate": formats.number_format(Decimal(t["rate"]), use_l10n=True),
+                   "amount": money_text(Decimal(t["amount"]), currency)} for t in contract.taxes],
+        "total": money_text(contract.total, currency),
+        "lien_payoff": money_text(contract.lien_payoff, currency) if contract.lien_payoff else "",
+        "deposit": money_text(contract.deposit, currency) if contract.deposit else "",
+        "net_to_pay": money_text(contract.net_to_pay, currency),
+        "trade_in": contract.trade_in_description, "trade_in_vin": contract.trade_in_vin,
+    }
+    context["labels"].update({
+        "contract": _("Contrat de vente"), "trade_in": _("Échange"), "taxable_amount": _("Montant taxable"),
+        "allowance": _("Valeur d'échange"), "lien_payoff": _("Solde du prêt"), "deposit": _("Dépôt"),
+        "net_to_pay": _("Net à payer"), "customer_signature": _("Signature du client"),
+        "dealer_signature": _("Signature du concessionnaire"),
+    })
+    return context
+
+
+def contract_pdf(contract, *, language: str = "fr-ca") -> bytes:
+    from weasyprint import HTML
+
+    with translation.override(language):
+        html = SANDBOX.from_string(CONTRACT.read_text(encoding="utf-8")).render(Context(contract_context(contract)))
+    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=_local_fetcher()).write_pdf()

@@ -298,3 +298,22 @@ def test_a_customer_without_a_valid_email_needs_a_recipient(salesperson_api, dea
 
     assert response.status_code == 422
     assert response.json()["detail"] == str(services.NO_RECIPIENT)
+
+
+def test_the_contract_pdf_shows_the_net_to_pay(salesperson_api, deal):
+    import io
+
+    from pypdf import PdfReader
+
+    quote = _accepted_quote(salesperson_api, deal)
+    variant = quote["variants"][0]["id"]
+    salesperson_api.post(f"/quotes/{quote['id']}/variants/{variant}/accept")
+    contract = salesperson_api.post(f"/opportunities/{deal.pk}/contract", {
+        "variant": variant, "deposit": "100.00",
+        "trade_in": {"description": "Motoneige 2019", "allowance": "500.00", "lien_payoff": "200.00"}}).json()
+
+    response = salesperson_api.get(f"/quotes/contracts/{contract['id']}/pdf")
+
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split()).replace("\xa0", " ")
+    assert response.status_code == 200
+    assert contract["number"] in text and "2 112,05 $" in text and deal.customer.display_name in text
