@@ -75,8 +75,54 @@ def load_walk_ins(result: DemoResult) -> None:
     result.counts["walk_ins"] = count
 
 
+SHOWROOM = [
+    ("OUT-700", "Can-Am Outlander 700", "Can-Am", "12999.99", "10400.00"),
+    ("MXZ-600", "Ski-Doo MXZ 600", "Ski-Doo", "15499.00", "12600.00"),
+    ("SPARK-90", "Sea-Doo Spark 90", "Sea-Doo", "8999.00", "7300.00"),
+    ("CASQUE", "Casque modulaire", "Accessoires", "349.00", "190.00"),
+    ("TREUIL", "Treuil 3500 lb", "Accessoires", "549.99", "310.00"),
+    ("PDI", "Préparation et inspection", "Service", "499.00", "180.00"),
+]
+
+
+def load_showroom(result: DemoResult) -> None:
+    """A pipeline that requires quotes, a small powersports catalogue, and quoted deals on this
+    month's walk-ins: one variant sent, one accepted with its contract, some still drafts."""
+    from comptoir.catalog.services import product_create
+    from comptoir.customers.models import Customer
+    from comptoir.quotes.services import contract_create, quote_create, quote_variant_accept
+    from comptoir.sales.services import opportunity_create, pipeline_create
+
+    admin = User.objects.get(username=DEMO_ADMIN)
+    pipeline = pipeline_create(actor=admin, name="Véhicules neufs", prefix="VN", requires_quote=True,
+                               stages=["Nouveau", "Essai", "Cotation", "Négociation"])
+    for code, name, series, price, cost in SHOWROOM:
+        product_create(actor=admin, code=code, name=name, series=series, unit_price=price, unit_cost=cost,
+                       tax_class="standard")
+    count = 0
+    for agent in User.objects.filter(role=Role.SALESPERSON).order_by("username")[:8]:
+        customer = Customer.objects.filter(salesperson=agent, channel="manual").order_by("pk").first()
+        if customer is None:
+            continue
+        opportunity = opportunity_create(actor=agent, customer=customer.pk, pipeline=pipeline.pk,
+                                         product="Can-Am Outlander 700")
+        quote = quote_create(actor=agent, opportunity_id=opportunity.pk, title="Printemps", variants=[
+            {"name": "Comptant", "lines": [{"product": "OUT-700", "discount_pct": "5"}, {"product": "PDI"},
+                                           {"product": "CASQUE", "quantity": "2"}]},
+            {"name": "Avec treuil", "lines": [{"product": "OUT-700"}, {"product": "PDI"}, {"product": "TREUIL"}]},
+        ])
+        if count % 2 == 0:
+            variant = quote.variants.order_by("position").first()
+            quote_variant_accept(actor=agent, quote_id=quote.pk, variant_id=variant.pk)
+            contract_create(actor=agent, opportunity_id=opportunity.pk, variant=variant.pk, deposit="500.00",
+                            trade_in={"description": "VTT Honda 2015", "allowance": "2500.00",
+                                      "lien_payoff": "800.00"})
+        count += 1
+    result.counts["quoted_deals"] = count
+
+
 DEMO_DEALS: int | None = None  # all the dataset's deals; tests take fewer
-DEMO_STEPS = [load_dataset, load_walk_ins]
+DEMO_STEPS = [load_dataset, load_walk_ins, load_showroom]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -82,9 +82,18 @@ def test_demo_deals_are_closed_as_the_dataset_says_and_dated_up_to_yesterday():
 
     demo_load()
 
-    deals = Opportunity.objects.all()
+    deals = Opportunity.objects.filter(pipeline__name="Maven")
     assert deals.count() == 300
     assert deals.filter(status="won", sale_date__isnull=False, amount__isnull=False).exists()
     assert not deals.filter(status="lost", lost_reason__isnull=True).exists()
     last = max(d.closed_at or d.created_at for d in deals.exclude(stage__name="Prospecting"))
     assert timezone.localtime(last).date() <= timezone.localdate() - timedelta(days=1)
+
+
+def test_the_demo_showroom_has_quoted_deals_with_an_accepted_variant_and_a_contract():
+    from comptoir.quotes.models import Contract, QuoteVariant
+
+    demo_load()
+
+    assert QuoteVariant.objects.filter(status="accepted").count() == Contract.objects.count() >= 1
+    assert QuoteVariant.objects.filter(status="draft").exists()
