@@ -97,14 +97,24 @@ def quote_template_for(template_id=None) -> tuple[str, str]:
     return "Comptoir", SHIPPED.read_text(encoding="utf-8")
 
 
-def variant_html(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca", template_id=None) -> str:
+def _web_assets() -> str:
+    """Where a browser finds the document's fonts and logo (a PDF reads them from the disk)."""
+    from django.templatetags.static import static
+
+    return static("quotes/")
+
+
+def variant_html(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca", template_id=None,
+                 for_pdf: bool = False) -> str:
     name, body = quote_template_for(template_id)
     with translation.override(language):
         try:
             template = SANDBOX.from_string(body)
         except TemplateSyntaxError as error:
             raise ApplicationError(BAD_TEMPLATE % {"name": name, "error": error}, field="template") from None
-        return template.render(Context(document_context(quote, variant)))
+        context = document_context(quote, variant)
+        context["asset_base"] = "" if for_pdf else _web_assets()
+        return template.render(Context(context))
 
 
 def _local_fetcher():
@@ -125,7 +135,7 @@ def _local_fetcher():
 def variant_pdf(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca", template_id=None) -> bytes:
     from weasyprint import HTML
 
-    html = variant_html(quote, variant, language=language, template_id=template_id)
+    html = variant_html(quote, variant, language=language, template_id=template_id, for_pdf=True)
     return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=_local_fetcher()).write_pdf()
 
 
@@ -163,5 +173,6 @@ def contract_pdf(contract, *, language: str = "fr-ca") -> bytes:
     from weasyprint import HTML
 
     with translation.override(language):
-        html = SANDBOX.from_string(CONTRACT.read_text(encoding="utf-8")).render(Context(contract_context(contract)))
+        context = {**contract_context(contract), "asset_base": ""}
+        html = SANDBOX.from_string(CONTRACT.read_text(encoding="utf-8")).render(Context(context))
     return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=_local_fetcher()).write_pdf()

@@ -396,7 +396,7 @@ def quote_variant_send(*, actor, quote_id, variant_id, to: str | None = None, me
         variant.status = VariantStatus.SENT
     variant.save(update_fields=["tracking_key", "sent_at", "sent_to", "status"])
     timeline_record(actor=actor, subject=opportunity, verb="quote_variant_sent",
-                    data={"quote": quote.number, "variant": variant.name, "to": recipient})
+                    data={"quote": quote.number, "variant": variant.name, "recipient": recipient})
     from comptoir.quotes.tasks import quote_email_task
 
     language = translation.get_language() or "fr-ca"
@@ -416,12 +416,16 @@ def quote_email_send(*, variant_id: int, to: str, message: str = "", language: s
                                                   "quote__opportunity__salesperson").get(pk=variant_id)
     quote = variant.quote
     with translation.override(language):
-        link = settings.COMPTOIR_PUBLIC_URL.rstrip("/") + reverse("quote-view", args=[variant.tracking_key])
+        from comptoir.quotes.documents import money_text
+
+        link = (settings.COMPTOIR_PUBLIC_URL.rstrip("/") + reverse("quote-view", args=[variant.tracking_key])
+                + f"?language={language}")
         salesperson = quote.opportunity.salesperson
         body = "\n\n".join(part for part in (
             message.strip(),
-            str(_("Voici votre cotation %(number)s (%(variant)s), d'un total de %(total)s $ : %(link)s")
-                % {"number": quote.number, "variant": variant.name, "total": variant.total, "link": link}),
+            str(_("Voici votre cotation %(number)s (%(variant)s), d'un total de %(total)s : %(link)s")
+                % {"number": quote.number, "variant": variant.name,
+                   "total": money_text(variant.total, variant.currency), "link": link}),
             salesperson.display_name if salesperson else "") if part)
         email = EmailMessage(subject=str(_("Cotation %(number)s — %(variant)s") % {"number": quote.number,
                                                                                  "variant": variant.name}),

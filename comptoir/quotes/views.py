@@ -83,6 +83,19 @@ def _editor_variants(posted: list[dict] | None) -> list[dict]:
     return shown
 
 
+_PLACE = re.compile(r"^variants\.(\d+)(?:\.lines\.(\d+))?")
+
+
+def error_place(error: ApplicationError) -> str:
+    """'variants.0.lines.1.discount_amount' → 'variante 1, ligne 2', for the person typing."""
+    match = _PLACE.match(error.field or "")
+    if not match:
+        return ""
+    if match[2] is None:
+        return _("variante %(v)s") % {"v": int(match[1]) + 1}
+    return _("variante %(v)s, ligne %(l)s") % {"v": int(match[1]) + 1, "l": int(match[2]) + 1}
+
+
 def _tax_classes():
     return sorted(services.tax_classes(services.tax_rules()))
 
@@ -122,7 +135,7 @@ def quote_editor(request, pk):
             return redirect("opportunity-card", pk)
     return render(request, "quotes/editor.html", {
         "opportunity": opportunity, "variants": _editor_variants(posted), "tax_classes": _tax_classes(),
-        "title": request.POST.get("title", ""), "error": error,
+        "title": request.POST.get("title", ""), "error": error, "error_place": error_place(error) if error else "",
     }, status=error.status if error else 200)
 
 
@@ -157,7 +170,9 @@ def quote_editor_totals(request, pk):
             totals = services.variant_totals(lines, rules) if lines else None
             results.append({"name": variant.get("name"), "totals": totals, "error": None})
         except ApplicationError as refused:
-            results.append({"name": variant.get("name"), "totals": None, "error": refused.message})
+            place = error_place(refused)
+            results.append({"name": variant.get("name"), "totals": None,
+                            "error": f"{refused.message} ({place})" if place else refused.message})
     return render(request, "quotes/_totals.html", {"results": results,
                                                    "margin_warning": site_settings_get().margin_warning_pct})
 
