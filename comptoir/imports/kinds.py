@@ -42,6 +42,25 @@ class Handler:
             return user.pk
         return self.lookups.remember(("user", value), find)
 
+    def in_bulk(self, rows, service, prepare=None) -> list:
+        """Rows whose salesperson names a user go to `service` in one call (a bulk service of the
+        app); a row naming nobody known is refused here. `prepare` adjusts a row first."""
+        ready, outcomes = [], {}
+        for index, row in enumerate(rows):
+            if prepare:
+                prepare(row)
+            try:
+                if "salesperson" in row:
+                    row["salesperson"] = self.user_id(row["salesperson"], "salesperson")
+            except ApplicationError as error:
+                outcomes[index] = ("error", error)
+                continue
+            ready.append((index, row))
+        results = service(actor=self.actor, rows=[r for _i, r in ready], lookups=self.lookups,
+                          on_duplicate=self.job.on_duplicate, job_id=self.job.pk)
+        outcomes.update({index: result for (index, _row), result in zip(ready, results)})
+        return [outcomes[i] for i in range(len(rows))]
+
     def each_row(self, rows, create) -> list:
         """Row by row, each in its own savepoint: a refused row leaves nothing behind."""
         outcomes = []
@@ -64,41 +83,19 @@ class CustomersHandler(Handler):
     def __call__(self, rows):
         from comptoir.customers.services import customers_import
 
-        ready, outcomes = [], {}
-        for index, row in enumerate(rows):
-            try:
-                if "salesperson" in row:
-                    row["salesperson"] = self.user_id(row["salesperson"], "salesperson")
-            except ApplicationError as error:
-                outcomes[index] = ("error", error)
-                continue
-            ready.append((index, row))
-        results = customers_import(actor=self.actor, rows=[r for _i, r in ready], lookups=self.lookups,
-                                   on_duplicate=self.job.on_duplicate, job_id=self.job.pk)
-        outcomes.update({index: result for (index, _row), result in zip(ready, results)})
-        return [outcomes[i] for i in range(len(rows))]
+        return self.in_bulk(rows, customers_import)
 
 
 class OpportunitiesHandler(Handler):
     def __call__(self, rows):
         from comptoir.sales.services import opportunities_import
 
-        ready, outcomes = [], {}
-        for index, row in enumerate(rows):
+        def job_defaults(row):
             row.setdefault("pipeline", self.job.options.get("pipeline"))
-            try:
-                if "salesperson" in row:
-                    row["salesperson"] = self.user_id(row["salesperson"], "salesperson")
-            except ApplicationError as error:
-                outcomes[index] = ("error", error)
-                continue
             if row.get("status") and normalize(row["status"]) == "lost":
                 row.setdefault("lost_reason", self.job.options.get("lost_reason"))
-            ready.append((index, row))
-        results = opportunities_import(actor=self.actor, rows=[r for _i, r in ready], lookups=self.lookups,
-                                       on_duplicate=self.job.on_duplicate, job_id=self.job.pk)
-        outcomes.update({index: result for (index, _row), result in zip(ready, results)})
-        return [outcomes[i] for i in range(len(rows))]
+
+        return self.in_bulk(rows, opportunities_import, job_defaults)
 
 
 class LeadsHandler(Handler):

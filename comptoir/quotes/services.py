@@ -18,6 +18,7 @@ from comptoir.core.text import is_small_id
 from comptoir.core.versioning import lock_rows, save_versioned
 from comptoir.quotes.models import Contract, Quote, QuoteLine, QuoteVariant, VariantStatus
 from comptoir.sales.models import Opportunity, Status
+from comptoir.sales.services import opportunity_lock
 
 QUOTES_FORBIDDEN = _("Votre rôle ne permet pas de préparer des cotations.")
 PIPELINE_WITHOUT_QUOTES = _("Ce processus de vente fonctionne sans cotation : saisissez le montant et le coût "
@@ -35,7 +36,6 @@ DISCOUNT_PCT_RANGE = _("La remise en pourcentage va de 0 à 100.")
 DISCOUNT_TOO_LARGE = _("La remise dépasse le prix de la ligne.")
 TOO_LARGE = _("Montant trop grand.")
 UNKNOWN_TAX_CLASS = _("Classe de taxe inconnue : %(value)s (classes : %(known)s).")
-UNKNOWN_VARIANT = _("Cette variante n'appartient pas à cette cotation.")
 ALREADY_DECIDED = _("Cette variante est déjà %(status)s.")
 VARIANT_NOT_ACCEPTED = _("Le contrat se bâtit sur la variante acceptée de l'opportunité.")
 
@@ -189,17 +189,6 @@ def _apply_totals(variant: QuoteVariant, totals: Totals) -> None:
 
 # --- Quotes -----------------------------------------------------------------------------------
 
-def _lock_opportunity(actor, opportunity_id) -> Opportunity:
-    from comptoir.sales.selectors import opportunity_visible
-
-    if not is_small_id(opportunity_id):
-        raise NotFound()
-    rows = lock_rows(Opportunity.objects.filter(pk=opportunity_id).select_related("pipeline", "customer"))
-    if not rows or not opportunity_visible(actor).filter(pk=opportunity_id).exists():
-        raise NotFound()
-    return rows[0]
-
-
 def _next_number(opportunity: Opportunity, model, suffix: str) -> str:
     count = model.objects.filter(opportunity=opportunity).count()
     while True:
@@ -214,7 +203,7 @@ def quote_create(*, actor, opportunity_id, variants: list[dict], title: str = ""
     """API.md: POST /opportunities/{id}/quotes — a quote with one or more variants of priced lines."""
     if not permissions.can_enter_records(actor):
         raise Forbidden(QUOTES_FORBIDDEN)
-    opportunity = _lock_opportunity(actor, opportunity_id)
+    opportunity = opportunity_lock(actor, opportunity_id)
     if not opportunity.pipeline.requires_quote:
         raise ApplicationError(PIPELINE_WITHOUT_QUOTES, field="opportunity")
     if opportunity.status in (Status.WON, Status.LOST):
@@ -256,6 +245,21 @@ def quote_create(*, actor, opportunity_id, variants: list[dict], title: str = ""
     return quote
 
 
+def _variant_of(actor, quote_id, variant_id) -> tuple[Quote, QuoteVariant, Opportunity]:
+    """The quote, its variant (locked) and their opportunity (locked); 404 for what the actor may
+    not see, and for the quotes of a pipeline running without them (DESIGN: hidden, not deleted)."""
+    quote = Quote.objects.filter(pk=quote_id).first() if is_small_id(quote_id) else None
+    if quote is None:
+        raise NotFound()
+    opportunity = opportunity_lock(actor, quote.opportunity_id)
+    if not opportunity.pipeline.requires_quote:
+        raise NotFound()
+    variant = lock_rows(QuoteVariant.objects.filter(quote=quote, pk=variant_id)) if is_small_id(variant_id) else []
+    if not variant:
+        raise NotFound()
+    return quote, variant[0], opportunity
+
+
 def accepted_variant(opportunity: Opportunity) -> QuoteVariant | None:
     return (QuoteVariant.objects.filter(quote__opportunity=opportunity, status=VariantStatus.ACCEPTED)
             .order_by("-accepted_at", "-pk").first())
@@ -265,18 +269,10 @@ def accepted_variant(opportunity: Opportunity) -> QuoteVariant | None:
 def quote_variant_accept(*, actor, quote_id, variant_id) -> QuoteVariant:
     """API.md: the variant is accepted, the quote's others rejected, and the opportunity takes its
     amount (subtotal) and cost: winning it is now allowed on a pipeline that requires quotes."""
-    quote = Quote.objects.filter(pk=quote_id).first() if is_small_id(quote_id) else None
-    if quote is None:
-        raise NotFound()
-    opportunity = _lock_opportunity(actor, quote.opportunity_id)
-    if not opportunity.pipeline.requires_quote:
-        raise NotFound()  # DESIGN: quotes of a pipeline without quotes are hidden
+    quote, variant, opportunity = _variant_of(actor, quote_id, variant_id)
     if opportunity.status in (Status.WON, Status.LOST):
         raise ApplicationError(CLOSED_OPPORTUNITY, field="opportunity")
     variants = lock_rows(QuoteVariant.objects.filter(quote=quote))
-    variant = next((v for v in variants if str(v.pk) == str(variant_id)), None)
-    if variant is None:
-        raise ApplicationError(UNKNOWN_VARIANT, field="variant", status=404)
     if variant.status == VariantStatus.ACCEPTED:
         raise Conflict(ALREADY_DECIDED % {"status": variant.get_status_display()})
     now = timezone.now()
@@ -313,7 +309,7 @@ def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: d
     lien payoff − deposit."""
     if not permissions.can_enter_records(actor):
         raise Forbidden(QUOTES_FORBIDDEN)
-    opportunity = _lock_opportunity(actor, opportunity_id)
+    opportunity = opportunity_lock(actor, opportunity_id)
     if not opportunity.pipeline.requires_quote:
         raise ApplicationError(PIPELINE_WITHOUT_QUOTES, field="opportunity")
     chosen = QuoteVariant.objects.filter(pk=variant, quote__opportunity=opportunity).first() \
@@ -356,19 +352,6 @@ def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: d
 
 NO_RECIPIENT = _("Ce client n'a pas de courriel valide : indiquez à qui envoyer la cotation.")
 DECIDED_NOT_SENT = _("Une variante refusée ne s'envoie plus.")
-
-
-def _variant_of(actor, quote_id, variant_id) -> tuple[Quote, QuoteVariant, Opportunity]:
-    quote = Quote.objects.filter(pk=quote_id).first() if is_small_id(quote_id) else None
-    if quote is None:
-        raise NotFound()
-    opportunity = _lock_opportunity(actor, quote.opportunity_id)
-    if not opportunity.pipeline.requires_quote:
-        raise NotFound()
-    variant = lock_rows(QuoteVariant.objects.filter(quote=quote, pk=variant_id)) if is_small_id(variant_id) else []
-    if not variant:
-        raise NotFound()
-    return quote, variant[0], opportunity
 
 
 @transaction.atomic

@@ -228,9 +228,12 @@ def opportunity_create(*, actor, customer, pipeline, assignees=None, **values) -
     return opportunity
 
 
-def _lock_opportunity(actor, pk) -> Opportunity:
+def opportunity_lock(actor, pk) -> Opportunity:
+    """The opportunity, row-locked until the transaction ends; 404 when the actor may not see it."""
     from comptoir.sales.selectors import opportunity_visible
 
+    if not is_small_id(pk):
+        raise NotFound()
     rows = lock_rows(Opportunity.objects.filter(pk=pk))
     if not rows or not opportunity_visible(actor).filter(pk=pk).exists():
         raise NotFound()
@@ -241,7 +244,7 @@ def _lock_opportunity(actor, pk) -> Opportunity:
 def opportunity_update(*, actor, opportunity_id, version: int | None = None, assignees=None, **values) -> Opportunity:
     if "status" in values:
         raise ApplicationError(STATUS_ELSEWHERE, field="status")
-    opportunity = _lock_opportunity(actor, opportunity_id)
+    opportunity = opportunity_lock(actor, opportunity_id)
     check_version(opportunity, version)
     sale_date = values.pop("sale_date", None)
     _check_update_rights(actor, opportunity, values)
@@ -290,7 +293,7 @@ def accepted_quote_exists(opportunity: Opportunity) -> bool:
 def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason=None, amount=None, cost=None,
                               version: int | None = None) -> Opportunity:
     """The only way a status changes (API.md: POST /opportunities/{id}/status)."""
-    opportunity = _lock_opportunity(actor, opportunity_id)
+    opportunity = opportunity_lock(actor, opportunity_id)
     check_version(opportunity, version)
     permissions.require_status_change(actor, opportunity, status)
     old = opportunity.status
@@ -330,7 +333,7 @@ def opportunity_change_sale_date(*, actor, opportunity_id, sale_date, version: i
     """DESIGN: after the win only a sales manager or admin changes the sale date, and it is in the timeline."""
     if not permissions.can_change_sale_date(actor):
         raise Forbidden(SALE_DATE_FORBIDDEN)
-    opportunity = _lock_opportunity(actor, opportunity_id)
+    opportunity = opportunity_lock(actor, opportunity_id)
     check_version(opportunity, version)
     _set_sale_date(actor, opportunity, sale_date)
     return opportunity
