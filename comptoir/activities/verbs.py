@@ -20,4 +20,5 @@ VERB_LABELS = {
     "quote_variant_sent": _("Cotation envoyée"),
     "quote_variant_opened": _("Cotation ouverte par le client"),
     "contract_created": _("Contrat de vente créé"),
+    "catalog_item_deleted": _("Élément du catalogue supprimé"),
 }

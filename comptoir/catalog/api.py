@@ -81,6 +81,13 @@ def update_product(request, product_id: int, payload: ProductPatch):
     return services.product_update(actor=request.user, product_id=product_id, version=version, **values)
 
 
+@products_router.delete("/{int:product_id}", response={204: None, **ERRORS},
+                        summary="Delete a product that no quote uses (admin); deactivate it otherwise")
+def delete_product(request, product_id: int):
+    services.catalog_delete(actor=request.user, model=Product, pk=product_id)
+    return Status(204, None)
+
+
 class PriceItemIn(Schema):
     product: ProductRef
     price: Amount
@@ -143,6 +150,13 @@ def update_price_list(request, price_list_id: int, payload: PriceListPatch):
     values, version = patch_values(payload, nullable=("valid_from", "valid_until"))
     services.price_list_save(actor=request.user, price_list_id=price_list_id, version=version, **values)
     return selectors.price_list_list().get(pk=price_list_id)
+
+
+@price_lists_router.delete("/{int:price_list_id}", response={204: None, **ERRORS},
+                           summary="Delete a price list (admin)")
+def delete_price_list(request, price_list_id: int):
+    services.catalog_delete(actor=request.user, model=PriceList, pk=price_list_id)
+    return Status(204, None)
 
 
 class UnitOut(Schema):
@@ -209,3 +223,9 @@ def create_unit(request, payload: UnitIn):
 def update_unit(request, unit_id: int, payload: UnitPatch):
     values, version = patch_values(payload, nullable=("product", "price", "year"))
     return services.inventory_unit_save(actor=request.user, unit_id=unit_id, version=version, **values)
+
+
+@units_router.delete("/{int:unit_id}", response={204: None, **ERRORS}, summary="Delete a unit (admin, DMS sync)")
+def delete_unit(request, unit_id: int):
+    services.catalog_delete(actor=request.user, model=InventoryUnit, pk=unit_id)
+    return Status(204, None)

@@ -208,3 +208,29 @@ def inventory_unit_save(*, actor, unit_id=None, version: int | None = None, **va
     timeline_record(actor=actor, subject=unit, verb="inventory_unit_saved",
                     data={"serial": unit.serial, "status": unit.status, "fields": changed})
     return unit
+
+
+# --- Deleting -----------------------------------------------------------------------------------
+
+PRODUCT_IN_USE = _("Ce produit figure sur des cotations : désactivez-le plutôt que de le supprimer.")
+
+
+@transaction.atomic
+def catalog_delete(*, actor, model, pk) -> None:
+    """Delete a product, a price list or a unit (admin). A product on a quote stays, deactivated
+    instead: quotes keep pointing at what was sold."""
+    from django.db.models import ProtectedError
+
+    permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
+    rows = lock_rows(model.objects.filter(pk=pk))
+    if not rows:
+        raise NotFound()
+    item = rows[0]
+    label = str(item)
+    try:
+        with transaction.atomic():
+            item.delete()
+    except ProtectedError:
+        raise Conflict(PRODUCT_IN_USE) from None
+    timeline_record(actor=actor, subject=actor, verb="catalog_item_deleted",
+                    data={"model": model._meta.model_name, "id": pk, "label": label})

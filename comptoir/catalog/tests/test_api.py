@@ -88,3 +88,22 @@ def test_catalogue_lists_cost_the_same_queries_whatever_their_size(admin, admin_
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = admin_api.get(path)
     assert response.json()["count"] == 8
+
+
+def test_a_product_on_a_quote_is_not_deleted_but_an_unused_one_is(admin, admin_api, salesperson_api, salesperson):
+    from comptoir.customers.tests.factories import make_customer
+    from comptoir.quotes.services import quote_create
+    from comptoir.sales.tests.factories import make_opportunity, make_pipeline
+
+    quoted = product_create(actor=admin, code="A-1", name="Casque", unit_price="199.00")
+    unused = product_create(actor=admin, code="B-2", name="Gants", unit_price="49.00")
+    deal = make_opportunity(salesperson, make_customer(salesperson),
+                            make_pipeline(admin, name="Neufs", prefix="VN", requires_quote=True))
+    quote_create(actor=salesperson, opportunity_id=deal.pk, variants=[{"lines": [{"product": "A-1"}]}])
+
+    refused = admin_api.delete(f"/products/{quoted.pk}")
+    forbidden = salesperson_api.delete(f"/products/{unused.pk}")
+    deleted = admin_api.delete(f"/products/{unused.pk}")
+
+    assert (refused.status_code, forbidden.status_code, deleted.status_code) == (409, 403, 204)
+    assert list(Product.objects.values_list("code", flat=True)) == ["A-1"]
