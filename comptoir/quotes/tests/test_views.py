@@ -77,3 +77,12 @@ def test_the_card_lists_quotes_and_accepting_then_contracting_works(browser, dea
     assert "2\xa0112,05" in after
     assert 'hx-get="/sales/opportunities/%d/quotes/"' % deal.pk in browser.get(
         reverse("opportunity-card", args=[deal.pk])).content.decode()
+
+
+def test_the_editor_has_variant_tabs_that_work_without_javascript_too(browser, deal):
+    page = browser.get(reverse("quote-editor", args=[deal.pk])).content.decode()
+
+    # The tab bar starts hidden and editor.js fills it; without scripts every variant shows.
+    assert 'id="variant-tabs" role="tablist"' in page and "hidden></div>" in page
+    assert "quotes/editor.js" in page
+    assert page.count('class="card variant"') == 1
