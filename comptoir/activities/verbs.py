@@ -21,4 +21,8 @@ VERB_LABELS = {
     "quote_variant_opened": _("Cotation ouverte par le client"),
     "contract_created": _("Contrat de vente créé"),
     "catalog_item_deleted": _("Élément du catalogue supprimé"),
+    "lead_created": _("Piste créée"),
+    "lead_updated": _("Piste modifiée"),
+    "lead_converted": _("Piste convertie en client"),
+    "web_form_created": _("Formulaire web créé"),
 }

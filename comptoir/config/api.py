@@ -16,6 +16,7 @@ from comptoir.core.errors import register_error_handlers
 from comptoir.catalog.api import price_lists_router, products_router, units_router
 from comptoir.customers.api import router as customers_router
 from comptoir.imports.api import router as imports_router
+from comptoir.leads.api import leads_router, public_router, web_forms_router
 from comptoir.quotes.api import opportunity_quotes_router, quotes_router
 from comptoir.analytics.api import router as analytics_router
 from comptoir.sales.api import opportunities_router, pipelines_router
@@ -51,3 +52,6 @@ api.add_router("/imports", imports_router)
 api.add_router("/products", products_router)
 api.add_router("/price-lists", price_lists_router)
 api.add_router("/inventory-units", units_router)
+api.add_router("/leads", leads_router)
+api.add_router("/web-forms", web_forms_router)
+api.add_router("/public", public_router)

@@ -66,3 +66,20 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.company or f"#{self.pk}"
+
+
+class WebForm(models.Model):
+    """A form on the dealership's site that posts leads with its key (no token): media web form, no owner."""
+
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    key = models.CharField(max_length=43, unique=True, editable=False)
+    active = models.BooleanField(_("actif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("formulaire web")
+        verbose_name_plural = _("formulaires web")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
