@@ -1,7 +1,8 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from comptoir.activities.models import TimelineEvent
+from comptoir.activities.models import Task, TimelineEvent
+from comptoir.core import permissions
 
 
 def timeline_for(subject) -> QuerySet:
@@ -13,3 +14,53 @@ def timeline_for(subject) -> QuerySet:
         .select_related("actor")
         .order_by("-created_at", "-pk")
     )
+
+
+def task_visible(actor) -> QuerySet:
+    """One's own tasks and those one gave; a manager sees the team's."""
+    from django.db.models import Q
+
+    if permissions.can_see_team(actor):
+        return Task.objects.all()
+    return Task.objects.filter(Q(assignee=actor) | Q(created_by=actor))
+
+
+def task_list(*, actor, assignee=None, overdue: bool | None = None, done: bool | None = None,
+              customer=None, lead=None, opportunity=None):
+    """Tasks the actor may see (their own, those they gave; a manager the team's), soonest first;
+    `overdue` = not done and past due."""
+    from django.utils import timezone
+
+    queryset = task_visible(actor).select_related("type", "assignee")
+    for field, value in (("assignee_id", assignee), ("customer_id", customer), ("lead_id", lead),
+                         ("opportunity_id", opportunity)):
+        if value is not None:
+            queryset = queryset.filter(**{field: value})
+    if done is not None:
+        queryset = queryset.filter(done_at__isnull=not done)
+    if overdue:
+        queryset = queryset.filter(done_at__isnull=True, due_at__lt=timezone.now())
+    elif overdue is False:
+        queryset = queryset.exclude(done_at__isnull=True, due_at__lt=timezone.now())
+    return queryset.order_by("due_at", "pk")
+
+
+CALENDAR_PAST_DAYS, CALENDAR_FUTURE_DAYS = 30, 365
+
+
+def calendar_entries(user) -> dict:
+    """What a user's calendar shows: their open tasks and the next contacts of their leads, from a
+    month ago to a year ahead (DESIGN: a lead's next-contact date is an event for its owner)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comptoir.leads.models import Lead
+
+    now = timezone.now()
+    start, end = now - timedelta(days=CALENDAR_PAST_DAYS), now + timedelta(days=CALENDAR_FUTURE_DAYS)
+    tasks = (Task.objects.filter(assignee=user, done_at__isnull=True, due_at__gte=start, due_at__lte=end)
+             .select_related("type", "customer", "lead", "opportunity").order_by("due_at"))
+    leads = (Lead.objects.filter(owner=user, next_contact_at__gte=start, next_contact_at__lte=end)
+             .exclude(status__in=["converted", "lost"]).order_by("next_contact_at"))
+    return {"tasks": tasks, "leads": leads}

@@ -1,10 +1,19 @@
-"""The one way a write lands in a timeline (STYLE: every write records a timeline row)."""
+"""The one way a write lands in a timeline (STYLE: every write records a timeline row), and tasks:
+who may give a task to whom, completion with its outcome, every change in the timeline of the task
+and of what it is about (DESIGN: activities)."""
+
+import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-import json
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from comptoir.activities.models import TimelineEvent
+from comptoir.activities.models import Task, TimelineEvent
+from comptoir.core import permissions
+from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
+from comptoir.core.versioning import check_version, lock_rows, save_versioned
 
 
 def timeline_record(*, actor, subject, verb: str, data: dict | None = None) -> TimelineEvent:
@@ -17,3 +26,136 @@ def timeline_record(*, actor, subject, verb: str, data: dict | None = None) -> T
         verb=verb,
         data=payload,
     )
+
+
+# --- Tasks ---------------------------------------------------------------------------------------
+TITLE_REQUIRED = _("Il faut un titre à la tâche.")
+ASSIGN_FORBIDDEN = _("Vous ne pouvez donner une tâche qu'à vous-même.")
+BAD_ASSIGNEE = _("Ce responsable n'existe pas ou est inactif.")
+ALREADY_DONE = _("Cette tâche est déjà faite.")
+TASK_FIELDS = ("type", "title", "assignee", "customer", "lead", "opportunity", "due_at", "notes")
+
+
+def _subject(actor, model_path: str, pk):
+    """The customer, lead or opportunity a task is about: 404 when the actor may not see it."""
+    if pk is None:
+        return None
+    if model_path == "customer":
+        from comptoir.customers.selectors import customer_get
+
+        return customer_get(actor=actor, pk=pk)
+    if model_path == "lead":
+        from comptoir.leads.selectors import lead_get
+
+        return lead_get(actor=actor, pk=pk)
+    from comptoir.sales.selectors import opportunity_get
+
+    return opportunity_get(actor=actor, pk=pk)
+
+
+def _record(actor, task: Task, verb: str, data: dict) -> None:
+    timeline_record(actor=actor, subject=task, verb=verb, data=data)
+    for subject in (task.customer, task.lead, task.opportunity):
+        if subject is not None:
+            timeline_record(actor=actor, subject=subject, verb=verb, data={"task": task.pk, **data})
+
+
+def _apply(actor, task: Task, values: dict) -> list[str]:
+    changed = []
+    for key in TASK_FIELDS:
+        if key not in values:
+            continue
+        value = values[key]
+        if key == "type":
+            from comptoir.core.models import TaskType
+            from comptoir.core.selectors import reference_resolve
+
+            value = reference_resolve(TaskType, value or "call", field="type")
+        elif key == "title":
+            value = (value or "").strip()
+        elif key == "notes":
+            value = (value or "").strip()
+        elif key == "assignee":
+            if value != actor.pk and not permissions.has_capability(actor, "assign"):
+                raise Forbidden(ASSIGN_FORBIDDEN)
+            from comptoir.accounts.models import User
+
+            value = User.objects.filter(pk=value, is_active=True).first()
+            if value is None:
+                raise ApplicationError(BAD_ASSIGNEE, field="assignee")
+        elif key in ("customer", "lead", "opportunity"):
+            value = _subject(actor, key, value)
+        setattr(task, key, value)
+        changed.append(key)
+    if not task.title:
+        raise ApplicationError(TITLE_REQUIRED, field="title")
+    return changed
+
+
+@transaction.atomic
+def task_create(*, actor, title: str, due_at, type="call", assignee=None, **values) -> Task:
+    task = Task(created_by=actor)
+    _apply(actor, task, {"type": type, "title": title, "due_at": due_at,
+                         "assignee": assignee if assignee is not None else actor.pk, **values})
+    task.full_clean()
+    task.save()
+    _record(actor, task, "task_created", {"title": task.title, "type": task.type.code, "due_at": task.due_at,
+                                          "assignee": task.assignee_id})
+    return task
+
+
+def _lock(actor, task_id) -> Task:
+    from comptoir.activities.selectors import task_visible
+
+    rows = lock_rows(Task.objects.filter(pk=task_id))
+    if not rows or not task_visible(actor).filter(pk=task_id).exists():
+        raise NotFound()
+    return rows[0]
+
+
+@transaction.atomic
+def task_update(*, actor, task_id, version: int | None = None, **values) -> Task:
+    task = _lock(actor, task_id)
+    check_version(task, version)
+    changed = _apply(actor, task, values)
+    task.full_clean()
+    save_versioned(task, [*changed, "updated_at"])
+    _record(actor, task, "task_updated", {"fields": changed, "due_at": task.due_at})
+    return task
+
+
+@transaction.atomic
+def task_complete(*, actor, task_id, outcome: str = "", version: int | None = None) -> Task:
+    """Done now; a call's outcome ("left a message", "booked a test ride") is kept with it."""
+    task = _lock(actor, task_id)
+    check_version(task, version)
+    if task.done_at is not None:
+        raise Conflict(ALREADY_DONE)
+    task.done_at, task.outcome = timezone.now(), (outcome or "").strip()[:2000]
+    save_versioned(task, ["done_at", "outcome", "updated_at"])
+    _record(actor, task, "task_completed", {"title": task.title, "outcome": task.outcome})
+    return task
+
+
+# --- Calendar -------------------------------------------------------------------------------------
+
+def calendar_feed_get(*, actor):
+    """The actor's private feed, made on first use."""
+    import secrets
+
+    from comptoir.activities.models import CalendarFeed
+
+    feed, _created = CalendarFeed.objects.get_or_create(user=actor, defaults={"secret": secrets.token_urlsafe(32)})
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, actor):
+    """A new secret: the old address stops working (a lost phone, a colleague who left)."""
+    import secrets
+
+    feed = calendar_feed_get(actor=actor)
+    feed.secret = secrets.token_urlsafe(32)
+    feed.save(update_fields=["secret", "created_at"])
+    timeline_record(actor=actor, subject=actor, verb="calendar_feed_reset", data={})
+    return feed

@@ -25,4 +25,8 @@ VERB_LABELS = {
     "lead_updated": _("Piste modifiée"),
     "lead_converted": _("Piste convertie en client"),
     "web_form_created": _("Formulaire web créé"),
+    "task_created": _("Tâche ajoutée"),
+    "task_updated": _("Tâche modifiée"),
+    "task_completed": _("Tâche faite"),
+    "calendar_feed_reset": _("Adresse de l'agenda privé renouvelée"),
 }

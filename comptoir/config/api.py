@@ -18,6 +18,8 @@ from comptoir.customers.api import router as customers_router
 from comptoir.imports.api import router as imports_router
 from comptoir.leads.api import leads_router, public_router, web_forms_router
 from comptoir.quotes.api import opportunity_quotes_router, quotes_router
+from comptoir.activities.api import calendar_router
+from comptoir.activities.api import router as tasks_router
 from comptoir.analytics.api import router as analytics_router
 from comptoir.sales.api import opportunities_router, pipelines_router
 
@@ -33,6 +35,7 @@ register_error_handlers(api)
 
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
+api.add_router("/me", calendar_router)
 api.add_router("/users", users_router)
 api.add_router("/departments", departments_router)
 api.add_router("/locations", locations_router)
@@ -55,3 +58,4 @@ api.add_router("/inventory-units", units_router)
 api.add_router("/leads", leads_router)
 api.add_router("/web-forms", web_forms_router)
 api.add_router("/public", public_router)
+api.add_router("/tasks", tasks_router)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_file
 
+from comptoir.activities.views import calendar_feed
 from comptoir.config.api import api
 
 admin.site.site_header = "Comptoir"
@@ -21,6 +22,7 @@ urlpatterns = [
     ),
     path("customers/", include("comptoir.customers.urls")),
     path("q/", include("comptoir.quotes.urls")),
+    path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
     path("sales/", include("comptoir.sales.urls")),
     path("imports/", include("comptoir.imports.urls")),
     path("", include("comptoir.accounts.urls")),

@@ -71,8 +71,10 @@ def test_inventory_units_are_searched_by_serial_and_filtered_by_status(admin_api
 
 
 @pytest.mark.parametrize("path", ["/products", "/price-lists", "/inventory-units"])
-def test_catalogue_lists_cost_the_same_queries_whatever_their_size(admin, admin_api, path,
-                                                                   django_assert_max_num_queries):
+def test_catalogue_lists_cost_the_same_queries_whatever_their_size(admin, admin_api, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from comptoir.catalog.services import inventory_unit_save, price_list_save
 
     def add(n):
@@ -81,13 +83,15 @@ def test_catalogue_lists_cost_the_same_queries_whatever_their_size(admin, admin_
         price_list_save(actor=admin, name=f"Liste {n}", items=[{"product": product.pk, "price": "9.00"}])
 
     add(0)
-    with django_assert_max_num_queries(12) as small:
+    with CaptureQueriesContext(connection) as one:
         admin_api.get(path)
     for n in range(1, 8):
         add(n)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with CaptureQueriesContext(connection) as eight:
         response = admin_api.get(path)
+
     assert response.json()["count"] == 8
+    assert 0 < len(eight.captured_queries) <= len(one.captured_queries)
 
 
 def test_a_product_on_a_quote_is_not_deleted_but_an_unused_one_is(admin, admin_api, salesperson_api, salesperson):
