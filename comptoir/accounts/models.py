@@ -59,6 +59,8 @@ class User(AbstractUser):
     manager = models.ForeignKey("self", verbose_name=_("directeur"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="team")
     photo = models.ImageField(_("photo"), upload_to="users/photos/", blank=True)
+    # The morning reminder leaves at the settings' hour in this zone (a salesperson on the road).
+    time_zone = models.CharField(_("fuseau horaire"), max_length=50, default="America/Toronto")
     version = models.PositiveIntegerField(default=1)
 
     objects = ComptoirUserManager()

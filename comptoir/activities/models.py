@@ -85,3 +85,16 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = _("agenda privé")
         verbose_name_plural = _("agendas privés")
+
+
+class ReminderSent(models.Model):
+    """One morning reminder per user per local day: the unique row is taken before the email leaves,
+    so two workers running the job send it once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="reminder_once_a_day")]

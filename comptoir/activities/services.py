@@ -159,3 +159,121 @@ def calendar_feed_reset(*, actor):
     feed.save(update_fields=["secret", "created_at"])
     timeline_record(actor=actor, subject=actor, verb="calendar_feed_reset", data={})
     return feed
+
+
+# --- Morning reminders ------------------------------------------------------------------------------
+
+def _local_now(user, now):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(user.time_zone or "America/Toronto")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = timezone.get_default_timezone()
+    return now.astimezone(zone)
+
+
+def reminders_send_due(*, now=None) -> int:
+    """DESIGN: each morning, from the settings' hour in their time zone, every active user gets one
+    email listing that day's contacts and their overdue tasks. The (user, day) row is inserted
+    before the email leaves: whichever worker inserts it sends, the others skip."""
+    from datetime import datetime, timedelta
+
+    from django.db import IntegrityError
+
+    from comptoir.accounts.models import User
+    from comptoir.activities.models import ReminderSent
+    from comptoir.core.selectors import site_settings_get
+
+    now = now or timezone.now()
+    at = site_settings_get().reminder_time
+    sent = 0
+    for user in User.objects.filter(is_active=True).exclude(email=""):
+        local = _local_now(user, now)
+        if local.time() < at:
+            continue
+        day = local.date()
+        if ReminderSent.objects.filter(user=user, day=day).exists():
+            continue
+        start = datetime.combine(day, datetime.min.time(), tzinfo=local.tzinfo)
+        tasks = list(Task.objects.filter(assignee=user, done_at__isnull=True, due_at__lt=start + timedelta(days=1))
+                     .select_related("type").order_by("due_at"))
+        from comptoir.leads.models import Lead
+
+        leads = list(Lead.objects.filter(owner=user, next_contact_at__gte=start,
+                                         next_contact_at__lt=start + timedelta(days=1))
+                     .exclude(status__in=["converted", "lost"]).order_by("next_contact_at"))
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(user=user, day=day, items=len(tasks) + len(leads))
+        except IntegrityError:
+            continue  # another worker took this user's morning
+        if tasks or leads:
+            _reminder_email(user, day, start, tasks, leads)
+            sent += 1
+    return sent
+
+
+def _reminder_email(user, day, start, tasks, leads) -> None:
+    from django.core.mail import send_mail
+    from django.utils import formats, translation
+    from django.utils.translation import gettext
+
+    with translation.override("fr-ca"):
+        lines = [gettext("Bonjour %(name)s, voici votre journée du %(day)s.") % {
+            "name": user.first_name or user.username, "day": formats.date_format(day)}]
+        today = [t for t in tasks if t.due_at >= start]
+        late = [t for t in tasks if t.due_at < start]
+        if leads:
+            lines.append("\n" + gettext("Pistes à relancer aujourd'hui :"))
+            lines += [f"- {formats.time_format(timezone.localtime(lead.next_contact_at))} {lead}" for lead in leads]
+        if today:
+            lines.append("\n" + gettext("Tâches du jour :"))
+            lines += [f"- {formats.time_format(timezone.localtime(t.due_at))} {t.type.label} : {t.title}" for t in today]
+        if late:
+            lines.append("\n" + gettext("Tâches en retard :"))
+            lines += [f"- {formats.date_format(timezone.localtime(t.due_at).date())} {t.type.label} : {t.title}"
+                      for t in late]
+        send_mail(gettext("Votre journée du %(day)s") % {"day": formats.date_format(day)}, "\n".join(lines),
+                  None, [user.email])
+
+
+# --- Unsubscribe ------------------------------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "comptoir.unsubscribe"
+
+
+def unsubscribe_token(subject) -> str:
+    """A signed token naming a customer or a lead, for the link at the foot of an email."""
+    from django.core import signing
+
+    return signing.dumps({"m": subject._meta.model_name, "id": subject.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_subject(token: str):
+    """The customer or lead a token names, or NotFound for a forged or broken one."""
+    from django.core import signing
+
+    from comptoir.customers.models import Customer
+    from comptoir.leads.models import Lead
+
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        raise NotFound() from None
+    model = {"customer": Customer, "lead": Lead}.get(data.get("m"))
+    subject = model.objects.filter(pk=data.get("id")).first() if model else None
+    if subject is None:
+        raise NotFound()
+    return subject
+
+
+@transaction.atomic
+def unsubscribe(*, token: str):
+    """DESIGN: following the link sets `unsubscribed`; bulk sends skip them."""
+    subject = unsubscribe_subject(token)
+    if not subject.unsubscribed:
+        type(subject).objects.filter(pk=subject.pk).update(unsubscribed=True)
+        timeline_record(actor=None, subject=subject, verb="unsubscribed", data={})
+        subject.unsubscribed = True
+    return subject

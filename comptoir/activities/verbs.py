@@ -29,4 +29,5 @@ VERB_LABELS = {
     "task_updated": _("Tâche modifiée"),
     "task_completed": _("Tâche faite"),
     "calendar_feed_reset": _("Adresse de l'agenda privé renouvelée"),
+    "unsubscribed": _("Désabonnement par le lien du courriel"),
 }

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_file
 
-from comptoir.activities.views import calendar_feed
+from comptoir.activities.views import calendar_feed, unsubscribe_view
 from comptoir.config.api import api
 
 admin.site.site_header = "Comptoir"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("customers/", include("comptoir.customers.urls")),
     path("q/", include("comptoir.quotes.urls")),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
+    path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
     path("sales/", include("comptoir.sales.urls")),
     path("imports/", include("comptoir.imports.urls")),
     path("", include("comptoir.accounts.urls")),

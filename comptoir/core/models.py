@@ -1,5 +1,6 @@
 """Reference lists an admin manages, and the site settings (DESIGN: admin)."""
 
+import datetime
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -134,6 +135,8 @@ class SiteSettings(models.Model):
     currency = models.CharField(_("devise"), max_length=3, default="CAD")
     taxes = models.JSONField(_("taxes"), default=default_taxes)
     trade_in_tax_credit = models.BooleanField(_("crédit de taxe sur l'échange"), default=True)
+    # The morning reminder leaves at this local time, in each user's time zone.
+    reminder_time = models.TimeField(_("heure du rappel du matin"), default=datetime.time(7, 30))
     # The quote editor shows a variant's margin in red below this percentage.
     margin_warning_pct = models.DecimalField(_("seuil d'alerte de marge (%)"), max_digits=5, decimal_places=2,
                                              default=10)

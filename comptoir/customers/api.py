@@ -99,6 +99,7 @@ class CustomerOut(CustomerFields):
     salesperson_name: str | None
     created_by: int | None = Field(None, alias="created_by_id")
     channel: str
+    unsubscribed: bool
     details: dict[str, str]
     points_lost: int
     version: int

@@ -63,6 +63,8 @@ class Customer(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("créé par"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.MANUAL)
+    # DESIGN: set when the person follows an unsubscribe link; bulk sends skip them.
+    unsubscribed = models.BooleanField(_("désabonné"), default=False)
     # DESIGN (email ratio): recorded at creation; adding the email later changes the ratio, not the points.
     points_lost = models.PositiveIntegerField(_("points perdus"), default=0)
     # Search and duplicate keys, kept by customers.services on every write.
