@@ -74,6 +74,12 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.done_at is None and self.due_at < timezone.now()
+
 
 class CalendarFeed(models.Model):
     """A user's private ICS feed: its secret in the URL is the only permission, so it can be revoked."""

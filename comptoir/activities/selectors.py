@@ -64,3 +64,11 @@ def calendar_entries(user) -> dict:
     leads = (Lead.objects.filter(owner=user, next_contact_at__gte=start, next_contact_at__lte=end)
              .exclude(status__in=["converted", "lost"]).order_by("next_contact_at"))
     return {"tasks": tasks, "leads": leads}
+
+
+def leads_to_contact(*, user, start, end) -> QuerySet:
+    """The user's leads whose next contact falls in [start, end), still to work."""
+    from comptoir.leads.models import Lead
+
+    return (Lead.objects.filter(owner=user, next_contact_at__gte=start, next_contact_at__lt=end)
+            .exclude(status__in=["converted", "lost"]).order_by("next_contact_at"))

@@ -1,16 +1,25 @@
-"""Pages reached without signing in: the private calendar feed (the secret in its address is the
-permission) and the unsubscribe link (its signed token is)."""
+"""Activities pages. Without signing in: the private calendar feed (the secret in its address is the
+permission) and the unsubscribe link (its signed token is). Signed in: my day, the week, tasks
+added from any card and marked done."""
 
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.utils import translation
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from comptoir.activities import selectors, services
 from comptoir.activities.calendar import calendar_ics
 from comptoir.activities.models import CalendarFeed
-from comptoir.activities.selectors import calendar_entries
-from comptoir.activities.services import unsubscribe, unsubscribe_subject
+from comptoir.core.exceptions import ApplicationError
 
 
 @require_GET
@@ -19,7 +28,7 @@ def calendar_feed(request, secret):
     if feed is None:
         raise Http404()
     with translation.override("fr-ca"):
-        body = calendar_ics(feed.user, calendar_entries(feed.user))
+        body = calendar_ics(feed.user, selectors.calendar_entries(feed.user))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -28,8 +37,96 @@ def calendar_feed(request, secret):
 @csrf_exempt  # the person follows a link from an email: no session, the signed token is the permission
 def unsubscribe_view(request, token):
     """GET shows the choice (mail scanners follow links), POST records it, also as RFC 8058's one-click."""
-    subject = unsubscribe_subject(token)
+    subject = services.unsubscribe_subject(token)
     if request.method == "POST":
-        subject = unsubscribe(token=token)
+        subject = services.unsubscribe(token=token)
         return render(request, "activities/unsubscribe.html", {"done": True, "subject": subject})
     return render(request, "activities/unsubscribe.html", {"done": subject.unsubscribed, "subject": subject})
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+@require_POST
+def task_new(request):
+    values = {key: request.POST.get(key) for key in ("customer", "lead", "opportunity") if request.POST.get(key)}
+    due = parse_datetime(request.POST.get("due_at", ""))
+    if due is not None and timezone.is_naive(due):
+        due = timezone.make_aware(due)
+    try:
+        services.task_create(actor=request.user, title=request.POST.get("title", ""), due_at=due,
+                             type=request.POST.get("type") or "call",
+                             **{k: int(v) for k, v in values.items() if v.isdigit()})
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    except Exception as error:  # a missing or unreadable date: full_clean's ValidationError
+        from django.core.exceptions import ValidationError
+
+        if not isinstance(error, ValidationError):
+            raise
+        messages.error(request, _("Indiquez l'échéance de la tâche."))
+    else:
+        messages.success(request, _("Tâche ajoutée."))
+    return _back(request, "my-day")
+
+
+@login_required
+@require_POST
+def task_done(request, pk):
+    try:
+        services.task_complete(actor=request.user, task_id=pk, outcome=request.POST.get("outcome", ""))
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Tâche faite."))
+    return _back(request, "my-day")
+
+
+def _day_bounds(day):
+    start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    return start, start + timedelta(days=1)
+
+
+@login_required
+def my_day(request):
+    today = timezone.localdate()
+    start, end = _day_bounds(today)
+    open_tasks = selectors.task_list(actor=request.user, assignee=request.user.pk, done=False)
+    return render(request, "activities/my_day.html", {
+        "today": today,
+        "overdue": open_tasks.filter(due_at__lt=start),
+        "today_tasks": open_tasks.filter(due_at__gte=start, due_at__lt=end),
+        "leads": selectors.leads_to_contact(user=request.user, start=start, end=end),
+    })
+
+
+@login_required
+def calendar_week(request):
+    today = timezone.localdate()
+    first = parse_date(request.GET.get("start") or "") or today
+    first -= timedelta(days=first.weekday())  # weeks start on Monday
+    start, _end = _day_bounds(first)
+    end = start + timedelta(days=7)
+    tasks = selectors.task_list(actor=request.user, assignee=request.user.pk, done=False).filter(
+        due_at__gte=start, due_at__lt=end)
+    leads = selectors.leads_to_contact(user=request.user, start=start, end=end)
+    now = timezone.now()
+    days = [{"date": first + timedelta(days=n), "items": []} for n in range(7)]
+    for task in tasks:
+        days[(timezone.localtime(task.due_at).date() - first).days]["items"].append(
+            {"at": timezone.localtime(task.due_at), "label": f"{task.type.label} : {task.title}", "url": "",
+             "overdue": task.due_at < now})
+    for lead in leads:
+        days[(timezone.localtime(lead.next_contact_at).date() - first).days]["items"].append(
+            {"at": timezone.localtime(lead.next_contact_at), "label": _("Relancer %(name)s") % {"name": str(lead)},
+             "url": reverse("lead-card", args=[lead.pk]), "overdue": False})
+    for day in days:
+        day["items"].sort(key=lambda item: item["at"])
+    return render(request, "activities/week.html", {
+        "days": days, "start": first, "today": today,
+        "previous": first - timedelta(days=7), "next": first + timedelta(days=7)})

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_file
 
+from comptoir.activities import views as activity_views
 from comptoir.activities.views import calendar_feed, unsubscribe_view
 from comptoir.config.api import api
 
@@ -24,6 +25,11 @@ urlpatterns = [
     path("q/", include("comptoir.quotes.urls")),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
     path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
+    path("leads/", include("comptoir.leads.urls")),
+    path("my-day/", activity_views.my_day, name="my-day"),
+    path("week/", activity_views.calendar_week, name="calendar-week"),
+    path("tasks/new/", activity_views.task_new, name="task-new"),
+    path("tasks/<int:pk>/done/", activity_views.task_done, name="task-complete"),
     path("sales/", include("comptoir.sales.urls")),
     path("imports/", include("comptoir.imports.urls")),
     path("", include("comptoir.accounts.urls")),

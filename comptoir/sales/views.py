@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from comptoir.activities.selectors import timeline_for
+from comptoir.activities.selectors import task_list, timeline_for
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
 from comptoir.sales import selectors, services
@@ -78,6 +78,7 @@ def card(request, pk):
         if opportunity.status == Status.WON and permissions.can_change_sale_date(request.user) else None,
         "stage_changes": opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"),
         "timeline": timeline_for(opportunity)[:50],
+        "tasks": task_list(actor=request.user, opportunity=opportunity.pk),
     })
 
 

@@ -1,0 +1,88 @@
+"""Lead pages, my day and the week: what a salesperson sees and does from the browser."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comptoir.activities.models import Task
+from comptoir.activities.services import task_create
+from comptoir.customers.models import Customer
+from comptoir.customers.tests.factories import make_customer
+from comptoir.leads.models import Lead
+from comptoir.leads.services import lead_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser(salesperson):
+    client = Client()
+    client.force_login(salesperson)
+    return client
+
+
+def test_a_lead_is_entered_found_and_converted_from_its_card(browser):
+    created = browser.post(reverse("lead-new"), {"first_name": "Luc", "last_name": "Roy", "email": "luc@exemple.ca",
+                                                 "phone": "819 555-0111"})
+    lead = Lead.objects.get()
+    found = browser.get(reverse("lead-list"), {"q": "roy"}).content.decode()
+    converted = browser.post(reverse("lead-convert", args=[lead.pk]))
+
+    assert created.status_code == 302 and "Luc Roy" in found
+    customer = Customer.objects.get()
+    assert converted["Location"] == reverse("customer-card", args=[customer.pk])
+    assert Lead.objects.get().status == "converted"
+
+
+def test_converting_onto_a_duplicate_offers_to_link_it(browser, salesperson):
+    existing = make_customer(salesperson, email="luc@exemple.ca")
+    lead = lead_create(actor=salesperson, last_name="Roy", email="luc@exemple.ca")
+
+    asked = browser.post(reverse("lead-convert", args=[lead.pk]))
+    linked = browser.post(reverse("lead-convert", args=[lead.pk]), {"customer": existing.pk})
+
+    assert asked.status_code == 409 and "Lier à cette fiche" in asked.content.decode()
+    assert linked["Location"] == reverse("customer-card", args=[existing.pk])
+    assert Customer.objects.count() == 1
+
+
+def test_my_day_shows_todays_tasks_overdue_in_red_and_leads_to_call(browser, salesperson):
+    now = timezone.localtime()
+    task_create(actor=salesperson, title="Rappel d'hier", due_at=now - timedelta(days=1))
+    task_create(actor=salesperson, title="Essai routier", due_at=now.replace(hour=23, minute=0))
+    lead_create(actor=salesperson, last_name="Gagnon", next_contact_at=now.replace(hour=23, minute=30))
+
+    page = browser.get(reverse("my-day")).content.decode()
+
+    assert "Rappel d&#x27;hier" in page and "Essai routier" in page and "Gagnon" in page
+    assert '<li class="bad">' in page
+
+
+def test_a_task_added_from_a_card_is_done_from_my_day(browser, salesperson):
+    customer = make_customer(salesperson)
+    card = reverse("customer-card", args=[customer.pk])
+
+    added = browser.post(reverse("task-new"), {"title": "Rappeler", "type": "call", "customer": customer.pk,
+                                               "due_at": "2026-12-01T10:00", "next": card})
+    task = Task.objects.get()
+    done = browser.post(reverse("task-complete", args=[task.pk]), {"outcome": "Message laissé", "next": card})
+
+    assert added["Location"] == card and done["Location"] == card
+    task.refresh_from_db()
+    assert (task.customer, task.outcome) == (customer, "Message laissé") and task.done_at
+    assert "Rappeler" in browser.get(card).content.decode()
+
+
+def test_the_week_places_tasks_and_contacts_on_their_day(browser, salesperson):
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday()) + timedelta(days=7)
+    at = timezone.make_aware(timezone.datetime.combine(monday + timedelta(days=2), timezone.datetime.min.time())
+                             ) + timedelta(hours=10)
+    task_create(actor=salesperson, title="Livraison", due_at=at)
+
+    page = browser.get(reverse("calendar-week"), {"start": monday.isoformat()}).content.decode()
+
+    assert page.count('class="day') == 7
+    assert "Livraison" in page

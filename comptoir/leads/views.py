@@ -1,0 +1,91 @@
+"""Lead pages: list with search, a quick entry form, the card with status, next contact, tasks and
+conversion. Thin: the leads services decide."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.activities.selectors import task_list, timeline_for
+from comptoir.core.exceptions import ApplicationError, Conflict
+from comptoir.core.views import render_page_or_rows
+from comptoir.leads import selectors, services
+from comptoir.leads.models import LeadStatus
+
+PAGE_SIZE = 25
+ENTRY_FIELDS = ("first_name", "last_name", "company", "email", "city", "notes")
+
+
+@login_required
+def lead_list(request):
+    q = request.GET.get("q", "")[:100]
+    status = request.GET.get("status") or None
+    leads = selectors.lead_list(actor=request.user, q=q, status=status if status in LeadStatus.values else None)
+    page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page_or_rows(request, "leads/list.html", "leads/_rows.html", {
+        "page": page, "q": q, "status": status, "statuses": LeadStatus.choices})
+
+
+@login_required
+@require_POST
+def lead_new(request):
+    values = {key: request.POST.get(key, "") for key in ENTRY_FIELDS}
+    phone = request.POST.get("phone", "").strip()
+    try:
+        lead = services.lead_create(actor=request.user, phones=[{"number": phone}] if phone else [], **values)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("lead-list")
+    messages.success(request, _("Piste créée."))
+    return redirect("lead-card", lead.pk)
+
+
+@login_required
+def lead_card(request, pk, duplicates=None):
+    lead = selectors.lead_get(actor=request.user, pk=pk)
+    return render(request, "leads/card.html", {
+        "lead": lead, "statuses": [(v, label) for v, label in LeadStatus.choices if v != LeadStatus.CONVERTED],
+        "tasks": task_list(actor=request.user, lead=lead.pk),
+        "timeline": timeline_for(lead)[:50], "duplicates": duplicates or [],
+    }, status=409 if duplicates else 200)
+
+
+@login_required
+@require_POST
+def lead_change(request, pk):
+    values = {}
+    if request.POST.get("status"):
+        values["status"] = request.POST["status"]
+    if "next_contact_at" in request.POST:
+        text = request.POST["next_contact_at"].strip()
+        values["next_contact_at"] = parse_datetime(text) if text else None
+    try:
+        services.lead_update(actor=request.user, lead_id=pk, **values)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Piste mise à jour."))
+    return redirect("lead-card", pk)
+
+
+@login_required
+@require_POST
+def lead_convert(request, pk):
+    customer = request.POST.get("customer") or None
+    try:
+        _lead, target, _opportunity = services.lead_convert(
+            actor=request.user, lead_id=pk, customer=int(customer) if customer and customer.isdigit() else None,
+            create_anyway=request.POST.get("create_anyway") == "1")
+    except Conflict as error:
+        if error.errors:
+            return lead_card(request, pk, duplicates=[int(e["message"]) for e in error.errors])
+        messages.error(request, str(error.message))
+        return redirect("lead-card", pk)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("lead-card", pk)
+    messages.success(request, _("Piste convertie : voici la fiche du client."))
+    return redirect("customer-card", target.pk)
