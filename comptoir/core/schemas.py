@@ -32,3 +32,25 @@ def patch_values(payload: Schema, *, nullable: tuple[str, ...] = ()) -> tuple[di
     values = payload.dict(exclude_unset=True)
     version = values.pop("version", None)
     return {k: v for k, v in values.items() if v is not None or k in nullable}, version
+
+
+Text100 = Annotated[str, StringConstraints(max_length=100)]
+Text200 = Annotated[str, StringConstraints(max_length=200)]
+
+
+class ContactPatch(Schema):
+    """The name, address and structured fields a customer and a lead share, as a PATCH sends them."""
+
+    first_name: Text100 | None = None
+    last_name: Text100 | None = None
+    company: Text200 | None = None
+    address_line1: Text200 | None = None
+    address_line2: Text200 | None = None
+    city: Text100 | None = None
+    province: Annotated[str, StringConstraints(max_length=50)] | None = None
+    postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
+    industry: Text100 | None = None
+    market_segment: Text100 | None = None
+    territory: Text100 | None = None
+    website: Text200 | None = None
+    email: Annotated[str, StringConstraints(max_length=254)] | None = None

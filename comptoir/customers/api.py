@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from comptoir.activities.selectors import timeline_for
 from comptoir.core.api import ERRORS
-from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
+from comptoir.core.schemas import ContactPatch, Id, ReferenceValue, Version, patch_values
 from comptoir.customers import selectors, services
 from comptoir.customers.models import Customer
 
@@ -59,22 +59,9 @@ class CustomerIn(CustomerFields):
     salesperson: Id | None = None
 
 
-class CustomerPatch(Schema):
-    first_name: Text100 | None = None
-    last_name: Text100 | None = None
-    company: Text200 | None = None
-    address_line1: Text200 | None = None
-    address_line2: Text200 | None = None
-    city: Text100 | None = None
-    province: Annotated[str, StringConstraints(max_length=50)] | None = None
-    postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
+class CustomerPatch(ContactPatch):
     country: Annotated[str, StringConstraints(max_length=2)] | None = None
     external_id: Annotated[str, StringConstraints(max_length=64)] | None = None
-    industry: Text100 | None = None
-    market_segment: Text100 | None = None
-    territory: Text100 | None = None
-    website: Text200 | None = None
-    email: Annotated[str, StringConstraints(max_length=254)] | None = None
     no_email: bool | None = None
     phones: list[PhoneIn] | None = Field(None, max_length=10)
     source: ReferenceValue | None = None

@@ -11,7 +11,7 @@ from ninja.throttling import AnonRateThrottle
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
-from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
+from comptoir.core.schemas import ContactPatch, Id, ReferenceValue, Version, patch_values
 from comptoir.leads import selectors, services
 from comptoir.leads.models import WebForm
 
@@ -58,21 +58,8 @@ class LeadIn(LeadFields):
     external_id: Annotated[str, StringConstraints(max_length=64)] = ""
 
 
-class LeadPatch(Schema):
-    first_name: Text100 | None = None
-    last_name: Text100 | None = None
-    company: Text200 | None = None
-    address_line1: Text200 | None = None
-    address_line2: Text200 | None = None
-    city: Text100 | None = None
-    province: Annotated[str, StringConstraints(max_length=50)] | None = None
-    postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
-    industry: Text100 | None = None
-    market_segment: Text100 | None = None
-    territory: Text100 | None = None
-    website: Text200 | None = None
+class LeadPatch(ContactPatch):
     notes: Annotated[str, StringConstraints(max_length=10_000)] | None = None
-    email: Annotated[str, StringConstraints(max_length=254)] | None = None
     phones: list[PhoneIn] | None = Field(None, max_length=10)
     source: ReferenceValue | None = None
     media: ReferenceValue | None = None
