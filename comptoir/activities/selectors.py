@@ -31,7 +31,7 @@ def task_list(*, actor, assignee=None, overdue: bool | None = None, done: bool |
     `overdue` = not done and past due."""
     from django.utils import timezone
 
-    queryset = task_visible(actor).select_related("type", "assignee")
+    queryset = task_visible(actor).select_related("type", "assignee", "customer", "lead", "opportunity")
     for field, value in (("assignee_id", assignee), ("customer_id", customer), ("lead_id", lead),
                          ("opportunity_id", opportunity)):
         if value is not None:

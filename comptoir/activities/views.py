@@ -87,6 +87,17 @@ def task_done(request, pk):
     return _back(request, "my-day")
 
 
+def task_subject_url(task) -> str:
+    """The card of what a task is about, or nothing."""
+    if task.opportunity_id:
+        return reverse("opportunity-card", args=[task.opportunity_id])
+    if task.customer_id:
+        return reverse("customer-card", args=[task.customer_id])
+    if task.lead_id:
+        return reverse("lead-card", args=[task.lead_id])
+    return ""
+
+
 def _day_bounds(day):
     start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
     return start, start + timedelta(days=1)
@@ -108,7 +119,10 @@ def my_day(request):
 @login_required
 def calendar_week(request):
     today = timezone.localdate()
-    first = parse_date(request.GET.get("start") or "") or today
+    try:
+        first = parse_date(request.GET.get("start") or "") or today
+    except ValueError:  # 2026-02-30: well formed, but no such day
+        first = today
     first -= timedelta(days=first.weekday())  # weeks start on Monday
     start, _end = _day_bounds(first)
     end = start + timedelta(days=7)
@@ -117,10 +131,11 @@ def calendar_week(request):
     leads = selectors.leads_to_contact(user=request.user, start=start, end=end)
     now = timezone.now()
     days = [{"date": first + timedelta(days=n), "items": []} for n in range(7)]
-    for task in tasks:
+    for task in tasks.select_related("customer", "lead", "opportunity"):
         days[(timezone.localtime(task.due_at).date() - first).days]["items"].append(
-            {"at": timezone.localtime(task.due_at), "label": f"{task.type.label} : {task.title}", "url": "",
-             "overdue": task.due_at < now})
+            {"at": timezone.localtime(task.due_at),
+             "label": _("%(type)s : %(title)s") % {"type": task.type.label, "title": task.title},
+             "url": task_subject_url(task), "overdue": task.due_at < now})
     for lead in leads:
         days[(timezone.localtime(lead.next_contact_at).date() - first).days]["items"].append(
             {"at": timezone.localtime(lead.next_contact_at), "label": _("Relancer %(name)s") % {"name": str(lead)},

@@ -86,3 +86,7 @@ def test_the_week_places_tasks_and_contacts_on_their_day(browser, salesperson):
 
     assert page.count('class="day') == 7
     assert "Livraison" in page
+
+
+def test_a_week_that_does_not_exist_shows_this_week(browser):
+    assert browser.get(reverse("calendar-week"), {"start": "2026-02-30"}).status_code == 200
