@@ -19,14 +19,17 @@ PAGE_SIZE = 25
 ENTRY_FIELDS = ("first_name", "last_name", "company", "email", "city", "notes")
 
 
-@login_required
-def lead_list(request):
+def _list_context(request) -> dict:
     q = request.GET.get("q", "")[:100]
     status = request.GET.get("status") or None
     leads = selectors.lead_list(actor=request.user, q=q, status=status if status in LeadStatus.values else None)
     page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page_or_rows(request, "leads/list.html", "leads/_rows.html", {
-        "page": page, "q": q, "status": status, "statuses": LeadStatus.choices})
+    return {"page": page, "q": q, "status": status, "statuses": LeadStatus.choices, "entry": {}}
+
+
+@login_required
+def lead_list(request):
+    return render_page_or_rows(request, "leads/list.html", "leads/_rows.html", _list_context(request))
 
 
 @login_required
@@ -37,8 +40,9 @@ def lead_new(request):
     try:
         lead = services.lead_create(actor=request.user, phones=[{"number": phone}] if phone else [], **values)
     except ApplicationError as error:
-        messages.error(request, str(error.message))
-        return redirect("lead-list")
+        # The page again, with what was typed and the reason, rather than an empty form.
+        context = {**_list_context(request), "entry": {**values, "phone": phone}, "entry_error": error.message}
+        return render(request, "leads/list.html", context, status=error.status)
     messages.success(request, _("Piste créée."))
     return redirect("lead-card", lead.pk)
 

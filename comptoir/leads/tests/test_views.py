@@ -90,3 +90,12 @@ def test_the_week_places_tasks_and_contacts_on_their_day(browser, salesperson):
 
 def test_a_week_that_does_not_exist_shows_this_week(browser):
     assert browser.get(reverse("calendar-week"), {"start": "2026-02-30"}).status_code == 200
+
+
+def test_a_refused_lead_entry_keeps_what_was_typed(browser):
+    response = browser.post(reverse("lead-new"), {"email": "luc@exemple.ca", "phone": "819 555-0111"})
+
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert 'value="luc@exemple.ca"' in page and 'value="819 555-0111"' in page
+    assert not Lead.objects.exists()
