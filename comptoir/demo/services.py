@@ -121,8 +121,40 @@ def load_showroom(result: DemoResult) -> None:
     result.counts["quoted_deals"] = count
 
 
+FOLLOW_UPS = [("Gabriel", "Lavoie", "Veut essayer un Spark avant l'été."),
+              ("Chloé", "Bergeron", "A demandé le prix d'un MXZ 600 au salon.")]
+
+
+def load_follow_ups(result: DemoResult) -> None:
+    """Each salesperson's day: two leads to call back (one today), a call due this afternoon and
+    one left overdue, so « Ma journée », the week and the reminders have something to show."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from comptoir.activities.services import task_create
+    from comptoir.customers.models import Customer
+    from comptoir.leads.services import lead_create
+
+    today = timezone.localdate()
+    zone = timezone.get_default_timezone()
+    count = 0
+    for number, agent in enumerate(User.objects.filter(role=Role.SALESPERSON).order_by("username")):
+        for offset, (first_name, last_name, notes) in enumerate(FOLLOW_UPS):
+            lead_create(actor=agent, first_name=first_name, last_name=f"{last_name}-{number + 1}", notes=notes,
+                        phones=[{"number": f"450 555-{number:02d}{offset + 10:02d}"}],
+                        next_contact_at=datetime.combine(today + timedelta(days=offset * 2), time(15), tzinfo=zone))
+        customer = Customer.objects.filter(salesperson=agent, channel="manual").order_by("pk").first()
+        task_create(actor=agent, title="Rappeler pour l'essai routier", customer=customer.pk if customer else None,
+                    due_at=datetime.combine(today, time(16), tzinfo=zone))
+        task_create(actor=agent, title="Envoyer la soumission promise", type="email",
+                    due_at=datetime.combine(today - timedelta(days=1), time(10), tzinfo=zone))
+        count += 1
+    result.counts["follow_ups"] = count
+
+
 DEMO_DEALS: int | None = None  # all the dataset's deals; tests take fewer
-DEMO_STEPS = [load_dataset, load_walk_ins, load_showroom]
+DEMO_STEPS = [load_dataset, load_walk_ins, load_showroom, load_follow_ups]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -97,3 +97,16 @@ def test_the_demo_showroom_has_quoted_deals_with_an_accepted_variant_and_a_contr
 
     assert QuoteVariant.objects.filter(status="accepted").count() == Contract.objects.count() >= 1
     assert QuoteVariant.objects.filter(status="draft").exists()
+
+
+def test_every_demo_salesperson_has_leads_to_call_and_tasks_one_of_them_overdue():
+    from django.utils import timezone
+
+    from comptoir.activities.models import Task
+    from comptoir.leads.models import Lead
+
+    demo_load()
+
+    agents = User.objects.filter(role=Role.SALESPERSON).count()
+    assert Lead.objects.filter(owner__role=Role.SALESPERSON).count() == 2 * agents
+    assert Task.objects.filter(done_at__isnull=True, due_at__lt=timezone.now()).count() >= agents
