@@ -471,6 +471,9 @@ def customer_merge(*, actor, customer_id, other_id) -> Customer:
     if rank.get(other.email_status, 0) > rank.get(survivor.email_status, 0):
         survivor.email, survivor.email_status = other.email, other.email_status
         filled.append("email")
+    if other.unsubscribed and not survivor.unsubscribed:
+        survivor.unsubscribed = True  # the person asked for no mass mailing: a merge keeps their word
+        filled.append("unsubscribed")
     known = set(survivor.phones.values_list("e164", flat=True))
     start = survivor.phones.count()
     for offset, phone in enumerate(p for p in other.phones.all() if p.e164 not in known):

@@ -479,3 +479,17 @@ def test_multi_word_search_is_the_same_whether_words_are_rare_or_common(manager,
 
     assert rare_last_name == [helenes[1].pk]
     assert sorted(both_common) == sorted([helenes[2].pk, cotes[1].pk])
+
+
+def test_merging_keeps_an_unsubscribe_of_either_record(manager):
+    from comptoir.customers.models import Customer
+    from comptoir.customers.services import customer_merge
+
+    survivor = make_customer(manager, first_name="Luc", last_name="Roy")
+    other = make_customer(manager, first_name="Luc", last_name="Roy")
+    Customer.objects.filter(pk=other.pk).update(unsubscribed=True)
+
+    merged = customer_merge(actor=manager, customer_id=survivor.pk, other_id=other.pk)
+
+    assert merged.unsubscribed is True
+    assert Customer.objects.get(pk=survivor.pk).unsubscribed is True
