@@ -9,7 +9,7 @@ from comptoir.catalog.selectors import product_match_key
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, NotFound
 from comptoir.core.figures import money_clean
-from comptoir.core.versioning import check_version, lock_rows, save_versioned
+from comptoir.core.versioning import check_version, lock_one, save_versioned
 
 CATALOG_FORBIDDEN = _("Seul un administrateur gère le catalogue.")
 CODE_TAKEN = _("Un produit porte déjà ce code.")
@@ -73,10 +73,7 @@ def product_create(*, actor, **values) -> Product:
 @transaction.atomic
 def product_update(*, actor, product_id, version: int | None = None, **values) -> Product:
     permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
-    rows = lock_rows(Product.objects.filter(pk=product_id))
-    if not rows:
-        raise NotFound()
-    product = rows[0]
+    product = lock_one(Product, product_id)
     check_version(product, version)
     changed = _apply(product, values)
     if "code" in changed and Product.objects.exclude(pk=product.pk).filter(code__iexact=product.code).exists():
@@ -116,14 +113,8 @@ def price_list_save(*, actor, price_list_id=None, version: int | None = None, it
     from comptoir.catalog.models import PriceList, PriceListItem
 
     permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
-    if price_list_id is None:
-        price_list = PriceList()
-    else:
-        rows = lock_rows(PriceList.objects.filter(pk=price_list_id))
-        if not rows:
-            raise NotFound()
-        price_list = rows[0]
-        check_version(price_list, version)
+    price_list = PriceList() if price_list_id is None else lock_one(PriceList, price_list_id)
+    check_version(price_list, version)
     changed = []
     for key in ("name", "currency", "valid_from", "valid_until", "active"):
         if key in values:
@@ -167,14 +158,8 @@ def inventory_unit_save(*, actor, unit_id=None, version: int | None = None, **va
     from comptoir.catalog.models import InventoryUnit, UnitStatus
 
     permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
-    if unit_id is None:
-        unit = InventoryUnit()
-    else:
-        rows = lock_rows(InventoryUnit.objects.filter(pk=unit_id))
-        if not rows:
-            raise NotFound()
-        unit = rows[0]
-        check_version(unit, version)
+    unit = InventoryUnit() if unit_id is None else lock_one(InventoryUnit, unit_id)
+    check_version(unit, version)
     changed = []
     for key in UNIT_FIELDS:
         if key not in values:
@@ -222,10 +207,7 @@ def catalog_delete(*, actor, model, pk) -> None:
     from django.db.models import ProtectedError
 
     permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
-    rows = lock_rows(model.objects.filter(pk=pk))
-    if not rows:
-        raise NotFound()
-    item = rows[0]
+    item = lock_one(model, pk)
     label = str(item)
     try:
         with transaction.atomic():
