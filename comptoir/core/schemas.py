@@ -38,6 +38,24 @@ Text100 = Annotated[str, StringConstraints(max_length=100)]
 Text200 = Annotated[str, StringConstraints(max_length=200)]
 
 
+class ContactFields(Schema):
+    """The name, address and structured fields a customer and a lead share."""
+
+    first_name: Text100 = ""
+    last_name: Text100 = ""
+    company: Text200 = ""
+    address_line1: Text200 = ""
+    address_line2: Text200 = ""
+    city: Text100 = ""
+    province: Annotated[str, StringConstraints(max_length=50)] = ""
+    postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
+    country: Annotated[str, StringConstraints(max_length=2)] = "CA"
+    industry: Text100 = ""
+    market_segment: Text100 = ""
+    territory: Text100 = ""
+    website: Text200 = ""
+
+
 class ContactPatch(Schema):
     """The name, address and structured fields a customer and a lead share, as a PATCH sends them."""
 

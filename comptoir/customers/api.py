@@ -9,14 +9,12 @@ from pydantic import Field, StringConstraints
 
 from comptoir.activities.selectors import timeline_for
 from comptoir.core.api import ERRORS
-from comptoir.core.schemas import ContactPatch, Id, ReferenceValue, Version, patch_values
+from comptoir.core.schemas import ContactFields, ContactPatch, Id, ReferenceValue, Version, patch_values
 from comptoir.customers import selectors, services
 from comptoir.customers.models import Customer
 
 router = Router(tags=["customers"])
 
-Text100 = Annotated[str, StringConstraints(max_length=100)]
-Text200 = Annotated[str, StringConstraints(max_length=200)]
 PhoneKindName = Literal["mobile", "home", "work", "other"]
 EmailStatusName = Literal["valid", "invalid", "missing", "placeholder"]
 
@@ -32,21 +30,8 @@ class PhoneOut(Schema):
     e164: str
 
 
-class CustomerFields(Schema):
-    first_name: Text100 = ""
-    last_name: Text100 = ""
-    company: Text200 = ""
-    address_line1: Text200 = ""
-    address_line2: Text200 = ""
-    city: Text100 = ""
-    province: Annotated[str, StringConstraints(max_length=50)] = ""
-    postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
-    country: Annotated[str, StringConstraints(max_length=2)] = "CA"
+class CustomerFields(ContactFields):
     external_id: Annotated[str, StringConstraints(max_length=64)] = ""
-    industry: Text100 = ""
-    market_segment: Text100 = ""
-    territory: Text100 = ""
-    website: Text200 = ""
 
 
 class CustomerIn(CustomerFields):

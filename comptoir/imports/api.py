@@ -6,6 +6,7 @@ from typing import Literal
 
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
+from pydantic import Field
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.api import ERRORS
@@ -13,7 +14,6 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.core.exports import csv_stream_response
 from comptoir.imports import selectors, services
 from comptoir.imports.fields import FIELDS
-from comptoir.imports.models import ImportJob
 
 router = Router(tags=["imports"])
 
@@ -37,41 +37,17 @@ class ImportOut(Schema):
     mapping: dict[str, str]
     dry_run: bool
     on_duplicate: str
-    total: int | None = None
-    done: int
+    total: int | None = Field(None, alias="total_rows")
+    done: int = Field(alias="rows_done")
     progress_pct: int
-    created: int
-    updated: int
-    skipped: int
-    errors: int
+    created: int = Field(alias="created_count")
+    updated: int = Field(alias="updated_count")
+    skipped: int = Field(alias="skipped_count")
+    errors: int = Field(alias="error_count")
     failure: str
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
-
-    @staticmethod
-    def resolve_total(obj: ImportJob):
-        return obj.total_rows
-
-    @staticmethod
-    def resolve_done(obj: ImportJob):
-        return obj.rows_done
-
-    @staticmethod
-    def resolve_created(obj: ImportJob):
-        return obj.created_count
-
-    @staticmethod
-    def resolve_updated(obj: ImportJob):
-        return obj.updated_count
-
-    @staticmethod
-    def resolve_skipped(obj: ImportJob):
-        return obj.skipped_count
-
-    @staticmethod
-    def resolve_errors(obj: ImportJob):
-        return obj.error_count
 
 
 class FieldOut(Schema):

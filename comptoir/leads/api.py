@@ -11,7 +11,8 @@ from ninja.throttling import AnonRateThrottle
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
-from comptoir.core.schemas import ContactPatch, Id, ReferenceValue, Version, patch_values
+from comptoir.customers.api import PhoneIn, PhoneOut
+from comptoir.core.schemas import ContactFields, ContactPatch, Id, ReferenceValue, Version, patch_values
 from comptoir.leads import selectors, services
 from comptoir.leads.models import WebForm
 
@@ -19,31 +20,11 @@ leads_router = Router(tags=["leads"])
 web_forms_router = Router(tags=["leads"])
 public_router = Router(tags=["leads"], auth=None)
 
-Text100 = Annotated[str, StringConstraints(max_length=100)]
-Text200 = Annotated[str, StringConstraints(max_length=200)]
 StatusName = Literal["new", "contacted", "qualified", "converted", "lost"]
 WEB_FORM_THROTTLE = AnonRateThrottle(settings.COMPTOIR_WEB_FORM_THROTTLE)
 
 
-class PhoneIn(Schema):
-    kind: Literal["mobile", "home", "work", "other"] = "mobile"
-    number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-
-
-class LeadFields(Schema):
-    first_name: Text100 = ""
-    last_name: Text100 = ""
-    company: Text200 = ""
-    address_line1: Text200 = ""
-    address_line2: Text200 = ""
-    city: Text100 = ""
-    province: Annotated[str, StringConstraints(max_length=50)] = ""
-    postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
-    country: Annotated[str, StringConstraints(max_length=2)] = "CA"
-    industry: Text100 = ""
-    market_segment: Text100 = ""
-    territory: Text100 = ""
-    website: Text200 = ""
+class LeadFields(ContactFields):
     notes: Annotated[str, StringConstraints(max_length=10_000)] = ""
 
 
@@ -68,12 +49,6 @@ class LeadPatch(ContactPatch):
     next_contact_at: datetime | None = None
     unsubscribed: bool | None = None
     version: Version | None = None
-
-
-class PhoneOut(Schema):
-    kind: str
-    number: str
-    e164: str
 
 
 class LeadOut(LeadFields):
