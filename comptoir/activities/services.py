@@ -179,11 +179,12 @@ def reminders_send_due(*, now=None) -> int:
     before the email leaves: whichever worker inserts it sends, the others skip."""
     from datetime import datetime, timedelta
 
-    from django.db import IntegrityError
+    from django.db import IntegrityError, OperationalError
 
     from comptoir.accounts.models import User
     from comptoir.activities.models import ReminderSent
     from comptoir.core.selectors import site_settings_get
+    from comptoir.leads.models import Lead
 
     now = now or timezone.now()
     at = site_settings_get().reminder_time
@@ -193,21 +194,22 @@ def reminders_send_due(*, now=None) -> int:
         if local.time() < at:
             continue
         day = local.date()
-        if ReminderSent.objects.filter(user=user, day=day).exists():
-            continue
         start = datetime.combine(day, datetime.min.time(), tzinfo=local.tzinfo)
-        tasks = list(Task.objects.filter(assignee=user, done_at__isnull=True, due_at__lt=start + timedelta(days=1))
-                     .select_related("type").order_by("due_at"))
-        from comptoir.leads.models import Lead
-
-        leads = list(Lead.objects.filter(owner=user, next_contact_at__gte=start,
-                                         next_contact_at__lt=start + timedelta(days=1))
-                     .exclude(status__in=["converted", "lost"]).order_by("next_contact_at"))
         try:
+            if ReminderSent.objects.filter(user=user, day=day).exists():
+                continue
+            tasks = list(Task.objects.filter(assignee=user, done_at__isnull=True,
+                                             due_at__lt=start + timedelta(days=1))
+                         .select_related("type").order_by("due_at"))
+            leads = list(Lead.objects.filter(owner=user, next_contact_at__gte=start,
+                                             next_contact_at__lt=start + timedelta(days=1))
+                         .exclude(status__in=["converted", "lost"]).order_by("next_contact_at"))
             with transaction.atomic():
                 ReminderSent.objects.create(user=user, day=day, items=len(tasks) + len(leads))
-        except IntegrityError:
-            continue  # another worker took this user's morning
+        except (IntegrityError, OperationalError):
+            # Another worker took this user's morning, or holds the table: it sends, or the next run
+            # (every few minutes) does; one user never stops the others' reminders.
+            continue
         if tasks or leads:
             _reminder_email(user, day, start, tasks, leads)
             sent += 1

@@ -38,11 +38,14 @@ def test_the_reminder_job_sends_exactly_one_email_per_user_per_day_with_two_work
     for user in (salesperson, manager):
         task_create(actor=user, title=f"Appel de {user.username}", due_at=_morning(15))
     start = threading.Barrier(2)
+    failures = []
 
     def worker():
         start.wait()
         try:
             reminders_send_due(now=_morning(9))
+        except Exception as error:  # a worker that dies would hide a double send behind the other
+            failures.append(error)
         finally:
             connection.close()
 
@@ -52,5 +55,6 @@ def test_the_reminder_job_sends_exactly_one_email_per_user_per_day_with_two_work
     for thread in threads:
         thread.join()
 
+    assert failures == []
     assert sorted(m.to[0] for m in mail.outbox) == sorted([salesperson.email, manager.email])
     assert ReminderSent.objects.count() == 2
