@@ -68,6 +68,7 @@ class UserOut(Schema):
     location_name: str | None
     manager: int | None
     photo_url: str | None
+    signature: str
     is_active: bool
     version: int
 
@@ -115,6 +116,7 @@ class UserPatch(Schema):
     location: ReferenceValue | None = None
     manager: Id | None = None
     is_active: bool | None = None
+    signature: Annotated[str, StringConstraints(max_length=1_000)] | None = None
     version: Version | None = None
 
 

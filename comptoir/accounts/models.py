@@ -61,6 +61,8 @@ class User(AbstractUser):
     photo = models.ImageField(_("photo"), upload_to="users/photos/", blank=True)
     # The morning reminder leaves at the settings' hour in this zone (a salesperson on the road).
     time_zone = models.CharField(_("fuseau horaire"), max_length=50, default="America/Toronto")
+    # Closes the emails sent in their name ({{ salesperson.signature }} in a message template).
+    signature = models.TextField(_("signature"), blank=True, max_length=1_000)
     version = models.PositiveIntegerField(default=1)
 
     objects = ComptoirUserManager()

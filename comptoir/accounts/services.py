@@ -38,9 +38,9 @@ LAST_ADMIN = _("Il doit rester au moins un administrateur actif.")
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
-SELF_EDITABLE = {"first_name", "last_name", "email", "password"}
+SELF_EDITABLE = {"first_name", "last_name", "email", "password", "signature"}
 USER_FIELDS = {"username", "first_name", "last_name", "email", "role", "department", "location",
-               "manager", "is_active", "password"}
+               "manager", "is_active", "password", "signature"}
 
 
 def _clean_email(email: str | None) -> str:

@@ -30,4 +30,13 @@ VERB_LABELS = {
     "task_completed": _("Tâche faite"),
     "calendar_feed_reset": _("Adresse de l'agenda privé renouvelée"),
     "unsubscribed": _("Désabonnement par le lien du courriel"),
+    "message_sent": _("Message envoyé"),
+    "message_failed": _("Message non envoyé (échec)"),
+    "message_opened": _("Courriel ouvert"),
+    "message_clicked": _("Lien du courriel suivi"),
+    "message_bounced": _("Courriel revenu (rebond)"),
+    "message_received": _("Réponse reçue"),
+    "message_template_created": _("Modèle de message créé"),
+    "message_template_updated": _("Modèle de message modifié"),
+    "bulk_send_created": _("Envoi groupé lancé"),
 }

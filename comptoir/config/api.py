@@ -17,6 +17,8 @@ from comptoir.catalog.api import price_lists_router, products_router, units_rout
 from comptoir.customers.api import router as customers_router
 from comptoir.imports.api import router as imports_router
 from comptoir.leads.api import leads_router, public_router, web_forms_router
+from comptoir.messaging.api import messages_router, templates_router
+from comptoir.messaging.api import public_router as messaging_public_router
 from comptoir.quotes.api import opportunity_quotes_router, quotes_router
 from comptoir.activities.api import calendar_router
 from comptoir.activities.api import router as tasks_router
@@ -59,3 +61,6 @@ api.add_router("/leads", leads_router)
 api.add_router("/web-forms", web_forms_router)
 api.add_router("/public", public_router)
 api.add_router("/tasks", tasks_router)
+api.add_router("/messages", messages_router)
+api.add_router("/message-templates", templates_router)
+api.add_router("/public", messaging_public_router)

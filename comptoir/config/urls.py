@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("customers/", include("comptoir.customers.urls")),
     path("q/", include("comptoir.quotes.urls")),
+    path("m/", include("comptoir.messaging.urls")),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
     path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
     path("leads/", include("comptoir.leads.urls")),

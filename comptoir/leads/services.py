@@ -170,6 +170,8 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
         opportunity = opportunity_create(actor=actor, customer=target.pk, **create_opportunity)
     lead.status, lead.customer = LeadStatus.CONVERTED, target
     save_versioned(lead, ["status", "customer", "updated_at"])
+    # Its emails and texts too: the customer's communications start with the lead's.
+    lead.messages.filter(customer__isnull=True).update(customer=target)
     # The lead's history, on the customer's timeline too, with its own dates.
     lead_type = ContentType.objects.get_for_model(Lead)
     customer_type = ContentType.objects.get_for_model(Customer)
@@ -181,6 +183,18 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
     timeline_record(actor=actor, subject=lead, verb="lead_converted", data=data)
     timeline_record(actor=actor, subject=target, verb="lead_converted", data=data)
     return lead, target, opportunity
+
+
+@transaction.atomic
+def lead_mark_email_bounced(*, email: str, actor=None, reason: str = "") -> int:
+    """DESIGN: a hard bounce marks the email invalid, on leads as on customers."""
+    email = (email or "").strip().lower()
+    leads = lock_rows(Lead.objects.filter(email=email, email_status="valid"))
+    for lead in leads:
+        lead.email_status = "invalid"
+        save_versioned(lead, ["email_status", "updated_at"])
+        timeline_record(actor=actor, subject=lead, verb="customer_email_bounced", data={"email": email, "reason": reason})
+    return len(leads)
 
 
 @transaction.atomic

@@ -7,21 +7,19 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, TemplateSyntaxError
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comptoir.core.exceptions import ApplicationError
-from comptoir.quotes import sandbox
+from comptoir.core.sandbox import sandbox_engine
 from comptoir.quotes.models import Quote, QuoteTemplate, QuoteVariant
 
 ASSETS = Path(__file__).resolve().parent / "static" / "quotes"
 SHIPPED = Path(__file__).resolve().parent / "templates" / "quotes" / "document.html"
 BAD_TEMPLATE = gettext_lazy("Le gabarit de cotation « %(name)s » est invalide : %(error)s")
-SANDBOX = Engine(loaders=[], libraries={}, autoescape=True)
-# Engine always adds Django's default tag libraries to those it is given: replace them outright.
-SANDBOX.template_builtins = [sandbox.register]
+SANDBOX = sandbox_engine(autoescape=True)
 
 
 def money_text(amount: Decimal, currency: str) -> str:

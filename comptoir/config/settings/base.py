@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "comptoir.catalog",
     "comptoir.quotes",
     "comptoir.imports",
+    "comptoir.messaging",
     "comptoir.analytics",
     "comptoir.demo",
 ]
@@ -187,3 +188,16 @@ COMPTOIR_IMPORT_MAX_MB = env_int("COMPTOIR_IMPORT_MAX_MB", 200)
 COMPTOIR_IMPORT_DIR = VAR_DIR / "imports"
 # The address customers reach Comptoir at: tracked quote links in emails start with it.
 COMPTOIR_PUBLIC_URL = env_str("COMPTOIR_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Messaging: at most this many emails (and as many texts) leave per minute, across every worker; a
+# failed send is retried after 1, 2, 4... times the delay, up to the attempts; provider webhooks sign
+# their body with the secret; replies go to COMPTOIR_EMAIL_REPLY_TO (a mailbox `comptoir fetch-mail`
+# reads, COMPTOIR_IMAP_URL) or, when unset, to the salesperson's own address.
+COMPTOIR_MESSAGES_PER_MINUTE = env_int("COMPTOIR_MESSAGES_PER_MINUTE", 60)
+COMPTOIR_MESSAGE_MAX_ATTEMPTS = env_int("COMPTOIR_MESSAGE_MAX_ATTEMPTS", 5)
+COMPTOIR_MESSAGE_RETRY_SECONDS = env_int("COMPTOIR_MESSAGE_RETRY_SECONDS", 60)
+COMPTOIR_EMAIL_WEBHOOK_SECRET = env_str("COMPTOIR_EMAIL_WEBHOOK_SECRET", "")
+COMPTOIR_EMAIL_REPLY_TO = env_str("COMPTOIR_EMAIL_REPLY_TO", "")
+COMPTOIR_IMAP_URL = env_str("COMPTOIR_IMAP_URL", "")
+COMPTOIR_SMS_BACKEND = env_str("COMPTOIR_SMS_BACKEND", "comptoir.messaging.sms.LoggingBackend")
+COMPTOIR_SMS_FROM = env_str("COMPTOIR_SMS_FROM", "")

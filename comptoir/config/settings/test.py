@@ -8,6 +8,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LANGUAGE_CODE = "fr-ca"
 COMPTOIR_TOKEN_THROTTLE = "1000/m"
+COMPTOIR_SMS_BACKEND = "comptoir.messaging.sms.LocmemBackend"
+COMPTOIR_MESSAGES_PER_MINUTE = 10_000
+COMPTOIR_EMAIL_WEBHOOK_SECRET = "test-webhook-secret"
 
 import tempfile  # noqa: E402
 
