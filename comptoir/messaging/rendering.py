@@ -87,7 +87,7 @@ def render(compiled: Compiled, data: dict) -> Rendered:
 
 # --- Email HTML: the text, its links tracked, an open pixel ----------------------------------------
 
-HREF = re.compile(r'href="([^"]+)"')
+HREF = re.compile(r'href="(https?://[^"]+)"')
 
 
 def public_url(path: str) -> str:
@@ -95,7 +95,7 @@ def public_url(path: str) -> str:
 
 
 def email_html(body_text: str, *, click_url, pixel_url: str | None) -> str:
-    """The HTML part: the text with its paragraphs and links, each link through `click_url(url)`."""
+    """The HTML part: the text with its paragraphs and links, each web link through `click_url(url)`."""
     html = linebreaks(urlize(escape(body_text), nofollow=True, autoescape=False), autoescape=False)
     html = HREF.sub(lambda m: f'href="{escape(click_url(unescape(m.group(1))))}"', html)
     pixel = f'<img src="{escape(pixel_url)}" width="1" height="1" alt="">' if pixel_url else ""
