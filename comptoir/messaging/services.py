@@ -287,6 +287,7 @@ def _email(message: Message, connection):
             from comptoir.messaging.rendering import unsubscribe_url
 
             headers["List-Unsubscribe"] = f"<{unsubscribe_url(person)}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: the link takes a POST
     email = EmailMultiAlternatives(message.subject, message.body_text, message.from_address, [message.to],
                                    reply_to=[reply_to] if reply_to else None, headers=headers, connection=connection)
     if message.body_html:
