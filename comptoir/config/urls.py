@@ -7,6 +7,7 @@ from django.views.static import serve as serve_file
 from comptoir.activities import views as activity_views
 from comptoir.activities.views import calendar_feed, unsubscribe_view
 from comptoir.config.api import api
+from comptoir.messaging.urls import tracking_urls
 
 admin.site.site_header = "Comptoir"
 admin.site.site_title = "Comptoir"
@@ -23,7 +24,8 @@ urlpatterns = [
     ),
     path("customers/", include("comptoir.customers.urls")),
     path("q/", include("comptoir.quotes.urls")),
-    path("m/", include("comptoir.messaging.urls")),
+    path("m/", include(tracking_urls)),
+    path("messages/", include("comptoir.messaging.urls")),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
     path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
     path("leads/", include("comptoir.leads.urls")),

@@ -1,8 +1,18 @@
+"""Public tracking (/m/o/, /m/c/) and the signed-in messaging pages (/messages/)."""
+
 from django.urls import path
 
 from comptoir.messaging import views
 
-urlpatterns = [
+tracking_urls = [
     path("o/<str:key>.gif", views.open_pixel, name="message-open"),
     path("c/<str:token>/", views.click, name="message-click"),
+]
+
+urlpatterns = [
+    path("bulk/", views.bulk_page, name="message-bulk"),
+    path("bulk/<int:pk>/", views.bulk_progress_page, name="message-bulk-progress"),
+    path("<str:target>/<int:pk>/", views.section, name="message-section"),
+    path("<str:target>/<int:pk>/preview/", views.compose_preview, name="message-preview"),
+    path("<str:target>/<int:pk>/send/", views.compose_send, name="message-send"),
 ]

@@ -3,10 +3,18 @@ communications section."""
 
 import base64
 
-from django.http import HttpResponse, HttpResponseRedirect
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from comptoir.messaging import services
+from comptoir.core.exceptions import ApplicationError
+from comptoir.messaging import selectors, services
+from comptoir.messaging.api import MAX_BULK
+from comptoir.messaging.models import Channel
 
 # A transparent 1×1 GIF.
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -22,3 +30,107 @@ def open_pixel(request, key):
 @never_cache
 def click(request, token):
     return HttpResponseRedirect(services.message_clicked(token=token))
+
+
+# --- Signed-in pages: the card's communications, a bulk follow-up and its progress -----------------------
+
+SECTION_LIMIT = 30
+CARDS = {"customers": "customer-card", "opportunities": "opportunity-card", "leads": "lead-card"}
+TARGET_FIELD = {"customers": "customer", "opportunities": "opportunity", "leads": "lead"}
+
+
+def _target(target: str, pk: int, actor):
+    """The card the section is on: 404 when the kind is unknown or the user may not see it."""
+    if target == "customers":
+        from comptoir.customers.selectors import customer_get
+
+        return customer_get(actor=actor, pk=pk)
+    if target == "opportunities":
+        from comptoir.sales.selectors import opportunity_get
+
+        return opportunity_get(actor=actor, pk=pk)
+    if target == "leads":
+        from comptoir.leads.selectors import lead_get
+
+        return lead_get(actor=actor, pk=pk)
+    raise Http404()
+
+
+def _compose_values(post) -> dict:
+    template = post.get("template") or None
+    return {"template_id": int(template) if template and template.isdigit() else None,
+            "channel": post.get("channel") if post.get("channel") in Channel.values else Channel.EMAIL,
+            "subject": post.get("subject", "")[:200], "body": post.get("body", "")[:20_000]}
+
+
+@login_required
+def section(request, target, pk):
+    """The communications part of a card (htmx): every email and text in and out, and a form to write."""
+    subject = _target(target, pk, request.user)
+    history = selectors.message_list(actor=request.user, **{TARGET_FIELD[target]: pk})
+    return render(request, "messaging/_section.html", {
+        "target": target, "subject": subject, "history": history[:SECTION_LIMIT],
+        "templates": selectors.template_list(), "channels": Channel.choices,
+    })
+
+
+@login_required
+@require_POST
+def compose_preview(request, target, pk):
+    """The message as this person will read it, or why it cannot be sent (htmx)."""
+    _target(target, pk, request.user)
+    try:
+        preview = services.messages_preview(actor=request.user, target=target, ids=[pk], limit=1,
+                                            **_compose_values(request.POST))
+    except ApplicationError as error:
+        return render(request, "messaging/_preview.html", {"error": error.message})
+    return render(request, "messaging/_preview.html", {"preview": preview, "single": True})
+
+
+@login_required
+@require_POST
+def compose_send(request, target, pk):
+    _target(target, pk, request.user)
+    values = _compose_values(request.POST)
+    try:
+        services.message_send(actor=request.user, to=request.POST.get("to") or None,
+                              **{TARGET_FIELD[target]: pk}, **values)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Message envoyé : il part dans un instant."))
+    return redirect(CARDS[target], pk)
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if v.isdigit()][:MAX_BULK]
+
+
+@login_required
+def bulk_page(request):
+    """A bulk follow-up: the selected opportunities, customers or leads, a template, a preview that says
+    who is skipped and why, then the send."""
+    data = request.POST if request.method == "POST" else request.GET
+    target = data.get("target") if data.get("target") in CARDS else "opportunities"
+    ids = _ids(data.getlist("ids"))
+    template_id = data.get("template")
+    template_id = int(template_id) if template_id and template_id.isdigit() else None
+    context = {"target": target, "ids": ids, "templates": selectors.template_list(), "template_id": template_id}
+    if request.method == "POST" and template_id and ids:
+        try:
+            if data.get("confirm"):
+                job = services.bulk_send(actor=request.user, template_id=template_id, target=target, ids=ids)
+                return redirect("message-bulk-progress", job.pk)
+            context["preview"] = services.messages_preview(actor=request.user, target=target, ids=ids,
+                                                           template_id=template_id, limit=3)
+        except ApplicationError as error:
+            context["error"] = error.message
+    return render(request, "messaging/bulk.html", context)
+
+
+@login_required
+def bulk_progress_page(request, pk):
+    progress = selectors.bulk_progress(actor=request.user, pk=pk)
+    partial = request.headers.get("HX-Request") == "true"
+    return render(request, "messaging/_progress.html" if partial else "messaging/progress.html",
+                  {"progress": progress, "reasons": dict(services.SKIP_MESSAGES)})

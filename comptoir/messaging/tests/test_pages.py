@@ -1,0 +1,72 @@
+from django.core import mail
+from django.test import Client
+
+from comptoir.customers.tests.factories import make_customer
+from comptoir.messaging.models import BulkSend, Message
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_card_shows_its_communications_and_sends_from_a_template(salesperson, deal, follow_up,
+                                                                     django_capture_on_commit_callbacks):
+    client = _signed_in(salesperson)
+    assert f'hx-get="/messages/opportunities/{deal.pk}/"' in client.get(f"/sales/opportunities/{deal.pk}/").content.decode()
+    preview = client.post(f"/messages/opportunities/{deal.pk}/preview/", {"template": follow_up.pk})
+    assert "Bonjour Julie," in preview.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/messages/opportunities/{deal.pk}/send/", {"template": follow_up.pk})
+    assert response.status_code == 302 and response["Location"] == f"/sales/opportunities/{deal.pk}/"
+    assert len(mail.outbox) == 1
+    section = client.get(f"/messages/customers/{deal.customer_id}/").content.decode()
+    assert "Votre Can-Am Outlander" in section and "julie.roy@exemple.ca" in section
+
+
+def test_the_card_preview_names_the_field_empty_for_this_person(salesperson, pipeline):
+    customer = make_customer(salesperson, first_name="", last_name="Roy", email="roy@exemple.ca")
+    client = _signed_in(salesperson)
+    preview = client.post(f"/messages/customers/{customer.pk}/preview/",
+                          {"subject": "Bonjour", "body": "Bonjour {{ customer.first_name }}"}).content.decode()
+    assert "customer.first_name" in preview
+    response = client.post(f"/messages/customers/{customer.pk}/send/",
+                           {"subject": "Bonjour", "body": "Bonjour {{ customer.first_name }}"}, follow=True)
+    assert "customer.first_name" in response.content.decode() and not Message.objects.exists()
+
+
+def test_someone_elses_card_has_no_communications_for_a_salesperson(salesperson, admin):
+    customer = make_customer(admin, email="autre@exemple.ca", salesperson=admin.pk)
+    assert _signed_in(salesperson).get(f"/messages/customers/{customer.pk}/").status_code == 404
+
+
+def test_a_bulk_follow_up_from_the_customer_list_previews_then_sends(salesperson, deal, follow_up,
+                                                                     django_capture_on_commit_callbacks):
+    placeholder = make_customer(salesperson, last_name="Sans courriel", no_email=True)
+    client = _signed_in(salesperson)
+    text = client.post("/messages/bulk/", {"target": "customers", "ids": [deal.customer_id, placeholder.pk],
+                                           "template": follow_up.pk}).content.decode()
+    # The template prints the opportunity's product: a customer chosen alone has none.
+    assert "champ vide : 1" in text and "aucun courriel (adresse fictive) : 1" in text
+    customer_template = follow_up
+    customer_template.subject, customer_template.body = "Bonjour", "Bonjour {{ customer.first_name }}"
+    customer_template.save()
+    text = client.post("/messages/bulk/", {"target": "customers", "ids": [deal.customer_id, placeholder.pk],
+                                           "template": follow_up.pk}).content.decode()
+    assert "aucun courriel (adresse fictive) : 1" in text and "Bonjour Julie" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/messages/bulk/", {"target": "customers", "ids": [deal.customer_id, placeholder.pk],
+                                                   "template": follow_up.pk, "confirm": "1"})
+    job = BulkSend.objects.get()
+    assert response["Location"] == f"/messages/bulk/{job.pk}/"
+    progress = client.get(response["Location"]).content.decode()
+    assert "Terminé." in progress and len(mail.outbox) == 1
+
+
+def test_the_board_and_the_customer_list_offer_a_bulk_follow_up(salesperson, deal):
+    client = _signed_in(salesperson)
+    board = client.get("/sales/").content.decode()
+    assert 'action="/messages/bulk/"' in board and f'name="ids" value="{deal.pk}"' in board
+    customers = client.get("/customers/").content.decode()
+    assert f'name="ids" value="{deal.customer_id}"' in customers
