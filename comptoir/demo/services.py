@@ -153,8 +153,36 @@ def load_follow_ups(result: DemoResult) -> None:
     result.counts["follow_ups"] = count
 
 
+MESSAGE_TEMPLATES = [
+    ("Relance après essai", "email", "fr-ca", "Votre {{ opportunity.product }}",
+     "Bonjour {{ customer.first_name }},\n\nMerci d'être passé essayer le {{ opportunity.product }}. "
+     "Avez-vous des questions ? Je peux vous préparer une soumission dès aujourd'hui.\n\n{{ salesperson.signature }}"),
+    ("Relance après essai", "email", "en", "Your {{ opportunity.product }}",
+     "Hello {{ customer.first_name }},\n\nThank you for test-driving the {{ opportunity.product }}. "
+     "Any questions? I can prepare a quote for you today.\n\n{{ salesperson.signature }}"),
+    ("Relance après essai", "email", "pl", "Twój {{ opportunity.product }}",
+     "Dzień dobry {{ customer.first_name }},\n\ndziękujemy za jazdę próbną {{ opportunity.product }}. "
+     "Czy ma Pan/Pani pytania? Mogę dziś przygotować ofertę.\n\n{{ salesperson.signature }}"),
+    ("Nouvelles du client", "email", "fr-ca", "Des nouvelles de chez nous",
+     "Bonjour {{ customer.first_name }},\n\nNos nouveaux modèles sont arrivés en salle de montre. "
+     "Passez nous voir !\n\n{{ salesperson.signature }}"),
+    ("Rappel de rendez-vous", "sms", "fr-ca", "",
+     "{{ customer.first_name }}, c'est {{ salesperson.first_name }} de la concession : on se voit bientôt ?"),
+]
+
+
+def load_message_templates(result: DemoResult) -> None:
+    """Follow-up templates in the three languages, and a text."""
+    from comptoir.messaging.services import template_create
+
+    admin = User.objects.get(username=DEMO_ADMIN)
+    for name, channel, language, subject, body in MESSAGE_TEMPLATES:
+        template_create(actor=admin, name=name, channel=channel, language=language, subject=subject, body=body)
+    result.counts["message_templates"] = len(MESSAGE_TEMPLATES)
+
+
 DEMO_DEALS: int | None = None  # all the dataset's deals; tests take fewer
-DEMO_STEPS = [load_dataset, load_walk_ins, load_showroom, load_follow_ups]
+DEMO_STEPS = [load_dataset, load_walk_ins, load_showroom, load_follow_ups, load_message_templates]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

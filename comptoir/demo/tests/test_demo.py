@@ -110,3 +110,20 @@ def test_every_demo_salesperson_has_leads_to_call_and_tasks_one_of_them_overdue(
     agents = User.objects.filter(role=Role.SALESPERSON).count()
     assert Lead.objects.filter(owner__role=Role.SALESPERSON).count() == 2 * agents
     assert Task.objects.filter(done_at__isnull=True, due_at__lt=timezone.now()).count() >= agents
+
+
+def test_the_demo_follow_up_template_previews_for_a_showroom_deal_in_three_languages():
+    from comptoir.messaging.models import MessageTemplate
+    from comptoir.messaging.services import messages_preview
+    from comptoir.sales.models import Opportunity
+
+    demo_load()
+
+    deal = Opportunity.objects.filter(pipeline__prefix="VN", customer__email_status="valid").exclude(product="").first()
+    languages = set()
+    for template in MessageTemplate.objects.filter(name="Relance après essai"):
+        preview = messages_preview(actor=deal.salesperson, target="opportunities", ids=[deal.pk],
+                                   template_id=template.pk)
+        assert preview["to_send"] == 1 and deal.product in preview["previews"][0]["subject"]
+        languages.add(template.language)
+    assert languages == {"fr-ca", "en", "pl"}

@@ -57,3 +57,17 @@ def test_a_template_used_by_a_bulk_send_is_kept(admin_api, follow_up, deal):
     services.bulk_send(actor=follow_up and deal.salesperson, template_id=follow_up.pk, target="opportunities",
                        ids=[deal.pk])
     assert admin_api.delete(f"/message-templates/{follow_up.pk}").status_code == 409
+
+
+def test_the_admin_form_refuses_an_unknown_merge_field_too(admin):
+    from django.test import Client
+
+    from comptoir.messaging.models import MessageTemplate
+
+    client = Client()
+    client.force_login(admin)
+    response = client.post("/admin/messaging/messagetemplate/add/", {
+        "name": "Typo", "channel": "email", "language": "fr-ca", "subject": "Bonjour",
+        "body": "Bonjour {{ client.prenom }}", "active": "on"})
+    assert response.status_code == 200 and "client.prenom" in response.content.decode()
+    assert not MessageTemplate.objects.exists()
