@@ -220,3 +220,34 @@ def test_a_salesperson_does_not_see_messages_to_others_customers(make_api, sales
     api = make_api(salesperson)
     assert api.get("/messages").json()["count"] == 0
     assert api.get(f"/messages/{message.pk}").status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent workers need a server database")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_sending_at_once_send_each_message_once(salesperson, pipeline, follow_up,
+                                                            django_capture_on_commit_callbacks):
+    import threading
+
+    deals = _deals(salesperson, pipeline, 30)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.bulk_send(actor=salesperson, template_id=follow_up.pk, target="opportunities",
+                           ids=[d.pk for d in deals])
+    start, failures = threading.Barrier(2), []
+
+    def worker():
+        start.wait()
+        try:
+            services.messages_deliver_due()
+        except Exception as error:  # a worker that dies would hide a double send behind the other
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    recipients = [email.to[0] for email in mail.outbox]
+    assert len(recipients) == 30 and len(set(recipients)) == 30
