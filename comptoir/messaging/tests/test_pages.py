@@ -70,3 +70,11 @@ def test_the_board_and_the_customer_list_offer_a_bulk_follow_up(salesperson, dea
     assert 'action="/messages/bulk/"' in board and f'name="ids" value="{deal.pk}"' in board
     customers = client.get("/customers/").content.decode()
     assert f'name="ids" value="{deal.customer_id}"' in customers
+
+
+def test_the_lead_list_offers_a_bulk_follow_up_of_the_checked_leads(salesperson):
+    from comptoir.leads.services import lead_create
+
+    lead = lead_create(actor=salesperson, first_name="Marc", last_name="Côté", email="marc.cote@exemple.ca")
+    page = _signed_in(salesperson).get("/leads/").content.decode()
+    assert f'name="ids" value="{lead.pk}" form="bulk-pick"' in page and 'value="leads"' in page

@@ -251,3 +251,20 @@ def test_two_workers_sending_at_once_send_each_message_once(salesperson, pipelin
     assert failures == []
     recipients = [email.to[0] for email in mail.outbox]
     assert len(recipients) == 30 and len(set(recipients)) == 30
+
+
+def test_a_bulk_send_to_leads_writes_to_each_lead_and_skips_the_unsubscribed(salesperson, admin,
+                                                                             django_capture_on_commit_callbacks):
+    from comptoir.leads.services import lead_create, lead_update
+
+    template = services.template_create(actor=admin, name="Pistes", subject="Bonjour",
+                                        body="Bonjour {{ customer.first_name }}, {{ salesperson.first_name }} ici.")
+    marc = lead_create(actor=salesperson, first_name="Marc", last_name="Côté", email="marc.cote@exemple.ca")
+    lise = lead_create(actor=salesperson, first_name="Lise", last_name="Roy", email="lise.roy@exemple.ca")
+    lead_update(actor=salesperson, lead_id=lise.pk, unsubscribed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.bulk_send(actor=salesperson, template_id=template.pk, target="leads", ids=[marc.pk, lise.pk])
+    assert job.skipped == [{"id": lise.pk, "reason": "unsubscribed", "fields": []}]
+    [email] = mail.outbox
+    assert email.to == ["marc.cote@exemple.ca"] and email.body.startswith(f"Bonjour Marc, {salesperson.first_name} ici.")
+    assert Message.objects.get().lead == marc
