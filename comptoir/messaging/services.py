@@ -29,7 +29,7 @@ from comptoir.messaging.models import (
     MessageStatus,
     MessageTemplate,
 )
-from comptoir.messaging.rendering import Compiled, compile_message, email_html, public_url, render
+from comptoir.messaging.rendering import Compiled, compile_message, email_html, public_url, render, unsubscribe_url
 
 TEMPLATES_FORBIDDEN = _("Seul un administrateur gère les modèles de message.")
 TEMPLATE_NAME_TAKEN = _("Un modèle porte déjà ce nom dans cette langue pour ce canal.")
@@ -189,8 +189,7 @@ def _new_message(actor, recipient, rendered, *, channel: str, template, bulk=Non
         message.message_id = make_msgid(domain=_sender_domain()).strip("<>")
         message.from_address = formataddr((salesperson.display_name, settings.DEFAULT_FROM_EMAIL))
         if bulk is not None:
-            message.body_text += "\n\n--\n" + gettext(UNSUBSCRIBE_FOOTER) % {
-                "url": selectors.merge_data(recipient)["unsubscribe_url"]}
+            message.body_text += "\n\n--\n" + gettext(UNSUBSCRIBE_FOOTER) % {"url": unsubscribe_url(recipient.person)}
         message.body_html = email_html(
             message.body_text, click_url=lambda url: click_url(message.tracking_key, url),
             pixel_url=public_url(reverse("message-open", args=[message.tracking_key])))
@@ -284,8 +283,6 @@ def _email(message: Message, connection):
     if message.bulk_id:
         person = message.customer or message.lead
         if person is not None:
-            from comptoir.messaging.rendering import unsubscribe_url
-
             headers["List-Unsubscribe"] = f"<{unsubscribe_url(person)}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: the link takes a POST
     email = EmailMultiAlternatives(message.subject, message.body_text, message.from_address, [message.to],
@@ -313,10 +310,10 @@ def _record_on_subjects(message: Message, verb: str, data: dict, actor=None) -> 
             timeline_record(actor=actor, subject=subject, verb=verb, data=payload)
 
 
-def _claim(now) -> Message | None:
-    """Take the next due message for this worker: an UPDATE that only one worker can win."""
+def _claim(now, channels: list[str]) -> Message | None:
+    """Take the next due message of these channels for this worker: an UPDATE only one worker can win."""
     while True:
-        pk = (Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
+        pk = (Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now, channel__in=channels)
               .order_by("next_attempt_at", "pk").values_list("pk", flat=True).first())
         if pk is None:
             return None
@@ -344,14 +341,9 @@ def messages_deliver_due(*, now=None) -> dict:
     done = {"sent": 0, "retried": 0, "failed": 0}
     connection = get_connection()
     try:
-        while any(budget > 0 for budget in budgets.values()):
-            message = _claim(clock())
+        while open_channels := [channel for channel, budget in budgets.items() if budget > 0]:
+            message = _claim(clock(), open_channels)
             if message is None:
-                break
-            if budgets[message.channel] <= 0:
-                # This channel's minute is spent: give the message back for the next run.
-                Message.objects.filter(pk=message.pk).update(status=MessageStatus.QUEUED,
-                                                             attempts=F("attempts") - 1)
                 break
             budgets[message.channel] -= 1
             done[_deliver_one(message, connection, clock())] += 1

@@ -268,3 +268,33 @@ def test_a_bulk_send_to_leads_writes_to_each_lead_and_skips_the_unsubscribed(sal
     [email] = mail.outbox
     assert email.to == ["marc.cote@exemple.ca"] and email.body.startswith(f"Bonjour Marc, {salesperson.first_name} ici.")
     assert Message.objects.get().lead == marc
+
+
+def test_messages_follow_a_customer_merge_and_a_lead_conversion(salesperson, django_capture_on_commit_callbacks):
+    from comptoir.customers.services import customer_merge
+    from comptoir.leads.services import lead_convert, lead_create
+
+    kept = make_customer(salesperson, last_name="Gardée", email="gardee@exemple.ca")
+    other = make_customer(salesperson, last_name="Fusionnée", email="fusionnee@exemple.ca")
+    lead = lead_create(actor=salesperson, first_name="Marc", last_name="Côté", email="marc.cote@exemple.ca")
+    with django_capture_on_commit_callbacks(execute=True):
+        to_other = services.message_send(actor=salesperson, customer=other.pk, subject="x", body="y")
+        to_lead = services.message_send(actor=salesperson, lead=lead.pk, subject="x", body="y")
+    customer_merge(actor=salesperson, customer_id=kept.pk, other_id=other.pk)
+    _lead, customer, _opportunity = lead_convert(actor=salesperson, lead_id=lead.pk)
+    to_other.refresh_from_db()
+    to_lead.refresh_from_db()
+    assert to_other.customer_id == kept.pk
+    assert (to_lead.lead_id, to_lead.customer_id) == (lead.pk, customer.pk)
+
+
+def test_a_spent_email_minute_does_not_hold_back_texts(salesperson, deal, admin, settings,
+                                                       django_capture_on_commit_callbacks):
+    settings.COMPTOIR_MESSAGES_PER_MINUTE = 1
+    text = services.template_create(actor=admin, name="Rappel", channel="sms", body="Bonjour {{ customer.first_name }}")
+    with django_capture_on_commit_callbacks(execute=False):
+        for _ in range(2):
+            services.message_send(actor=salesperson, opportunity=deal.pk, subject="x", body="y")
+        services.message_send(actor=salesperson, opportunity=deal.pk, template_id=text.pk)
+    assert services.messages_deliver_due()["sent"] == 2
+    assert len(mail.outbox) == 1 and len(sms.outbox) == 1
