@@ -298,3 +298,15 @@ def test_a_spent_email_minute_does_not_hold_back_texts(salesperson, deal, admin,
         services.message_send(actor=salesperson, opportunity=deal.pk, template_id=text.pk)
     assert services.messages_deliver_due()["sent"] == 2
     assert len(mail.outbox) == 1 and len(sms.outbox) == 1
+
+
+def test_a_preview_costs_the_same_queries_for_one_recipient_or_many(salesperson, pipeline, follow_up):
+    deals = _deals(salesperson, pipeline, 8)
+    with CaptureQueriesContext(connection) as one:
+        services.messages_preview(actor=salesperson, target="opportunities", ids=[deals[0].pk],
+                                  template_id=follow_up.pk)
+    with CaptureQueriesContext(connection) as many:
+        preview = services.messages_preview(actor=salesperson, target="opportunities", ids=[d.pk for d in deals],
+                                            template_id=follow_up.pk)
+    assert preview["to_send"] == 8
+    assert 0 < len(many) == len(one)
