@@ -107,6 +107,7 @@ class SkipCountOut(Schema):
     reason: str
     label: str
     count: int
+    fields: list[str] = []
 
 
 class PreviewItemOut(Schema):

@@ -29,7 +29,7 @@ MERGE_FIELDS = {
 ALLOWED = {f"{root}.{name}" for root, names in MERGE_FIELDS.items() for name in names} | {
     root for root, names in MERGE_FIELDS.items() if not names}
 
-BAD_TEMPLATE = _("Le modèle est invalide : %(error)s")
+BAD_TEMPLATE = _("Le modèle est invalide : vérifiez ses balises {{ … }} et {%% … %%} (détail : %(error)s).")
 UNKNOWN_FIELD = _("Champ de fusion inconnu : {{ %(name)s }}. Champs possibles : %(known)s.")
 TEXT_ENGINE = sandbox_engine(autoescape=False)
 
@@ -95,9 +95,16 @@ def public_url(path: str) -> str:
 
 
 def email_html(body_text: str, *, click_url, pixel_url: str | None) -> str:
-    """The HTML part: the text with its paragraphs and links, each web link through `click_url(url)`."""
+    """The HTML part: the text with its paragraphs and links, each web link through `click_url(url)`
+    but the unsubscribe link, which is no sign of interest."""
     html = linebreaks(urlize(escape(body_text), nofollow=True, autoescape=False), autoescape=False)
-    html = HREF.sub(lambda m: f'href="{escape(click_url(unescape(m.group(1))))}"', html)
+    untracked = public_url("/unsubscribe/")
+
+    def tracked(match):
+        url = unescape(match.group(1))
+        return match.group(0) if url.startswith(untracked) else f'href="{escape(click_url(url))}"'
+
+    html = HREF.sub(tracked, html)
     pixel = f'<img src="{escape(pixel_url)}" width="1" height="1" alt="">' if pixel_url else ""
     return f'<!doctype html><html><body style="font-family:sans-serif">{html}{pixel}</body></html>'
 

@@ -126,11 +126,15 @@ def _compiled_from(*, template_id=None, channel=None, subject="", body="", langu
     return None, draft.channel, _check_template(draft)
 
 
-def _plan(actor, compiled: Compiled, target: str, ids: list[int], channel: str):
-    """Each recipient rendered, or skipped with its reason: (to send, skipped)."""
+def _plan(actor, compiled: Compiled, target: str, ids: list[int], channel: str, *, mailing: bool = True,
+          to: str | None = None):
+    """Each recipient rendered, or skipped with its reason: (to send, skipped). One-to-one (not a
+    mailing) writes to the unsubscribed too, and `to` replaces the person's own address."""
     ready, skipped = [], []
     with translation.override(compiled.language):
-        for recipient in selectors.recipients(actor=actor, target=target, ids=ids, channel=channel):
+        for recipient in selectors.recipients(actor=actor, target=target, ids=ids, channel=channel, mailing=mailing):
+            if to and recipient.skip != "not_found":
+                recipient.address, recipient.skip = _clean_address(to, channel), None
             if recipient.skip is None:
                 rendered = render(compiled, selectors.merge_data(recipient))
                 if rendered.missing:
@@ -144,19 +148,23 @@ def _plan(actor, compiled: Compiled, target: str, ids: list[int], channel: str):
 
 
 def skip_summary(skipped: list[dict]) -> list[dict]:
-    """How many were skipped and why, for the preview: [{"reason", "label", "count"}]."""
-    counts: dict[str, int] = {}
+    """How many were skipped and why, for the preview: [{"reason", "label", "count", "fields"}]."""
+    rows: dict[str, dict] = {}
     for item in skipped:
-        counts[item["reason"]] = counts.get(item["reason"], 0) + 1
-    return [{"reason": reason, "label": str(SKIP_MESSAGES[reason]), "count": count} for reason, count in counts.items()]
+        row = rows.setdefault(item["reason"], {"reason": item["reason"], "label": str(SKIP_MESSAGES[item["reason"]]),
+                                               "count": 0, "fields": []})
+        row["count"] += 1
+        row["fields"] = sorted({*row["fields"], *item.get("fields", [])})
+    return list(rows.values())
 
 
 def messages_preview(*, actor, target: str, ids: list[int], template_id=None, channel=None, subject="", body="",
-                     limit: int = 20) -> dict:
+                     limit: int = 20, mailing: bool = True, to: str | None = None) -> dict:
     """What a send would do, per recipient, before anything is sent: the rendered messages (the first
-    `limit`), and who is skipped and why, a field empty for a recipient included."""
+    `limit`), and who is skipped and why, a field empty for a recipient included. `mailing=False`
+    and `to` preview a one-to-one message as message_send sends it."""
     _template, channel, compiled = _compiled_from(template_id=template_id, channel=channel, subject=subject, body=body)
-    ready, skipped = _plan(actor, compiled, target, ids, channel)
+    ready, skipped = _plan(actor, compiled, target, ids, channel, mailing=mailing, to=to)
     return {
         "channel": channel,
         "to_send": len(ready),
@@ -195,6 +203,8 @@ def _new_message(actor, recipient, rendered, *, channel: str, template, bulk=Non
             pixel_url=public_url(reverse("message-open", args=[message.tracking_key])))
     else:
         message.from_address = settings.COMPTOIR_SMS_FROM or ""
+        if bulk is not None:  # a mass text, like a mass email, says how to stop them
+            message.body_text += "\n" + gettext(UNSUBSCRIBE_FOOTER) % {"url": unsubscribe_url(recipient.person)}
     return message
 
 
@@ -216,21 +226,20 @@ def _target_of(*, opportunity=None, customer=None, lead=None) -> tuple[str, int]
 def message_send(*, actor, channel=None, template_id=None, subject: str = "", body: str = "", opportunity=None,
                  customer=None, lead=None, to: str | None = None) -> Message:
     """One message to one person, from their card: queued now, sent by the worker. Unlike a bulk send
-    it goes to an unsubscribed person (a reply to them is not a mailing), never to a bad address."""
+    it goes to an unsubscribed person (a reply to them is not a mailing), never to a bad address nor
+    with a merge field empty for them."""
     target, pk = _target_of(opportunity=opportunity, customer=customer, lead=lead)
     template, channel, compiled = _compiled_from(template_id=template_id, channel=channel, subject=subject, body=body)
-    recipient = selectors.recipients(actor=actor, target=target, ids=[pk], channel=channel, mailing=False)[0]
-    if recipient.skip == "not_found":
-        raise NotFound()
-    if to:
-        recipient.address, recipient.skip = _clean_address(to, channel), None
-    if recipient.skip:
-        raise ApplicationError(SKIP_MESSAGES[recipient.skip], field="to", code=recipient.skip)
+    ready, skipped = _plan(actor, compiled, target, [pk], channel, mailing=False, to=to)
+    if skipped:
+        reason, fields = skipped[0]["reason"], skipped[0]["fields"]
+        if reason == "not_found":
+            raise NotFound()
+        if reason == "missing_field":
+            raise ApplicationError(MISSING_FIELDS % {"fields": ", ".join(fields)}, field="body", code=reason)
+        raise ApplicationError(SKIP_MESSAGES[reason], field="to", code=reason)
+    [(recipient, rendered)] = ready
     with translation.override(compiled.language):
-        rendered = render(compiled, selectors.merge_data(recipient))
-        if rendered.missing:
-            raise ApplicationError(MISSING_FIELDS % {"fields": ", ".join(rendered.missing)}, field="body",
-                                   code="missing_field")
         message = _new_message(actor, recipient, rendered, channel=channel, template=template, now=timezone.now())
     message.save()
     _enqueue_delivery()

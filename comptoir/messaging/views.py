@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -80,8 +81,8 @@ def compose_preview(request, target, pk):
     """The message as this person will read it, or why it cannot be sent (htmx)."""
     _target(target, pk, request.user)
     try:
-        preview = services.messages_preview(actor=request.user, target=target, ids=[pk], limit=1,
-                                            **_compose_values(request.POST))
+        preview = services.messages_preview(actor=request.user, target=target, ids=[pk], limit=1, mailing=False,
+                                            to=request.POST.get("to") or None, **_compose_values(request.POST))
     except ApplicationError as error:
         return render(request, "messaging/_preview.html", {"error": error.message})
     return render(request, "messaging/_preview.html", {"preview": preview, "single": True})
@@ -90,16 +91,24 @@ def compose_preview(request, target, pk):
 @login_required
 @require_POST
 def compose_send(request, target, pk):
+    """Send from the card. Through htmx a refusal shows under the form, which keeps what was typed;
+    without JavaScript it comes back as a message at the top of the card."""
     _target(target, pk, request.user)
     values = _compose_values(request.POST)
+    htmx = request.headers.get("HX-Request") == "true"
     try:
         services.message_send(actor=request.user, to=request.POST.get("to") or None,
                               **{TARGET_FIELD[target]: pk}, **values)
     except ApplicationError as error:
+        if htmx:
+            return render(request, "messaging/_preview.html", {"error": error.message})
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Message envoyé : il part dans un instant."))
-    return redirect(CARDS[target], pk)
+    card = reverse(CARDS[target], args=[pk])
+    if htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": card})
+    return redirect(card)
 
 
 def _ids(values) -> list[int]:
@@ -118,7 +127,8 @@ def bulk_page(request):
     context = {"target": target, "ids": ids, "templates": selectors.template_list(), "template_id": template_id}
     if request.method == "POST" and template_id and ids:
         try:
-            if data.get("confirm"):
+            # Only what was previewed is sent: a template changed after the preview is previewed again.
+            if data.get("confirm") and data.get("previewed") == str(template_id):
                 job = services.bulk_send(actor=request.user, template_id=template_id, target=target, ids=ids)
                 return redirect("message-bulk-progress", job.pk)
             context["preview"] = services.messages_preview(actor=request.user, target=target, ids=ids,

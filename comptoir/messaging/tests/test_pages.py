@@ -57,7 +57,8 @@ def test_a_bulk_follow_up_from_the_customer_list_previews_then_sends(salesperson
     assert "aucun courriel (adresse fictive) : 1" in text and "Bonjour Julie" in text
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/messages/bulk/", {"target": "customers", "ids": [deal.customer_id, placeholder.pk],
-                                                   "template": follow_up.pk, "confirm": "1"})
+                                                   "template": follow_up.pk, "confirm": "1",
+                                                   "previewed": follow_up.pk})
     job = BulkSend.objects.get()
     assert response["Location"] == f"/messages/bulk/{job.pk}/"
     progress = client.get(response["Location"]).content.decode()
@@ -78,3 +79,48 @@ def test_the_lead_list_offers_a_bulk_follow_up_of_the_checked_leads(salesperson)
     lead = lead_create(actor=salesperson, first_name="Marc", last_name="Côté", email="marc.cote@exemple.ca")
     page = _signed_in(salesperson).get("/leads/").content.decode()
     assert f'name="ids" value="{lead.pk}" form="bulk-pick"' in page and 'value="leads"' in page
+
+
+def test_a_bulk_send_sends_only_the_template_that_was_previewed(salesperson, deal, follow_up, admin,
+                                                                django_capture_on_commit_callbacks):
+    from comptoir.messaging import services
+
+    text = services.template_create(actor=admin, name="Rappel", channel="sms", body="Bonjour {{ customer.first_name }}")
+    client = _signed_in(salesperson)
+    form = {"target": "opportunities", "ids": [deal.pk], "confirm": "1", "previewed": follow_up.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post("/messages/bulk/", {**form, "template": text.pk})
+    assert page.status_code == 200 and "Bonjour Julie" in page.content.decode()  # previewed again, not sent
+    assert not Message.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post("/messages/bulk/", {**form, "template": follow_up.pk})
+    assert sent.status_code == 302 and len(mail.outbox) == 1
+
+
+def test_the_card_preview_shows_the_address_typed_in_to(salesperson, deal):
+    client = _signed_in(salesperson)
+    values = {"subject": "Essai", "body": "Bonjour {{ customer.first_name }}"}
+    preview = client.post(f"/messages/customers/{deal.customer_id}/preview/", {**values, "to": "autre@exemple.ca"})
+    assert "autre@exemple.ca" in preview.content.decode() and "julie.roy" not in preview.content.decode()
+    refused = client.post(f"/messages/customers/{deal.customer_id}/preview/", {**values, "to": "pas-une-adresse"})
+    assert 'class="error"' in refused.content.decode()
+
+
+def test_a_refused_send_from_the_card_keeps_the_form_and_a_sent_one_reloads_the_card(
+        salesperson, deal, django_capture_on_commit_callbacks):
+    client = _signed_in(salesperson)
+    url = f"/messages/customers/{deal.customer_id}/send/"
+    refused = client.post(url, {"subject": "Essai", "body": "Bonjour {{ customer.fist_name }}"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200 and "customer.fist_name" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {"subject": "Essai", "body": "Bonjour"}, HTTP_HX_REQUEST="true")
+    assert sent["HX-Redirect"] == f"/customers/{deal.customer_id}/" and len(mail.outbox) == 1
+
+
+def test_a_one_to_one_email_still_reaches_an_unsubscribed_customer(salesperson, deal,
+                                                                    django_capture_on_commit_callbacks):
+    type(deal.customer).objects.filter(pk=deal.customer_id).update(unsubscribed=True)
+    client = _signed_in(salesperson)
+    preview = client.post(f"/messages/customers/{deal.customer_id}/preview/", {"subject": "Essai", "body": "Bonjour"})
+    assert "julie.roy@exemple.ca" in preview.content.decode()
+    assert "désabonné" in client.get(f"/customers/{deal.customer_id}/").content.decode()

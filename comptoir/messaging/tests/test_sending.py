@@ -310,3 +310,10 @@ def test_a_preview_costs_the_same_queries_for_one_recipient_or_many(salesperson,
                                             template_id=follow_up.pk)
     assert preview["to_send"] == 8
     assert 0 < len(many) == len(one)
+
+
+def test_a_bulk_text_says_how_to_stop_them(salesperson, deal, admin, django_capture_on_commit_callbacks):
+    text = services.template_create(actor=admin, name="Rappel", channel="sms", body="Bonjour {{ customer.first_name }}")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bulk_send(actor=salesperson, template_id=text.pk, target="opportunities", ids=[deal.pk])
+    assert sms.outbox[0]["body"].startswith("Bonjour Julie\n") and "/unsubscribe/" in sms.outbox[0]["body"]

@@ -71,3 +71,9 @@ def test_the_admin_form_refuses_an_unknown_merge_field_too(admin):
         "body": "Bonjour {{ client.prenom }}", "active": "on"})
     assert response.status_code == 200 and "client.prenom" in response.content.decode()
     assert not MessageTemplate.objects.exists()
+
+
+def test_a_template_syntax_error_is_explained_in_french(admin):
+    with pytest.raises(ApplicationError) as refused:
+        services.template_create(actor=admin, name="Vide", subject="x", body="Bonjour {{ }}")
+    assert "vérifiez ses balises" in str(refused.value.message)

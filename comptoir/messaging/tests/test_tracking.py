@@ -64,3 +64,12 @@ def test_the_unsubscribe_link_of_a_bulk_email_stops_the_next_bulk_send(salespers
                                         template_id=follow_up.pk)
     assert preview["to_send"] == 0 and preview["skipped"][0]["reason"] == "unsubscribed"
     assert Message.objects.count() == 1
+
+
+def test_the_unsubscribe_link_is_not_counted_as_a_click(salesperson, deal, follow_up,
+                                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bulk_send(actor=salesperson, template_id=follow_up.pk, target="opportunities", ids=[deal.pk])
+    html = mail.outbox[0].alternatives[0][0]
+    assert re.search(r'href="http://[^"]+/unsubscribe/', html)
+    assert html.count("/m/c/") == 1  # the page of the template, not the unsubscribe link
