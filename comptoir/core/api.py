@@ -90,7 +90,7 @@ lost_reasons_router = reference_router(LostReason, tag="lost-reasons")
 task_types_router = reference_router(TaskType, tag="task-types")
 
 
-class TaxOut(Schema):
+class TaxRuleOut(Schema):
     code: str
     name: str
     name_en: str
@@ -119,7 +119,7 @@ class SettingsOut(Schema):
     email_missing_points: int
     default_phone_region: str
     currency: str
-    taxes: list[TaxOut]
+    taxes: list[TaxRuleOut]
     trade_in_tax_credit: bool
     margin_warning_pct: Decimal
     status_matrix: dict[str, dict[str, str]]

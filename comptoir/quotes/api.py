@@ -56,7 +56,7 @@ class LineOut(Schema):
     line_total: Decimal
 
 
-class TaxOut(Schema):
+class TaxAmountOut(Schema):
     code: str
     name: str
     rate: Decimal
@@ -75,7 +75,7 @@ class VariantOut(Schema):
     lines: list[LineOut]
     subtotal: Decimal
     discount_total: Decimal
-    taxes: list[TaxOut]
+    taxes: list[TaxAmountOut]
     tax_total: Decimal
     total: Decimal
     cost: Decimal
@@ -129,7 +129,7 @@ class ContractOut(Schema):
     subtotal: Decimal
     allowance: Decimal
     taxable_amount: Decimal
-    taxes: list[TaxOut]
+    taxes: list[TaxAmountOut]
     tax_total: Decimal
     total: Decimal
     lien_payoff: Decimal
