@@ -5,13 +5,13 @@ from typing import Annotated, Literal
 from django.conf import settings
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
-from ninja.throttling import AnonRateThrottle
 from pydantic import Field, StringConstraints
 
 from comptoir.accounts import selectors, services
 from comptoir.accounts.auth import api_auth
 from comptoir.accounts.models import Department, Location, User
 from comptoir.core.api import ERRORS, ReferenceItemIn, ReferenceItemOut, ReferenceItemPatch, reference_router
+from comptoir.core.throttling import address_throttle
 from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
 
 RoleName = Literal["salesperson", "sales_manager", "reception", "admin"]
@@ -22,7 +22,7 @@ Email = Annotated[str, StringConstraints(max_length=254)]
 
 auth_router = Router(tags=["auth"])
 # Guessing passwords through the token endpoint is slowed per client address.
-TOKEN_THROTTLE = AnonRateThrottle(settings.COMPTOIR_TOKEN_THROTTLE)
+TOKEN_THROTTLE = address_throttle("token", settings.COMPTOIR_TOKEN_THROTTLE)
 
 
 class TokenIn(Schema):

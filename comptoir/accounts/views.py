@@ -1,12 +1,29 @@
 """Web pages of the accounts app: thin, they call the same selectors as the API."""
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from comptoir.accounts.selectors import user_list
 from comptoir.core import permissions
+from comptoir.core.throttling import address_throttle
 from comptoir.core.views import render_page_or_rows
+
+LOGIN_THROTTLE = address_throttle("login", settings.COMPTOIR_TOKEN_THROTTLE)
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in, with the token endpoint's limit on attempts per address (429 beyond)."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not LOGIN_THROTTLE.allow_request(request):
+            return render(request, self.template_name, {"form": self.get_form(), "throttled": True}, status=429)
+        return super().post(request, *args, **kwargs)
 
 TEAM_PAGE_SIZE = 25
 

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from django.conf import settings
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.throttling import AnonRateThrottle
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
+from comptoir.core.throttling import address_throttle
 from comptoir.customers.api import PhoneIn, PhoneOut
 from comptoir.core.schemas import ContactFields, ContactPatch, Id, ReferenceValue, Version, patch_values
 from comptoir.leads import selectors, services
@@ -21,7 +21,7 @@ web_forms_router = Router(tags=["leads"])
 public_router = Router(tags=["leads"], auth=None)
 
 StatusName = Literal["new", "contacted", "qualified", "converted", "lost"]
-WEB_FORM_THROTTLE = AnonRateThrottle(settings.COMPTOIR_WEB_FORM_THROTTLE)
+WEB_FORM_THROTTLE = address_throttle("web_form", settings.COMPTOIR_WEB_FORM_THROTTLE)
 
 
 class LeadFields(ContactFields):

@@ -73,3 +73,34 @@ def test_only_admins_reach_the_django_admin(client, salesperson, admin):
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/accounts/user/").status_code == 200
     assert client.get("/admin/core/sitesettings/1/change/").status_code == 200
+
+
+def test_repeated_sign_in_attempts_on_the_page_are_throttled_with_429(monkeypatch, salesperson):
+    from django.test import Client
+
+    from comptoir.accounts.views import LOGIN_THROTTLE
+
+    monkeypatch.setattr(LOGIN_THROTTLE, "num_requests", 2)
+    client = Client()
+    statuses = [client.post("/login/", {"username": salesperson.username, "password": "faux"}).status_code
+                for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert "Trop de tentatives" in client.post("/login/", {"username": "x", "password": "y"}).content.decode()
+    # A flood of web-form leads from the same address does not use up its sign-in attempts.
+    from comptoir.accounts.api import TOKEN_THROTTLE
+    from comptoir.leads.api import WEB_FORM_THROTTLE
+
+    assert len({LOGIN_THROTTLE.scope, TOKEN_THROTTLE.scope, WEB_FORM_THROTTLE.scope}) == 3
+
+
+def test_check_deploy_is_clean_with_the_production_settings():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "comptoir.config.settings.prod",
+           "SECRET_KEY": "x" * 60 + "-production-key-long-and-random-enough", "ALLOWED_HOSTS": "crm.concession.example"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-m", "comptoir", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
