@@ -132,3 +132,42 @@ def my_calendar(request):
 @calendar_router.post("/calendar/reset", response=CalendarOut, summary="A new feed address; the old one stops working")
 def reset_calendar(request):
     return {"ics_url": _calendar_url(request, services.calendar_feed_reset(actor=request.user))}
+
+
+# --- The audit log ---------------------------------------------------------------------------------
+
+audit_router = Router(tags=["audit"])
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: datetime = Field(alias="created_at")
+    actor: int | None = Field(None, alias="actor_id")
+    actor_name: str
+    verb: str
+    model: str
+    object_id: int = Field(alias="subject_id")
+    data: dict
+
+    @staticmethod
+    def resolve_actor_name(obj):
+        return obj.actor.display_name if obj.actor_id else ""
+
+    @staticmethod
+    def resolve_model(obj):
+        return f"{obj.subject_type.app_label}.{obj.subject_type.model}"
+
+
+class AuditFilters(Schema):
+    user: Id | None = None
+    verb: Annotated[str, StringConstraints(max_length=60)] | None = None
+    since: datetime | None = Field(None, alias="from")
+    until: datetime | None = Field(None, alias="to")
+
+
+@audit_router.get("", response={200: list[AuditEventOut], **ERRORS},
+                  summary="The audit log: every change an admin made, newest first (admin)")
+@paginate
+def audit_log(request, filters: Query[AuditFilters]):
+    return selectors.audit_list(actor=request.user, user=filters.user, verb=filters.verb, since=filters.since,
+                                until=filters.until)

@@ -20,7 +20,11 @@ class TimelineEvent(models.Model):
         verbose_name = _("événement")
         verbose_name_plural = _("historique")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "-created_at"], name="timeline_subject_idx")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "-created_at"], name="timeline_subject_idx"),
+            # The audit log: one user's (an admin's) changes, newest first.
+            models.Index(fields=["actor", "-created_at"], name="timeline_actor_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.verb} #{self.subject_id}"

@@ -72,3 +72,21 @@ def leads_to_contact(*, user, start, end) -> QuerySet:
 
     return (Lead.objects.filter(owner=user, next_contact_at__gte=start, next_contact_at__lt=end)
             .exclude(status__in=["converted", "lost"]).order_by("next_contact_at"))
+
+
+def audit_list(*, actor, user=None, verb: str | None = None, since=None, until=None) -> QuerySet:
+    """The audit log: every change made by an admin (through the API, the pages or the Django admin),
+    newest first. Admins only."""
+    from comptoir.accounts.models import Role
+
+    permissions.require(actor, "manage_settings")
+    queryset = TimelineEvent.objects.filter(actor__role=Role.ADMIN).select_related("actor", "subject_type")
+    if user is not None:
+        queryset = queryset.filter(actor_id=user)
+    if verb:
+        queryset = queryset.filter(verb=verb)
+    if since is not None:
+        queryset = queryset.filter(created_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(created_at__lt=until)
+    return queryset.order_by("-created_at", "-pk")

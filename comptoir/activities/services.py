@@ -28,6 +28,20 @@ def timeline_record(*, actor, subject, verb: str, data: dict | None = None) -> T
     )
 
 
+ADMIN_SITE_VERBS = {1: "admin_site_added", 2: "admin_site_changed", 3: "admin_site_deleted"}
+
+
+def admin_site_change_record(sender, instance, created: bool, **kwargs) -> None:
+    """A Django admin LogEntry, copied into the timeline of the object it is about."""
+    if not created or not instance.content_type_id or not str(instance.object_id or "").isdigit():
+        return
+    TimelineEvent.objects.create(
+        subject_type_id=instance.content_type_id, subject_id=int(instance.object_id), actor_id=instance.user_id,
+        verb=ADMIN_SITE_VERBS.get(instance.action_flag, "admin_site_changed"),
+        data={"object": instance.object_repr, "change": instance.get_change_message()},
+    )
+
+
 # --- Tasks ---------------------------------------------------------------------------------------
 TITLE_REQUIRED = _("Il faut un titre à la tâche.")
 ASSIGN_FORBIDDEN = _("Vous ne pouvez donner une tâche qu'à vous-même.")

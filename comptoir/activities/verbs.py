@@ -39,4 +39,10 @@ VERB_LABELS = {
     "message_template_created": _("Modèle de message créé"),
     "message_template_updated": _("Modèle de message modifié"),
     "bulk_send_created": _("Envoi groupé lancé"),
+    "reference_item_created": _("Entrée de liste ajoutée"),
+    "reference_item_updated": _("Entrée de liste modifiée"),
+    "settings_updated": _("Paramètres modifiés"),
+    "admin_site_added": _("Ajout dans l'administration"),
+    "admin_site_changed": _("Modification dans l'administration"),
+    "admin_site_deleted": _("Suppression dans l'administration"),
 }

@@ -20,7 +20,7 @@ from comptoir.leads.api import leads_router, public_router, web_forms_router
 from comptoir.messaging.api import messages_router, templates_router
 from comptoir.messaging.api import public_router as messaging_public_router
 from comptoir.quotes.api import opportunity_quotes_router, quotes_router
-from comptoir.activities.api import calendar_router
+from comptoir.activities.api import audit_router, calendar_router
 from comptoir.activities.api import router as tasks_router
 from comptoir.analytics.api import router as analytics_router
 from comptoir.sales.api import opportunities_router, pipelines_router
@@ -61,6 +61,7 @@ api.add_router("/leads", leads_router)
 api.add_router("/web-forms", web_forms_router)
 api.add_router("/public", public_router)
 api.add_router("/tasks", tasks_router)
+api.add_router("/audit", audit_router)
 api.add_router("/messages", messages_router)
 api.add_router("/message-templates", templates_router)
 api.add_router("/public", messaging_public_router)

@@ -55,7 +55,16 @@ def reference_item_create(*, actor, model: type[ReferenceItem], **values) -> Ref
     item = model(**cleaned)
     item.full_clean()
     item.save()
+    _audit(actor, item, "reference_item_created", cleaned)
     return item
+
+
+def _audit(actor, subject, verb: str, values: dict) -> None:
+    """An admin's change of the configuration, in its timeline and so in the audit log."""
+    from comptoir.activities.services import timeline_record
+
+    timeline_record(actor=actor, subject=subject, verb=verb,
+                    data={"model": subject._meta.label, "values": {k: str(v) for k, v in values.items()}})
 
 
 @transaction.atomic
@@ -70,6 +79,7 @@ def reference_item_update(*, actor, model: type[ReferenceItem], pk, version: int
         setattr(item, key, value)
     item.full_clean()
     save_versioned(item, list(cleaned))
+    _audit(actor, item, "reference_item_updated", cleaned)
     return item
 
 
@@ -163,6 +173,7 @@ def site_settings_update(*, actor, version: int | None = None, **values) -> Site
         setattr(site_settings, key, value)
     site_settings.full_clean()
     save_versioned(site_settings, [*cleaned, "updated_at"])
+    _audit(actor, site_settings, "settings_updated", cleaned)
     # Forget now for this process, and again at commit in case a reader cached the old row meanwhile.
     site_settings_forget()
     transaction.on_commit(site_settings_forget)
