@@ -21,6 +21,11 @@ def _with_variants(queryset: QuerySet) -> QuerySet:
 
 
 def quote_list(*, actor, opportunity_id) -> QuerySet:
+    """The quotes of an opportunity; 404 for an opportunity the actor may not see (not an empty list)."""
+    from comptoir.sales.selectors import opportunity_visible
+
+    if not opportunity_visible(actor).filter(pk=opportunity_id).exists():
+        raise NotFound()
     return _with_variants(quote_visible(actor).filter(opportunity_id=opportunity_id)).order_by("-created_at", "-pk")
 
 
