@@ -14,3 +14,11 @@ def render_page_or_rows(request, page_template: str, rows_template: str, context
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def healthz(request):
+    """For the load balancer: this process answers (no database, no session). Also the floor that
+    `make bench` measures the API's throughput against: the cheapest JSON answer Django can give."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"status": "ok"})

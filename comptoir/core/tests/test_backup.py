@@ -31,3 +31,9 @@ def test_a_restored_backup_has_the_counts_it_was_taken_with(salesperson, tmp_pat
 def test_restoring_a_missing_file_changes_nothing(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("restore", str(tmp_path / "absent.bak"), yes=True)
+
+
+def test_the_health_check_answers_without_a_session_or_a_database(db, client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
