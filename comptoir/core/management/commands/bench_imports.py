@@ -42,3 +42,17 @@ class Command(BaseCommand):
         log(f"{database:<11}memory: {customers['rss_at_10pct_mb']:.0f} MB at 10 % of the rows, "
             f"{customers['rss_at_end_mb']:.0f} MB at the end "
             f"({customers['rss_at_end_mb'] / customers['rss_at_10pct_mb']:.2f}×)")
+        from comptoir.bench import report
+
+        report.write(f"imports-{database}", [
+            {"database": database, "figure": f"Maven dataset import ({maven['deals']:,} deals)",
+             "value": maven["seconds"], "unit": "s", "goal": f"< {bench.MAVEN_GOAL_SECONDS:.0f} s",
+             "meets": maven["seconds"] < bench.MAVEN_GOAL_SECONDS},
+            {"database": database, "figure": f"customers CSV import ({customers['rows']:,} rows)",
+             "value": customers["rows_per_second"], "unit": "rows/s", "floor": share["ceiling_rows_per_second"],
+             "floor_label": "database share alone", "goal": f"≥ {bench.ROWS_GOAL_PER_SECOND:,} rows/s",
+             "meets": customers["rows_per_second"] >= bench.ROWS_GOAL_PER_SECOND},
+            {"database": database, "figure": "customers CSV import, peak memory (RSS at the end)",
+             "value": customers["rss_at_end_mb"], "unit": "MB", "floor": customers["rss_at_10pct_mb"],
+             "floor_label": "RSS at 10 % of the rows", "goal": "flat", "meets": None},
+        ])
