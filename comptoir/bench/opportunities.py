@@ -207,9 +207,6 @@ def conversion(*, manager, log) -> list[dict]:
 
 def api_pages(*, client, headers, log) -> list[dict]:
     """The opportunity list (a page of 50, with filters) and the email ratio, through the API."""
-    from django.db import reset_queries
-    from django.test.utils import CaptureQueriesContext
-
     salesperson = User.objects.filter(username__startswith="bench.sales").order_by("pk").values_list(
         "pk", flat=True).first()
     pipeline = Pipeline.objects.get(prefix="BN").pk
@@ -231,24 +228,32 @@ def api_pages(*, client, headers, log) -> list[dict]:
             return response
 
         samples = _time(call, runs=30)
-        with CaptureQueriesContext(connection) as queries:
-            call()
-        reset_queries()
+        queries = _queries(call)
         p50, p95 = statistics.median(samples), _percentile(samples, 95)
-        log(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {len(queries)} queries")
-        results.append({"figure": f"{label} (p95)", "value": p95, "unit": "ms", "p50": p50,
-                        "queries": len(queries), "goal": "≤ 50 ms" if "list" in label else "", "floor": None,
-                        "meets": p95 <= 50 if "list" in label else None})
-    small = client.get("/api/v1/opportunities", {"limit": 1}, **headers)
-    assert small.status_code == 200
-    with CaptureQueriesContext(connection) as one:
-        client.get("/api/v1/opportunities", {"limit": 1}, **headers)
-    with CaptureQueriesContext(connection) as fifty:
-        client.get("/api/v1/opportunities", {"limit": 50}, **headers)
-    results.append({"figure": "opportunity list queries, page of 50 vs page of 1", "value": len(fifty),
-                    "unit": "queries", "floor": len(one), "floor_label": "page of 1", "goal": "flat",
-                    "meets": len(fifty) <= len(one)})
+        log(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
+        deep = "page 200" in label
+        results.append({"figure": f"{label} (p95)", "value": p95, "unit": "ms", "p50": p50, "queries": queries,
+                        "goal": "≤ 50 ms" if "list" in label and not deep else "", "floor": None,
+                        "meets": p95 <= 50 if "list" in label and not deep else None})
+    one = _queries(lambda: client.get("/api/v1/opportunities", {"limit": 1}, **headers))
+    fifty = _queries(lambda: client.get("/api/v1/opportunities", {"limit": 50}, **headers))
+    results.append({"figure": "opportunity list queries, page of 50 vs page of 1", "value": fifty,
+                    "unit": "queries", "floor": one, "floor_label": "page of 1", "goal": "flat",
+                    "meets": fifty <= one})
     return results
+
+
+def _queries(function) -> int:
+    count = 0
+
+    def counter(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        function()
+    return count
 
 
 def run(*, customers: int, target: int, client, headers, log) -> list[dict]:
