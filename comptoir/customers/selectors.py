@@ -188,14 +188,18 @@ def customer_duplicates(customer: Customer, *, actor) -> list[dict]:
 
 def customer_sure_duplicate_count(customer: Customer, *, actor) -> int:
     """How many others the actor may see share a phone or the email (the card's red count): one query,
-    the phones read from those customer_get prefetched."""
-    e164s = [phone.e164 for phone in customer.phones.all()]
-    condition = Q(pk__in=CustomerPhone.objects.filter(e164__in=e164s).values("customer_id")) if e164s else Q()
+    each way of matching through its own index (an OR across them would scan every customer)."""
+    e164s = [phone.e164 for phone in customer.phones.all()]  # prefetched by customer_get
+    matches = []
+    if e164s:
+        matches.append(CustomerPhone.objects.filter(e164__in=e164s).values("customer_id").order_by())
     if customer.email_status in (EmailStatus.VALID, EmailStatus.INVALID) and customer.email:
-        condition = condition | Q(email=customer.email) if e164s else Q(email=customer.email)
-    elif not e164s:
+        matches.append(Customer.objects.filter(email=customer.email).values("pk").order_by())
+    if not matches:
         return 0
-    return customer_visible(actor).exclude(pk=customer.pk).filter(condition).count()
+    first, *rest = matches
+    return customer_visible(actor).exclude(pk=customer.pk).filter(
+        pk__in=first.union(*rest) if rest else first).count()
 
 
 def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
