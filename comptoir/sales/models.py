@@ -104,6 +104,8 @@ class Opportunity(models.Model):
             models.Index(fields=["salesperson", "status"], name="opportunity_salesperson_idx"),
             models.Index(fields=["pipeline", "stage"], name="opportunity_stage_idx"),
             models.Index(fields=["created_at"], name="opportunity_created_idx"),
+            # A pipeline's deals of one status, newest first: the list's page and its count from the index.
+            models.Index(fields=["pipeline", "status", "-created_at"], name="opportunity_pipe_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="opportunity_status"),
