@@ -21,6 +21,20 @@ def fuzz_tokens(db, admin, salesperson):
     return {"admin": issue_token(admin), "salesperson": issue_token(salesperson)}
 
 
+@pytest.fixture(autouse=True)
+def _one_connection_per_test():
+    """Schemathesis calls the WSGI application itself: like Django's test client, keep the end of a
+    request from closing the connection that holds the test's transaction (PostgreSQL)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
