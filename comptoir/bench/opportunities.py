@@ -153,8 +153,9 @@ def _hand_written(by: str) -> str:
         "source": ("o.source_id", "s.name", "LEFT JOIN core_source s ON s.id = o.source_id"),
         "media": ("o.media_id", "d.name", "LEFT JOIN core_media d ON d.id = o.media_id"),
         "product": ("o.product", "o.product", ""),
+        # The same time zone conversion as the ORM's: SQLite's is the function Django registers on it.
         "month": ("date_trunc('month', o.closed_at AT TIME ZONE 'America/Toronto')" if pg
-                  else "strftime('%%Y-%%m', o.closed_at)", "NULL", ""),
+                  else "django_datetime_trunc('month', o.closed_at, 'America/Toronto', 'UTC')", "NULL", ""),
     }[by]
     scope = (f"({won} OR {lost})" if by == "month" else
              f"(({won} OR {lost}) OR (o.status IN ('open', 'suspended') AND o.created_at < %(end)s))")
@@ -235,11 +236,12 @@ def api_pages(*, client, headers, log) -> list[dict]:
         results.append({"figure": f"{label} (p95)", "value": p95, "unit": "ms", "p50": p50, "queries": queries,
                         "goal": "≤ 50 ms" if "list" in label and not deep else "", "floor": None,
                         "meets": p95 <= 50 if "list" in label and not deep else None})
-    one = _queries(lambda: client.get("/api/v1/opportunities", {"limit": 1}, **headers))
+    # Pages with every kind of deal on them (a lost one fetches its reason): the count does not grow.
     fifty = _queries(lambda: client.get("/api/v1/opportunities", {"limit": 50}, **headers))
-    results.append({"figure": "opportunity list queries, page of 50 vs page of 1", "value": fifty,
-                    "unit": "queries", "floor": one, "floor_label": "page of 1", "goal": "flat",
-                    "meets": fifty <= one})
+    most = _queries(lambda: client.get("/api/v1/opportunities", {"limit": 500}, **headers))
+    results.append({"figure": "opportunity list queries, page of 500 vs page of 50", "value": most,
+                    "unit": "queries", "floor": fifty, "floor_label": "page of 50", "goal": "flat",
+                    "meets": most <= fifty})
     return results
 
 
