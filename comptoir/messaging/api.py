@@ -9,7 +9,6 @@ from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
-from comptoir.core.exceptions import ApplicationError
 from comptoir.core.schemas import Id, Version, patch_values
 from comptoir.messaging import inbound, selectors, services
 
@@ -20,7 +19,6 @@ public_router = Router(tags=["messages"], auth=None)
 ChannelName = Literal["email", "sms"]
 LanguageName = Literal["fr-ca", "en", "pl"]
 Ids = list[Id]
-MAX_BULK = 10_000
 
 
 class MessageOut(Schema):
@@ -74,15 +72,12 @@ class MessageIn(Schema):
 
 
 class Targets(Schema):
-    opportunities: Ids | None = Field(None, max_length=MAX_BULK)
-    customers: Ids | None = Field(None, max_length=MAX_BULK)
-    leads: Ids | None = Field(None, max_length=MAX_BULK)
+    opportunities: Ids | None = Field(None, max_length=services.MAX_RECIPIENTS)
+    customers: Ids | None = Field(None, max_length=services.MAX_RECIPIENTS)
+    leads: Ids | None = Field(None, max_length=services.MAX_RECIPIENTS)
 
     def target(self) -> tuple[str, list[int]]:
-        given = [(name, getattr(self, name)) for name in selectors.TARGETS if getattr(self, name) is not None]
-        if len(given) != 1:
-            raise ApplicationError(services.ONE_TARGET, field="opportunities")
-        return given[0]
+        return services.target_of(opportunities=self.opportunities, customers=self.customers, leads=self.leads)
 
 
 class PreviewIn(Targets):

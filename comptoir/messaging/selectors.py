@@ -16,7 +16,6 @@ from comptoir.messaging.rendering import public_url, unsubscribe_url
 from comptoir.sales.models import Opportunity
 from comptoir.sales.selectors import opportunity_visible
 
-TARGETS = ("opportunities", "customers", "leads")
 # Why a recipient is left out of a send: the codes the API answers in `skipped`.
 SKIP_REASONS = ("not_found", "unsubscribed", "no_email", "placeholder", "invalid_email", "no_phone", "missing_field")
 EMAIL_SKIPS = {EmailStatus.MISSING: "no_email", EmailStatus.PLACEHOLDER: "placeholder",

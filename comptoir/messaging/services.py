@@ -51,6 +51,7 @@ SKIP_MESSAGES = {
     "missing_field": _("champ vide"),
 }
 CLICK_SALT = "comptoir.messaging.click"
+MAX_RECIPIENTS = 10_000  # in one bulk send
 CLAIM_LEASE = timedelta(minutes=10)
 TEMPLATE_FIELDS = ("name", "channel", "language", "subject", "body", "active")
 
@@ -214,11 +215,12 @@ def _enqueue_delivery() -> None:
     transaction.on_commit(deliver_due_task.enqueue)
 
 
-def _target_of(*, opportunity=None, customer=None, lead=None) -> tuple[str, int]:
-    given = [(name, pk) for name, pk in (("opportunities", opportunity), ("customers", customer), ("leads", lead))
-             if pk is not None]
+def target_of(*, opportunities=None, customers=None, leads=None, field: str = "opportunities") -> tuple[str, object]:
+    """The one kind of recipient a request names (`opportunities`, `customers` or `leads`) and its value."""
+    given = [(name, value) for name, value in (("opportunities", opportunities), ("customers", customers),
+                                               ("leads", leads)) if value is not None]
     if len(given) != 1:
-        raise ApplicationError(ONE_TARGET, field="customer")
+        raise ApplicationError(ONE_TARGET, field=field)
     return given[0]
 
 
@@ -228,7 +230,7 @@ def message_send(*, actor, channel=None, template_id=None, subject: str = "", bo
     """One message to one person, from their card: queued now, sent by the worker. Unlike a bulk send
     it goes to an unsubscribed person (a reply to them is not a mailing), never to a bad address nor
     with a merge field empty for them."""
-    target, pk = _target_of(opportunity=opportunity, customer=customer, lead=lead)
+    target, pk = target_of(opportunities=opportunity, customers=customer, leads=lead, field="customer")
     template, channel, compiled = _compiled_from(template_id=template_id, channel=channel, subject=subject, body=body)
     ready, skipped = _plan(actor, compiled, target, [pk], channel, mailing=False, to=to)
     if skipped:

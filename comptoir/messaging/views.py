@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.messaging import selectors, services
-from comptoir.messaging.api import MAX_BULK
 from comptoir.messaging.models import Channel
 
 # A transparent 1×1 GIF.
@@ -112,7 +111,7 @@ def compose_send(request, target, pk):
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in values if v.isdigit()][:MAX_BULK]
+    return [int(v) for v in values if v.isdigit()][:services.MAX_RECIPIENTS]
 
 
 @login_required
