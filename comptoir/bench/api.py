@@ -5,19 +5,14 @@ the same server gives (no session, no database): the floor of the ratio."""
 import http.client
 import multiprocessing
 import os
-import socket
 import subprocess
 import sys
 import time
 
+from comptoir.core.net import free_port, wait_listening
+
 SECONDS = 8
 CLIENTS = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _hammer(args) -> tuple[int, int]:
@@ -54,17 +49,12 @@ def _rate(port: int, path: str, token: str | None, seconds: float, clients: int)
 
 
 def run(*, token: str, customer_id: int, log, seconds: float = SECONDS, clients: int = CLIENTS) -> list[dict]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "COMPTOIR_TOKEN_THROTTLE": "100000/m"}
     server = subprocess.Popen([sys.executable, "-m", "comptoir", "serve", "--host", "127.0.0.1", "--port", str(port),
                                "--no-collectstatic"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(300):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_listening(port, server)
         floor = _rate(port, "/healthz", None, seconds, clients)
         log(f"  /healthz: {floor:.0f} requests/s")
         results = []

@@ -6,7 +6,6 @@ in a temporary var/ directory, then talks to it with urllib.
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,13 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from comptoir.core.net import free_port
+
 COMPTOIR = str(Path(sys.executable).with_name("comptoir"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _call(base, method, path, body=None, token=None, raw=None):
@@ -53,7 +48,7 @@ def server(tmp_path_factory):
     })
     subprocess.run([COMPTOIR, "migrate", "--noinput", "-v", "0"], env=env, check=True)
     subprocess.run([COMPTOIR, "createsuperuser", "--noinput"], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [COMPTOIR, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,

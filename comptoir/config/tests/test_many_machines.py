@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -14,6 +13,7 @@ import pytest
 from django.db import connection
 
 from comptoir.accounts.tests.factories import UserFactory
+from comptoir.core.net import free_port, wait_listening
 
 
 def _redis_up() -> bool:
@@ -30,12 +30,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 TASKS = 1000
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -70,27 +64,15 @@ def _call(port: int, method: str, path: str, body=None, token=None):
         return error.code, json.loads(error.read() or b"null")
 
 
-def _wait_ready(port: int, process) -> None:
-    for _ in range(200):
-        if process.poll() is not None:
-            raise AssertionError(process.stdout.read())
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"comptoir serve did not listen on {port}")
-
-
 @pytest.fixture
 def two_servers(environment):
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [subprocess.Popen([sys.executable, "-m", "comptoir", "serve", "--host", "127.0.0.1", "--port",
                                  str(port), "--workers", "1", "--no-collectstatic"], env=environment,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for port in ports]
     try:
         for port, server in zip(ports, servers):
-            _wait_ready(port, server)
+            wait_listening(port, server, seconds=20)
         yield ports
     finally:
         for server in servers:
