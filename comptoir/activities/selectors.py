@@ -5,6 +5,26 @@ from comptoir.activities.models import Task, TimelineEvent
 from comptoir.core import permissions
 
 
+def record_get(*, actor, kind: str | None, pk):
+    """The customer, lead or opportunity `kind` names, through its own visibility rule: 404 when the
+    actor may not see it, or the kind is none of these."""
+    if kind == "customer":
+        from comptoir.customers.selectors import customer_get
+
+        return customer_get(actor=actor, pk=pk)
+    if kind == "lead":
+        from comptoir.leads.selectors import lead_get
+
+        return lead_get(actor=actor, pk=pk)
+    if kind == "opportunity":
+        from comptoir.sales.selectors import opportunity_get
+
+        return opportunity_get(actor=actor, pk=pk)
+    from comptoir.core.exceptions import NotFound
+
+    raise NotFound()
+
+
 def timeline_for(subject) -> QuerySet:
     return (
         TimelineEvent.objects.filter(

@@ -52,19 +52,9 @@ TASK_FIELDS = ("type", "title", "assignee", "customer", "lead", "opportunity", "
 
 def _subject(actor, model_path: str, pk):
     """The customer, lead or opportunity a task is about: 404 when the actor may not see it."""
-    if pk is None:
-        return None
-    if model_path == "customer":
-        from comptoir.customers.selectors import customer_get
+    from comptoir.activities.selectors import record_get
 
-        return customer_get(actor=actor, pk=pk)
-    if model_path == "lead":
-        from comptoir.leads.selectors import lead_get
-
-        return lead_get(actor=actor, pk=pk)
-    from comptoir.sales.selectors import opportunity_get
-
-    return opportunity_get(actor=actor, pk=pk)
+    return None if pk is None else record_get(actor=actor, kind=model_path, pk=pk)
 
 
 def _record(actor, task: Task, verb: str, data: dict) -> None:

@@ -5,7 +5,7 @@ import base64
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,19 +41,9 @@ TARGET_FIELD = {"customers": "customer", "opportunities": "opportunity", "leads"
 
 def _target(target: str, pk: int, actor):
     """The card the section is on: 404 when the kind is unknown or the user may not see it."""
-    if target == "customers":
-        from comptoir.customers.selectors import customer_get
+    from comptoir.activities.selectors import record_get
 
-        return customer_get(actor=actor, pk=pk)
-    if target == "opportunities":
-        from comptoir.sales.selectors import opportunity_get
-
-        return opportunity_get(actor=actor, pk=pk)
-    if target == "leads":
-        from comptoir.leads.selectors import lead_get
-
-        return lead_get(actor=actor, pk=pk)
-    raise Http404()
+    return record_get(actor=actor, kind=TARGET_FIELD.get(target), pk=pk)
 
 
 def _compose_values(post) -> dict:
