@@ -387,16 +387,17 @@ def customer_update(*, actor, customer_id, version: int | None = None, email=Non
 
 
 @transaction.atomic
-def customer_mark_email_bounced(*, email: str, actor=None, reason: str = "") -> int:
-    """DESIGN: a hard bounce marks the email invalid (on every customer who has it)."""
+def customer_mark_email_bounced(*, email: str, actor=None, reason: str = "", model=Customer) -> int:
+    """DESIGN: a hard bounce marks the email invalid on every record having it: customers, or the
+    records of `model` that follow the same email rules (leads)."""
     email = (email or "").strip().lower()
-    customers = lock_rows(Customer.objects.filter(email=email, email_status=EmailStatus.VALID))
-    for customer in customers:
-        customer.email_status = EmailStatus.INVALID
-        save_versioned(customer, ["email_status", "updated_at"])
-        timeline_record(actor=actor, subject=customer, verb="customer_email_bounced",
+    records = lock_rows(model.objects.filter(email=email, email_status=EmailStatus.VALID))
+    for record in records:
+        record.email_status = EmailStatus.INVALID
+        save_versioned(record, ["email_status", "updated_at"])
+        timeline_record(actor=actor, subject=record, verb="customer_email_bounced",
                         data={"email": email, "reason": reason})
-    return len(customers)
+    return len(records)
 
 
 @transaction.atomic

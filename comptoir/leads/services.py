@@ -186,18 +186,6 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
 
 
 @transaction.atomic
-def lead_mark_email_bounced(*, email: str, actor=None, reason: str = "") -> int:
-    """DESIGN: a hard bounce marks the email invalid, on leads as on customers."""
-    email = (email or "").strip().lower()
-    leads = lock_rows(Lead.objects.filter(email=email, email_status="valid"))
-    for lead in leads:
-        lead.email_status = "invalid"
-        save_versioned(lead, ["email_status", "updated_at"])
-        timeline_record(actor=actor, subject=lead, verb="customer_email_bounced", data={"email": email, "reason": reason})
-    return len(leads)
-
-
-@transaction.atomic
 def web_form_create(*, actor, name: str) -> WebForm:
     permissions.require(actor, "manage_lists", FORMS_FORBIDDEN)
     name = (name or "").strip()

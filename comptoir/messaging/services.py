@@ -456,7 +456,7 @@ def email_bounced(*, email: str, message: Message | None, hard: bool, reason: st
     """DESIGN: a hard bounce marks the email invalid (customers service; leads too) and the message
     bounced; a soft one is only noted. A report read twice counts once."""
     from comptoir.customers.services import customer_mark_email_bounced
-    from comptoir.leads.services import lead_mark_email_bounced
+    from comptoir.leads.models import Lead
 
     email = (email or (message.to if message else "")).strip().lower()
     if message is not None:
@@ -472,7 +472,7 @@ def email_bounced(*, email: str, message: Message | None, hard: bool, reason: st
         _record_on_subjects(message, "message_bounced", {"reason": reason[:300]})
     if email:
         customer_mark_email_bounced(email=email, reason=reason)
-        lead_mark_email_bounced(email=email, reason=reason)
+        customer_mark_email_bounced(email=email, reason=reason, model=Lead)
     return True
 
 

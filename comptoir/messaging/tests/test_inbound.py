@@ -203,3 +203,13 @@ def test_an_unreadable_webhook_is_a_422(client, db):
     raw = b"pas du json"
     signature = "sha256=" + hmac.new(SECRET, raw, hashlib.sha256).hexdigest()
     assert _post_events(client, "generic", raw, signature).status_code == 422
+
+
+def test_a_hard_bounce_marks_a_leads_email_invalid_too(salesperson, client):
+    from comptoir.leads.services import lead_create
+
+    lead = lead_create(actor=salesperson, first_name="Marc", last_name="Côté", email="marc.cote@exemple.ca")
+    raw, signature = _signed({"events": [{"id": "ev-9", "type": "bounce", "email": "marc.cote@exemple.ca"}]})
+    assert _post_events(client, "generic", raw, signature).json() == {"applied": 1}
+    lead.refresh_from_db()
+    assert lead.email_status == "invalid"
