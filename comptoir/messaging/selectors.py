@@ -2,6 +2,7 @@
 the messages a user may see, a bulk send's progress."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -17,7 +18,6 @@ from comptoir.sales.models import Opportunity
 from comptoir.sales.selectors import opportunity_visible
 
 # Why a recipient is left out of a send: the codes the API answers in `skipped`.
-SKIP_REASONS = ("not_found", "unsubscribed", "no_email", "placeholder", "invalid_email", "no_phone", "missing_field")
 EMAIL_SKIPS = {EmailStatus.MISSING: "no_email", EmailStatus.PLACEHOLDER: "placeholder",
                EmailStatus.INVALID: "invalid_email"}
 
@@ -36,6 +36,11 @@ class Recipient:
     @property
     def person(self):
         return self.customer or self.lead
+
+    @cached_property
+    def unsubscribe_url(self) -> str:
+        """Signed once per recipient: the template's {{ unsubscribe_url }} and a bulk send's footer."""
+        return unsubscribe_url(self.person)
 
 
 def _mobile(phones) -> str:
@@ -119,7 +124,7 @@ def merge_data(recipient: Recipient) -> dict:
                         "display_name": user.display_name, "email": user.email, "signature": signature},
         "opportunity": {},
         "quote": {},
-        "unsubscribe_url": unsubscribe_url(person),
+        "unsubscribe_url": recipient.unsubscribe_url,
     }
     opportunity = recipient.opportunity
     if opportunity is not None:

@@ -198,14 +198,14 @@ def _new_message(actor, recipient, rendered, *, channel: str, template, bulk=Non
         message.message_id = make_msgid(domain=_sender_domain()).strip("<>")
         message.from_address = formataddr((salesperson.display_name, settings.DEFAULT_FROM_EMAIL))
         if bulk is not None:
-            message.body_text += "\n\n--\n" + gettext(UNSUBSCRIBE_FOOTER) % {"url": unsubscribe_url(recipient.person)}
+            message.body_text += "\n\n--\n" + gettext(UNSUBSCRIBE_FOOTER) % {"url": recipient.unsubscribe_url}
         message.body_html = email_html(
             message.body_text, click_url=lambda url: click_url(message.tracking_key, url),
             pixel_url=public_url(reverse("message-open", args=[message.tracking_key])))
     else:
         message.from_address = settings.COMPTOIR_SMS_FROM or ""
         if bulk is not None:  # a mass text, like a mass email, says how to stop them
-            message.body_text += "\n" + gettext(UNSUBSCRIBE_FOOTER) % {"url": unsubscribe_url(recipient.person)}
+            message.body_text += "\n" + gettext(UNSUBSCRIBE_FOOTER) % {"url": recipient.unsubscribe_url}
     return message
 
 
@@ -444,10 +444,8 @@ def message_for(*, message_id: str = "", provider_id: str = "") -> Message | Non
         found = queryset.filter(message_id=message_id).first()
         if found:
             return found
-    if provider_id:
-        return queryset.filter(provider_message_id=provider_id).first() or queryset.filter(
-            message_id=provider_id).first()
-    return None
+    # An email sent by SMTP has its Message-ID as provider id: one lookup finds both kinds.
+    return queryset.filter(provider_message_id=provider_id).first() if provider_id else None
 
 
 @transaction.atomic
