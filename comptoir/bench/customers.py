@@ -150,13 +150,19 @@ def time_scan(queries: list[str]) -> list[float]:
     return samples
 
 
-def bench_token() -> str:
-    """A token for the benchmark's admin, who sees everything (as the manager of a whole dealership)."""
+def bench_admin():
+    """The benchmark's admin, who sees everything (as the manager of a whole dealership)."""
     from comptoir.accounts.models import User
+
+    return User.objects.filter(username="bench.admin").first() or User.objects.create_superuser(
+        "bench.admin", "bench@example.com", None)
+
+
+def bench_token() -> str:
+    """A token for the benchmark's admin."""
     from comptoir.accounts.services import token_issue
 
-    admin = User.objects.filter(username="bench.admin").first() or User.objects.create_superuser(
-        "bench.admin", "bench@example.com", None)
+    admin = bench_admin()
     admin.set_password("Bench-Admin-2026")
     admin.save(update_fields=["password"])
     return token_issue(username=admin.username, password="Bench-Admin-2026")[1]

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from comptoir.accounts.models import Department, Location, Role, User
-from comptoir.bench.customers import BATCH, _insert, _percentile
+from comptoir.bench.customers import BATCH, _insert, _percentile, bench_admin
 from comptoir.core.figures import period_bounds
 from comptoir.core.models import LostReason, Media, Source, TaskType
 from comptoir.customers.models import Customer
@@ -68,8 +68,7 @@ def ensure_users(customers: int, log) -> list[int]:
 
 
 def _setup():
-    admin = User.objects.filter(role=Role.ADMIN).first() or User.objects.create_superuser(
-        "bench.admin", "bench@example.com", None)
+    admin = bench_admin()
     pipeline = Pipeline.objects.filter(prefix="BN").first() or pipeline_create(
         actor=admin, name="Banc d'essai", prefix="BN", requires_quote=False,
         stages=["Nouveau", "Essai", "Cotation", "Négociation"])
@@ -262,7 +261,7 @@ def run(*, customers: int, target: int, client, headers, log) -> list[dict]:
     salespeople = ensure_users(customers, log)
     ensure_opportunities(target, salespeople, log)
     ensure_tasks(customers, salespeople, log)
-    admin = User.objects.filter(role=Role.ADMIN).first()
+    admin = bench_admin()
     counts = Opportunity.objects.aggregate(n=Max("pk"))
     log(f"  {counts['n']:,} opportunities, {len(salespeople):,} salespeople")
     return conversion(manager=admin, log=log) + api_pages(client=client, headers=headers, log=log)
