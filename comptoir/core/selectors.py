@@ -62,3 +62,8 @@ def reference_resolve(model: type[ReferenceItem], value, *, field: str) -> Refer
 
 def object_by_id(model: type[Model], pk) -> Model | None:
     return model.objects.filter(pk=pk).first()
+
+
+def reports_db() -> str:
+    """The database alias reports read from: the replica when `DATABASE_REPLICA_URL` names one."""
+    return settings.COMPTOIR_REPORTS_DATABASE

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
 from comptoir.core.figures import month_bounds, percentage
-from comptoir.core.selectors import site_settings_get
+from comptoir.core.selectors import reports_db, site_settings_get
 from comptoir.core.text import digits, is_small_id, prefix_upper_bound, words
 from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken, EmailStatus
 
@@ -206,7 +206,7 @@ def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
     """DESIGN (email ratio): per salesperson, customers they created in the month whose email is valid
     now / all they created. System-created ones count for nobody. One grouped SQL aggregation."""
     start, end = month_bounds(year, month)
-    created = Customer.objects.filter(
+    created = Customer.objects.using(reports_db()).filter(
         created_at__gte=start, created_at__lt=end, created_by__isnull=False, channel=Channel.MANUAL
     )
     live = Q(merged_into__isnull=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
+from comptoir.core.selectors import reports_db
 from comptoir.core.figures import check_period, percentage, period_bounds, to_cents
 from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_search_q
@@ -93,7 +94,7 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
     the overall figures add the groups up."""
     check_period(date_from, date_to)
     start, end = period_bounds(date_from, date_to)
-    scope = opportunity_visible(actor).filter(excluded=False)
+    scope = opportunity_visible(actor).using(reports_db()).filter(excluded=False)
     if not permissions.can_see_team(actor):
         scope = scope.filter(salesperson=actor)
     if by == "stage":
@@ -163,7 +164,8 @@ def _funnel(scope: QuerySet, start, end, date_from, date_to) -> dict:
             .annotate(top=Max("to_stage__order")).values("top")
         ), 0),
     )
-    stages = list(Stage.objects.filter(pipeline__in=cohort.values("pipeline")).select_related("pipeline")
+    stages = list(Stage.objects.using(cohort.db).filter(pipeline__in=cohort.values("pipeline"))
+                  .select_related("pipeline")
                   .order_by("pipeline__name", "order"))
     reached = {}
     for stage in stages:
@@ -213,7 +215,7 @@ def plan_compute(*, actor, target_sales: int, pipeline, by: str | None = None) -
     One grouped query over the stage history."""
     end = timezone.now()
     start = end - timedelta(days=PLAN_DAYS)
-    cohort = opportunity_visible(actor).filter(excluded=False, pipeline=pipeline,
+    cohort = opportunity_visible(actor).using(reports_db()).filter(excluded=False, pipeline=pipeline,
                                                created_at__gte=start, created_at__lt=end)
     if not permissions.can_see_team(actor):
         cohort = cohort.filter(salesperson=actor)
@@ -221,7 +223,7 @@ def plan_compute(*, actor, target_sales: int, pipeline, by: str | None = None) -
         StageChange.objects.filter(opportunity=OuterRef("pk")).order_by().values("opportunity")
         .annotate(top=Max("to_stage__order")).values("top")
     ), 0))
-    stages = list(pipeline.stages.order_by("order"))
+    stages = list(pipeline.stages.using(cohort.db).order_by("order"))
     counts = {f"r{s.pk}": Count("pk", filter=Q(furthest__gte=s.order) | Q(status=Status.WON)) for s in stages}
     counts["won"] = Count("pk", filter=Q(status=Status.WON))
 

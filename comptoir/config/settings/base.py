@@ -98,6 +98,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Reports (conversion, planning, email ratio) read from a replica when one is named; writes and
+# everything else stay on the primary.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(env_str("DATABASE_REPLICA_URL", ""),
+                                conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+COMPTOIR_REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

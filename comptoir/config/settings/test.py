@@ -11,6 +11,10 @@ COMPTOIR_TOKEN_THROTTLE = "1000/m"
 COMPTOIR_SMS_BACKEND = "comptoir.messaging.sms.LocmemBackend"
 COMPTOIR_MESSAGES_PER_MINUTE = 10_000
 COMPTOIR_EMAIL_WEBHOOK_SECRET = "test-webhook-secret"
+# A replica that never catches up (its own empty test database): the test that routes reports to
+# it sees them count nothing. Reports stay on the primary unless a test says otherwise.
+DATABASES["replica"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}  # noqa: F405
+COMPTOIR_REPORTS_DATABASE = "default"
 
 import tempfile  # noqa: E402
 
