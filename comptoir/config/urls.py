@@ -7,7 +7,7 @@ from django.views.static import serve as serve_file
 from comptoir.activities import views as activity_views
 from comptoir.activities.views import calendar_feed, unsubscribe_view
 from comptoir.config.api import api
-from comptoir.core.views import healthz
+from comptoir.core.views import healthz, search
 from comptoir.messaging.urls import tracking_urls
 
 admin.site.site_header = "Comptoir"
@@ -15,6 +15,7 @@ admin.site.site_title = "Comptoir"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("search/", search, name="search"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -48,3 +48,8 @@ def is_small_id(value) -> bool:
     """ASCII digits that fit a database id (a bigint): '²' or 25 nines are not ids."""
     text = str(value)
     return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+def decimal_text(text: str | None) -> str:
+    """A typed amount as Python reads it: Québec writes 24 999,99 (spaces out, comma as the point)."""
+    return (text or "").replace(" ", "").replace("\xa0", "").replace("\u202f", "").replace(",", ".")

@@ -1,6 +1,7 @@
 """Helpers shared by the htmx pages."""
 
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
 
@@ -22,3 +23,15 @@ def healthz(request):
     from django.http import JsonResponse
 
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def search(request):
+    """Everything matching the topbar's search; an opportunity's exact number opens its card."""
+    from comptoir.core.search import search_everything
+
+    found = search_everything(actor=request.user, q=request.GET.get("q"))
+    exact = [o for o in found["opportunities"] if o.number == found["q"].upper()]
+    if len(exact) == 1 and not found["customers"] and not found["leads"]:
+        return redirect("opportunity-card", exact[0].pk)
+    return render(request, "search.html", found)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.selectors import site_settings_get
+from comptoir.core.text import decimal_text
 from comptoir.quotes import selectors, services
 from comptoir.quotes.documents import variant_html
 from comptoir.quotes.models import VariantStatus
@@ -39,11 +40,6 @@ _FIELD = re.compile(r"^v(\d{1,2})-(?:l(\d{1,3})-)?([a-z_]+)$")
 EMPTY_LINES = 3
 
 
-def _number(text: str) -> str:
-    # Québec writes 24 999,99: spaces out, comma as the decimal point.
-    return text.replace(" ", "").replace("\xa0", "").replace(",", ".")
-
-
 def variants_from_post(data) -> list[dict]:
     """The editor's fields (v0-name, v0-l2-unit_price…) as the service's variants; a line left empty
     is not a line."""
@@ -59,7 +55,7 @@ def variants_from_post(data) -> list[dict]:
             if name in VARIANT_FIELDS:
                 variant[name] = value or None if name == "valid_until" else value
         elif name in LINE_FIELDS:
-            variant["lines"].setdefault(int(line), {})[name] = _number(value) if name in (
+            variant["lines"].setdefault(int(line), {})[name] = decimal_text(value) if name in (
                 "quantity", "unit_price", "discount_pct", "discount_amount", "unit_cost") else value
     result = []
     for v in sorted(variants):
@@ -211,14 +207,14 @@ def variant_send(request, quote_id, variant_id):
 @login_required
 @require_POST
 def contract_new(request, pk):
-    trade_in = {key: _number(request.POST.get(f"trade_in_{key}", "")) if key != "description" and key != "vin"
+    trade_in = {key: decimal_text(request.POST.get(f"trade_in_{key}", "")) if key != "description" and key != "vin"
                 else request.POST.get(f"trade_in_{key}", "").strip()
                 for key in ("description", "vin", "allowance", "lien_payoff", "actual_cash_value")}
     trade_in = {k: v for k, v in trade_in.items() if v}
     try:
         contract = services.contract_create(actor=request.user, opportunity_id=pk,
                                             variant=request.POST.get("variant"),
-                                            deposit=_number(request.POST.get("deposit", "")) or None,
+                                            deposit=decimal_text(request.POST.get("deposit", "")) or None,
                                             trade_in=trade_in or None)
     except ApplicationError as refused:
         messages.error(request, str(refused.message))

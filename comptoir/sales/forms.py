@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts.models import User
+from comptoir.accounts.models import Location, User
 from comptoir.core import permissions
 from comptoir.core.models import LostReason, Source
 from comptoir.sales.models import Pipeline, Status
@@ -21,6 +21,11 @@ class BoardFilter(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), choices=Status.choices, required=False, initial=Status.OPEN)
     source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.filter(active=True), required=False,
                                     empty_label=_("Toutes"))
+    location = forms.ModelChoiceField(label=_("Succursale"), queryset=Location.objects.filter(active=True),
+                                      required=False, empty_label=_("Toutes"))
+    created_from = forms.DateField(label=_("Créées du"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = forms.DateField(label=_("au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,6 +35,16 @@ class BoardFilter(forms.Form):
             # A salesperson's board shows their own deals: offering colleagues would show empty boards.
             field.queryset = field.queryset.filter(pk=user.pk)
             field.empty_label = None
+
+
+class OpportunityForm(forms.Form):
+    """A new opportunity from the customer card; the service checks everything again."""
+    pipeline = forms.ModelChoiceField(label=_("Processus"), queryset=Pipeline.objects.filter(active=True),
+                                      empty_label=None)
+    product = forms.CharField(label=_("Produit"), max_length=200, required=False)
+    amount = forms.CharField(label=_("Montant"), max_length=30, required=False)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.filter(active=True), required=False,
+                                    empty_label=_("Aucune"))
 
 
 class LostForm(forms.Form):

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
 from comptoir.core.selectors import reports_db
-from comptoir.core.figures import check_period, percentage, period_bounds, to_cents
+from comptoir.core.figures import check_period, month_bounds, percentage, period_bounds, to_cents
+from comptoir.accounts.models import User
+from comptoir.activities.models import Task
 from comptoir.customers.models import Customer
-from comptoir.customers.selectors import customer_search_q
+from comptoir.customers.selectors import customer_search_q, email_ratio_compute
 from comptoir.sales.models import Opportunity, Stage, StageChange, Status
 
 CONVERSION_DIMENSIONS = ("salesperson", "manager", "location", "source", "media", "product", "stage", "month")
@@ -59,6 +61,53 @@ def opportunity_list(*, actor, customer=None, salesperson=None, status=None, pip
         customers = Customer.objects.filter(customer_search_q(text)).values("pk")
         queryset = queryset.filter(Q(number__startswith=text.upper()) | Q(customer_id__in=customers))
     return _with_relations(queryset).order_by("-created_at", "-pk")
+
+
+def board_cards(*, actor, pipeline, salesperson=None, status=None, source=None, location=None,
+                created_from: date | None = None, created_to: date | None = None) -> QuerySet:
+    """The sales board's cards: the opportunity list, with each one's next open task (due date and
+    title) fetched in the same query."""
+    queryset = opportunity_list(actor=actor, pipeline=pipeline, status=status, salesperson=salesperson)
+    for field, value in (("source_id", source), ("location_id", location)):
+        if value is not None:
+            queryset = queryset.filter(**{field: value})
+    if created_from is not None:
+        queryset = queryset.filter(created_at__gte=period_bounds(created_from, created_from)[0])
+    if created_to is not None:
+        queryset = queryset.filter(created_at__lt=period_bounds(created_to, created_to)[1])
+    next_task = Task.objects.filter(opportunity=OuterRef("pk"), done_at__isnull=True).order_by("due_at", "pk")
+    return queryset.annotate(next_task_due=Subquery(next_task.values("due_at")[:1]),
+                             next_task_title=Subquery(next_task.values("title")[:1]))
+
+
+def board_team_figures(*, actor, year: int, month: int, salesperson=None) -> list[dict]:
+    """The board's strip, one entry per salesperson for a calendar month: opportunities created,
+    sales, closing rate (won / (won + lost) closed in the month), email ratio and points lost.
+    One grouped query on opportunities, the email ratio's own, and the people."""
+    start, end = month_bounds(year, month)
+    scope = opportunity_visible(actor).using(reports_db()).filter(excluded=False, salesperson__isnull=False)
+    if not permissions.can_see_team(actor):
+        salesperson = actor.pk
+    if salesperson is not None:
+        scope = scope.filter(salesperson=salesperson)
+    created = Q(created_at__gte=start, created_at__lt=end)
+    closed = Q(closed_at__gte=start, closed_at__lt=end)
+    rows = (scope.filter(created | closed).values("salesperson")
+            .annotate(created=Count("pk", filter=created), won=Count("pk", filter=closed & Q(status=Status.WON)),
+                      lost=Count("pk", filter=closed & Q(status=Status.LOST)))
+            .order_by())
+    figures = {row["salesperson"]: row for row in rows}
+    ratios = {row["user"]: row for row in email_ratio_compute(year=year, month=month, actor=actor)["by_salesperson"]
+              if salesperson is None or row["user"] == salesperson}
+    people = User.objects.filter(pk__in=set(figures) | set(ratios)).order_by("last_name", "first_name", "pk")
+    strip = []
+    for person in people:  # one entry per person, every figure already aggregated in SQL
+        row = figures.get(person.pk, {"created": 0, "won": 0, "lost": 0})
+        ratio = ratios.get(person.pk, {})
+        strip.append({"person": person, "created": row["created"], "won": row["won"],
+                      "closing_pct": percentage(row["won"], row["won"] + row["lost"]),
+                      "email_ratio_pct": ratio.get("ratio_pct"), "points_lost": ratio.get("points_lost", 0)})
+    return strip
 
 
 def opportunity_get(*, actor, pk) -> Opportunity:

@@ -6,6 +6,9 @@ from comptoir.sales import views
 urlpatterns = [
     path("", views.board, name="sales-board"),
     path("analytics/", views.analytics, name="sales-analytics"),
+    path("customers/<int:customer_pk>/opportunities/", views.customer_opportunities,
+         name="customer-opportunities"),
+    path("customers/<int:customer_pk>/opportunities/new/", views.opportunity_new, name="opportunity-new"),
     path("opportunities/<int:pk>/", views.card, name="opportunity-card"),
     path("opportunities/<int:pk>/move/", views.move, name="opportunity-move"),
     path("opportunities/<int:pk>/status/", views.change_status, name="opportunity-status"),

@@ -4,18 +4,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comptoir.activities.selectors import task_list, timeline_for
 from comptoir.core import permissions
+from comptoir.customers.selectors import customer_get
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.selectors import site_settings_get
+from comptoir.core.text import decimal_text
 from comptoir.sales import selectors, services
-from comptoir.sales.forms import AnalyticsFilter, BoardFilter, LostForm, PlanForm, SaleDateForm, WinForm
+from comptoir.sales.forms import (
+    AnalyticsFilter, BoardFilter, LostForm, OpportunityForm, PlanForm, SaleDateForm, WinForm,
+)
 from comptoir.sales.models import Pipeline, Status
 
 BOARD_LIMIT = 500
+CARD_DEALS = 20
 RESUME = gettext_lazy("Reprendre")
 STATUS_BUTTONS = [(Status.WON, gettext_lazy("Gagnée")), (Status.LOST, gettext_lazy("Perdue")),
                   (Status.SUSPENDED, gettext_lazy("Suspendre")), (Status.OPEN, gettext_lazy("Rouvrir"))]
@@ -23,31 +30,72 @@ STATUS_BUTTONS = [(Status.WON, gettext_lazy("Gagnée")), (Status.LOST, gettext_l
 
 @login_required
 def board(request):
-    """Kanban by stage. A salesperson sees their own deals by default (DESIGN: users and roles)."""
+    """Kanban by stage, under the team's strip for the month. A salesperson sees their own deals by
+    default (DESIGN: users and roles)."""
     data = request.GET.copy()
     if "salesperson" not in data and not permissions.can_see_team(request.user):
         data["salesperson"] = request.user.pk
     data.setdefault("status", Status.OPEN)
     form = BoardFilter(data, user=request.user)
     form.is_valid()
-    pipeline = form.cleaned_data.get("pipeline") or Pipeline.objects.filter(active=True).order_by("name").first()
+    filters = form.cleaned_data
+    pipeline = filters.get("pipeline") or Pipeline.objects.filter(active=True).order_by("name").first()
+    salesperson = filters.get("salesperson")
+    now = timezone.now()
+    today = timezone.localdate()
     columns, truncated = [], False
     if pipeline is not None:
-        salesperson = form.cleaned_data.get("salesperson")
-        opportunities = selectors.opportunity_list(
-            actor=request.user, pipeline=pipeline.pk, status=form.cleaned_data.get("status") or None,
-            salesperson=salesperson.pk if salesperson else None,
-        )
-        if form.cleaned_data.get("source"):
-            opportunities = opportunities.filter(source=form.cleaned_data["source"])
-        cards = list(opportunities[:BOARD_LIMIT + 1])
+        cards = list(selectors.board_cards(
+            actor=request.user, pipeline=pipeline.pk, status=filters.get("status") or None,
+            salesperson=salesperson.pk if salesperson else None, source=filters.get("source"),
+            location=filters.get("location"), created_from=filters.get("created_from"),
+            created_to=filters.get("created_to"),
+        )[:BOARD_LIMIT + 1])
         truncated = len(cards) > BOARD_LIMIT
         by_stage = {}
         for card in cards[:BOARD_LIMIT]:
+            card.age_days = (today - timezone.localtime(card.created_at).date()).days
+            card.next_task_late = card.next_task_due is not None and card.next_task_due < now
             by_stage.setdefault(card.stage_id, []).append(card)
         columns = [(stage, by_stage.get(stage.pk, [])) for stage in pipeline.stages.order_by("order")]
-    return render(request, "sales/board.html", {"form": form, "pipeline": pipeline, "columns": columns,
-                                                "truncated": truncated, "limit": BOARD_LIMIT})
+    strip = selectors.board_team_figures(actor=request.user, year=today.year, month=today.month,
+                                         salesperson=salesperson.pk if salesperson else None)
+    return render(request, "sales/board.html", {
+        "form": form, "pipeline": pipeline, "columns": columns, "truncated": truncated, "limit": BOARD_LIMIT,
+        "strip": strip, "month": today, "email_target": site_settings_get().email_ratio_target_pct,
+    })
+
+
+@login_required
+def customer_opportunities(request, customer_pk):
+    """The customer card's « Opportunités » section (loaded by htmx): their deals and a new one."""
+    customer_get(actor=request.user, pk=customer_pk)  # 404 for a customer the user may not see
+    return render(request, "sales/_customer_opportunities.html", {
+        "customer_pk": customer_pk,
+        "opportunities": selectors.opportunity_list(actor=request.user, customer=customer_pk)[:CARD_DEALS],
+        "form": OpportunityForm(), "can_create": permissions.can_enter_records(request.user),
+    })
+
+
+@login_required
+@require_POST
+def opportunity_new(request, customer_pk):
+    form = OpportunityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un processus de vente."))
+        return redirect("customer-card", customer_pk)
+    values = form.cleaned_data
+    try:
+        opportunity = services.opportunity_create(
+            actor=request.user, customer=customer_pk, pipeline=values["pipeline"].pk, product=values["product"],
+            amount=decimal_text(values["amount"]) or None,
+            **({"source": values["source"].pk} if values["source"] else {}),
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("customer-card", customer_pk)
+    messages.success(request, _("Opportunité %(number)s créée.") % {"number": opportunity.number})
+    return redirect("opportunity-card", opportunity.pk)
 
 
 @login_required
@@ -89,9 +137,7 @@ def change_status(request, pk):
     if values["status"] == Status.LOST:
         values["lost_reason"] = request.POST.get("lost_reason") or None
     if values["status"] == Status.WON:
-        # A comma is how Québec writes decimals: 24 999,99.
-        values.update({key: (request.POST.get(key) or "").replace(" ", "").replace("\xa0", "").replace(",", ".")
-                       or None for key in ("amount", "cost")})
+        values.update({key: decimal_text(request.POST.get(key)) or None for key in ("amount", "cost")})
     try:
         services.opportunity_change_status(actor=request.user, opportunity_id=pk, **values)
     except ApplicationError as error:

@@ -1,5 +1,12 @@
-import pytest
+from datetime import timedelta
+from decimal import Decimal
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comptoir.activities.services import task_create
 from comptoir.accounts.tests.factories import UserFactory
 from comptoir.customers.tests.factories import make_customer
 from comptoir.sales.models import Opportunity
@@ -111,3 +118,96 @@ def test_a_deal_needing_a_quote_offers_no_win_button(client, admin, salesperson)
     html = client.get(f"/sales/opportunities/{deal.pk}/").content.decode()
 
     assert 'value="won"' not in html and 'value="lost"' in html
+
+
+def test_a_board_card_shows_its_late_task_in_red_its_source_and_whether_the_customer_has_an_email(
+        client, salesperson, pipeline):
+    with_email = make_opportunity(salesperson, make_customer(salesperson, first_name="Avec",
+                                                             email="avec@courriel.ca"), pipeline)
+    make_opportunity(salesperson, make_customer(salesperson, first_name="Sans"), pipeline)
+    task_create(actor=salesperson, title="Rappeler pour l'essai", due_at=timezone.now() - timedelta(days=1),
+                opportunity=with_email.pk)
+    client.force_login(salesperson)
+
+    html = client.get("/sales/").content.decode()
+
+    assert 'class="next-task late"' in html and "Rappeler pour l&#x27;essai" in html
+    assert html.count('class="email-flag ok"') == 1 and html.count('class="email-flag missing"') == 1
+    assert "Aucune tâche prévue" in html
+
+
+def test_the_board_strip_shows_each_salespersons_month_and_a_ratio_below_target_in_red(
+        client, manager, salesperson, pipeline):
+    make_customer(salesperson, first_name="Valide", email="valide@courriel.ca")
+    make_customer(salesperson, first_name="Sans")  # no email: the ratio falls to 50 %, under 75 %
+    won = make_opportunity(salesperson, make_customer(salesperson, email="client@courriel.ca"), pipeline)
+    lost = make_opportunity(salesperson, make_customer(salesperson, email="autre@courriel.ca"), pipeline)
+    Opportunity.objects.filter(pk=won.pk).update(status="won", closed_at=timezone.now())
+    Opportunity.objects.filter(pk=lost.pk).update(status="lost", closed_at=timezone.now(), lost_reason_id=1)
+    client.force_login(manager)
+
+    strip = client.get("/sales/").context["strip"]
+
+    row = next(r for r in strip if r["person"] == salesperson)
+    assert (row["created"], row["won"], row["closing_pct"]) == (2, 1, Decimal("50.00"))
+    assert row["email_ratio_pct"] == Decimal("75.00")
+
+
+def test_the_board_filters_by_location_and_creation_date(client, manager, salesperson, pipeline):
+    old = make_opportunity(salesperson, make_customer(salesperson, first_name="Ancien"), pipeline)
+    Opportunity.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
+    make_opportunity(salesperson, make_customer(salesperson, first_name="Recent"), pipeline)
+    client.force_login(manager)
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+
+    html = client.get("/sales/", {"created_from": since}).content.decode()
+
+    assert "Recent" in html and "Ancien" not in html
+
+
+def test_the_board_costs_the_same_queries_for_three_cards_or_thirty(client, salesperson, pipeline,
+                                                                     django_assert_max_num_queries):
+    client.force_login(salesperson)
+    for _ in range(3):
+        make_opportunity(salesperson, make_customer(salesperson), pipeline)
+    client.get("/sales/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/sales/")
+    for _ in range(27):
+        make_opportunity(salesperson, make_customer(salesperson), pipeline)
+
+    with django_assert_max_num_queries(len(few)):
+        client.get("/sales/")
+
+
+def test_an_opportunity_is_created_from_the_customer_card(client, salesperson, pipeline):
+    customer = make_customer(salesperson)
+    client.force_login(salesperson)
+
+    section = client.get(f"/sales/customers/{customer.pk}/opportunities/").content.decode()
+    response = client.post(f"/sales/customers/{customer.pk}/opportunities/new/",
+                           {"pipeline": pipeline.pk, "product": "Sea-Doo GTI", "amount": "24 999,99"})
+
+    deal = Opportunity.objects.get(customer=customer)
+    assert "Nouvelle opportunité" in section
+    assert response.status_code == 302 and response.url == f"/sales/opportunities/{deal.pk}/"
+    assert (deal.product, deal.amount, deal.salesperson) == ("Sea-Doo GTI", Decimal("24999.99"), salesperson)
+
+
+def test_a_refused_opportunity_says_why_and_creates_nothing(client, salesperson, pipeline):
+    customer = make_customer(salesperson)
+    client.force_login(salesperson)
+
+    response = client.post(f"/sales/customers/{customer.pk}/opportunities/new/",
+                           {"pipeline": pipeline.pk, "amount": "-5"}, follow=True)
+
+    assert not Opportunity.objects.exists()
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_another_salespersons_customer_has_no_opportunity_section_for_me(client, salesperson, pipeline):
+    other = UserFactory()
+    customer = make_customer(other)
+    client.force_login(salesperson)
+
+    assert client.get(f"/sales/customers/{customer.pk}/opportunities/").status_code == 404
