@@ -1,5 +1,6 @@
 """Board and analytics filters: parsing only; the selectors decide what each user sees."""
 
+import re
 from datetime import timedelta
 
 from django import forms
@@ -10,7 +11,10 @@ from comptoir.accounts.models import Location, User
 from comptoir.core import permissions
 from comptoir.core.models import LostReason, Source
 from comptoir.sales.models import Pipeline, Status
-from comptoir.sales.selectors import CONVERSION_DIMENSIONS
+from comptoir.sales.selectors import CONVERSION_DIMENSIONS, OUTCOMES
+
+
+MONTH = re.compile(r"(19|2\d)\d{2}-(0[1-9]|1[0-2])")
 
 
 class BoardFilter(forms.Form):
@@ -72,11 +76,51 @@ class AnalyticsFilter(forms.Form):
     by = forms.ChoiceField(label=_("Par"), choices=[(d, DIMENSION_LABELS[d]) for d in CONVERSION_DIMENSIONS],
                            required=False, initial="salesperson")
 
+    month = forms.CharField(label=_("Mois du ratio courriel"), required=False,
+                            widget=forms.DateInput(attrs={"type": "month"}))
+
+    def clean_month(self):
+        value = self.cleaned_data["month"]
+        if value and not MONTH.fullmatch(value):
+            raise forms.ValidationError(_("Un mois s'écrit AAAA-MM."))
+        return value
+
     def period(self):
         today = timezone.localdate()
         date_to = self.cleaned_data.get("date_to") or today
         date_from = self.cleaned_data.get("date_from") or date_to - timedelta(days=89)
         return min(date_from, date_to), date_to
+
+    def ratio_month(self) -> tuple[int, int]:
+        """The email ratio's month: the one asked for, else this one."""
+        if self.cleaned_data.get("month"):
+            year, month = self.cleaned_data["month"].split("-")
+            return int(year), int(month)
+        today = timezone.localdate()
+        return today.year, today.month
+
+
+class DealsFilter(forms.Form):
+    """Which figure of the conversion page a list of deals stands behind (its link's parameters)."""
+    date_from = forms.DateField()
+    date_to = forms.DateField()
+    by = forms.ChoiceField(choices=[(d, d) for d in CONVERSION_DIMENSIONS])
+    outcome = forms.ChoiceField(choices=[(o, o) for o in OUTCOMES])
+    group = forms.CharField(required=False, max_length=200, strip=False)
+
+    def __init__(self, data, *args, **kwargs):
+        data = data.copy()
+        for name, alias in (("date_from", "from"), ("date_to", "to")):
+            if alias in data:
+                data[name] = data[alias]
+        super().__init__(data, *args, **kwargs)
+        self.group_given = "group" in data
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.group_given:
+            cleaned["group"] = None  # every group; an empty one means the deals without a group
+        return cleaned
 
 
 class PlanForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
 from comptoir.core.selectors import reports_db
+from comptoir.core.text import is_small_id
 from comptoir.core.figures import check_period, month_bounds, percentage, period_bounds, to_cents
 from comptoir.accounts.models import User
 from comptoir.activities.models import Task
@@ -137,26 +138,74 @@ def _figures(won: int, lost: int, open_: int, suspended: int, won_amount, won_co
     }
 
 
+def _conversion_scope(actor, date_from: date, date_to: date):
+    """What the conversion counts, once for the figures and for the deals behind them: the deals the
+    actor may count, the period's bounds, and each outcome's condition. Won and lost: closed in the
+    period; open and suspended: still so now, created before the period ended."""
+    start, end = period_bounds(date_from, date_to)
+    scope = opportunity_visible(actor).using(reports_db()).filter(excluded=False)
+    if not permissions.can_see_team(actor):
+        scope = scope.filter(salesperson=actor)
+    outcomes = {
+        "won": Q(status=Status.WON, closed_at__gte=start, closed_at__lt=end),
+        "lost": Q(status=Status.LOST, closed_at__gte=start, closed_at__lt=end),
+        "open": Q(status=Status.OPEN, created_at__lt=end),
+        "suspended": Q(status=Status.SUSPENDED, created_at__lt=end),
+    }
+    return scope, start, end, outcomes
+
+
+OUTCOMES = ("won", "lost", "open", "suspended")
+NO_GROUP = ""
+
+
+def conversion_deals(*, actor, date_from: date, date_to: date, by: str, outcome: str, group=None) -> QuerySet:
+    """The deals behind one figure of the conversion: `outcome` of the group `group` (None: every
+    group; NO_GROUP: the deals without one). For `by=stage`, the funnel's cohort: created in the
+    period and now at that stage."""
+    check_period(date_from, date_to)
+    scope, start, end, outcomes = _conversion_scope(actor, date_from, date_to)
+    if by == "stage":
+        scope = scope.filter(created_at__gte=start, created_at__lt=end)
+        outcome_q = Q(status=outcome)
+    else:
+        outcome_q = outcomes[outcome]
+    scope = scope.filter(outcome_q)
+    if group is not None:
+        if by == "month":
+            try:
+                year, month = (int(part) for part in str(group).split("-"))
+                month_start, month_end = month_bounds(year, month)
+            except ValueError:
+                return scope.none()
+            scope = scope.filter(closed_at__gte=month_start, closed_at__lt=month_end)
+        else:
+            field = "stage_id" if by == "stage" else _GROUPS[by][0]
+            if group == NO_GROUP:
+                scope = scope.filter(**{f"{field}__isnull": True} if field != "product" else {"product": ""})
+            elif field == "product":
+                scope = scope.filter(product=group)
+            elif is_small_id(group):
+                scope = scope.filter(**{field: int(group)})
+            else:
+                return scope.none()
+    return _with_relations(scope).order_by("-closed_at", "-created_at", "-pk")
+
+
 def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dict:
     """DESIGN: won / (won + lost) over opportunities closed in the period; open ones counted beside
     (those open now and created before the period ended), excluded ones nowhere. One grouped query;
     the overall figures add the groups up."""
     check_period(date_from, date_to)
-    start, end = period_bounds(date_from, date_to)
-    scope = opportunity_visible(actor).using(reports_db()).filter(excluded=False)
-    if not permissions.can_see_team(actor):
-        scope = scope.filter(salesperson=actor)
+    scope, start, end, outcomes = _conversion_scope(actor, date_from, date_to)
     if by == "stage":
         funnel = _funnel(scope, start, end, date_from, date_to)
         # The rate beside the funnel is the period's, as for every other dimension.
         funnel["overall"] = conversion_compute(actor=actor, date_from=date_from, date_to=date_to,
                                                by="salesperson")["overall"]
         return funnel
-    closed = Q(status__in=[Status.WON, Status.LOST], closed_at__gte=start, closed_at__lt=end)
-    # Open and suspended deals are counted beside the rate: those still so, created before the end.
-    open_now = Q(status=Status.OPEN, created_at__lt=end)
-    suspended_now = Q(status=Status.SUSPENDED, created_at__lt=end)
-    won = Q(status=Status.WON, closed_at__gte=start, closed_at__lt=end)
+    closed = outcomes["won"] | outcomes["lost"]
+    won, open_now, suspended_now = outcomes["won"], outcomes["open"], outcomes["suspended"]
     if by == "month":
         key, label = TruncMonth("closed_at", tzinfo=timezone.get_default_timezone()), None
         scope = scope.filter(closed)
@@ -170,7 +219,7 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
         .values("group_key")
         .annotate(
             n_won=Count("pk", filter=won),
-            n_lost=Count("pk", filter=Q(status=Status.LOST, closed_at__gte=start, closed_at__lt=end)),
+            n_lost=Count("pk", filter=outcomes["lost"]),
             n_open=Count("pk", filter=open_now),
             n_suspended=Count("pk", filter=suspended_now),
             won_amount=Coalesce(Sum("amount", filter=won), Value(Decimal("0")), output_field=money),

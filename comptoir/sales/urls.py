@@ -6,6 +6,7 @@ from comptoir.sales import views
 urlpatterns = [
     path("", views.board, name="sales-board"),
     path("analytics/", views.analytics, name="sales-analytics"),
+    path("analytics/deals/", views.deals, name="sales-deals"),
     path("customers/<int:customer_pk>/opportunities/", views.customer_opportunities,
          name="customer-opportunities"),
     path("customers/<int:customer_pk>/opportunities/new/", views.opportunity_new, name="opportunity-new"),

@@ -1,9 +1,13 @@
 """The sales board, the opportunity card and the conversion page. Thin: services and selectors decide."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,18 +15,23 @@ from django.views.decorators.http import require_POST
 
 from comptoir.activities.selectors import task_list, timeline_for
 from comptoir.core import permissions
-from comptoir.customers.selectors import customer_get
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.exports import csv_response
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
+from comptoir.customers.selectors import customer_get, email_ratio_compute
 from comptoir.sales import selectors, services
+from comptoir.sales.selectors import NO_GROUP
 from comptoir.sales.forms import (
-    AnalyticsFilter, BoardFilter, LostForm, OpportunityForm, PlanForm, SaleDateForm, WinForm,
+    AnalyticsFilter, BoardFilter, DealsFilter, LostForm, OpportunityForm, PlanForm, SaleDateForm, WinForm,
 )
 from comptoir.sales.models import Pipeline, Status
 
 BOARD_LIMIT = 500
 CARD_DEALS = 20
+DEALS_PAGE_SIZE = 50
+DEAL_CSV_COLUMNS = ("number", "customer", "salesperson", "stage", "status", "amount", "created_at", "closed_at")
+NO_GROUP_LABEL = gettext_lazy("(aucun)")
 RESUME = gettext_lazy("Reprendre")
 STATUS_BUTTONS = [(Status.WON, gettext_lazy("Gagnée")), (Status.LOST, gettext_lazy("Perdue")),
                   (Status.SUSPENDED, gettext_lazy("Suspendre")), (Status.OPEN, gettext_lazy("Rouvrir"))]
@@ -164,9 +173,20 @@ def change_sale_date(request, pk):
     return redirect("opportunity-card", pk)
 
 
+def _chart(result: dict) -> dict:
+    """The chart beside the table: the funnel's reached counts, or each group's conversion."""
+    if result["by"] == "stage":
+        return {"kind": "funnel", "labels": [g["label"] for g in result["groups"]],
+                "values": [g["reached"] for g in result["groups"]]}
+    return {"kind": "conversion", "labels": [g["label"] or str(NO_GROUP_LABEL) for g in result["groups"]],
+            "values": [float(g["conversion_pct"]) if g["conversion_pct"] is not None else None
+                       for g in result["groups"]]}
+
+
 @login_required
 def analytics(request):
-    """Conversion by the chosen dimension, and the funnel as a chart: the same figures as the API."""
+    """Conversion by the chosen dimension (chart beside the table, every figure opening its deals),
+    the funnel, the planning calculator and the email ratio of a month: the same figures as the API."""
     form = AnalyticsFilter(request.GET)
     if not form.is_valid():
         messages.error(request, _("Période invalide : les 90 derniers jours sont affichés."))
@@ -174,10 +194,12 @@ def analytics(request):
         form.is_valid()
     date_from, date_to = form.period()
     by = form.cleaned_data.get("by") or "salesperson"
-    form = AnalyticsFilter(initial={"date_from": date_from, "date_to": date_to, "by": by})
+    year, month = form.ratio_month()
+    form = AnalyticsFilter(initial={"date_from": date_from, "date_to": date_to, "by": by,
+                                    "month": f"{year:04d}-{month:02d}"})
     result = selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by=by)
-    funnel = selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by="stage")
-    chart = {"labels": [g["label"] for g in funnel["groups"]], "reached": [g["reached"] for g in funnel["groups"]]}
+    funnel = result if by == "stage" else \
+        selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by="stage")
     plan_form = PlanForm(request.GET if "target_sales" in request.GET else None)
     plan = None
     if plan_form.is_valid():
@@ -185,7 +207,38 @@ def analytics(request):
         if pipeline is not None:
             plan = selectors.plan_compute(actor=request.user, target_sales=plan_form.cleaned_data["target_sales"],
                                           pipeline=pipeline)
+    period = {"from": date_from.isoformat(), "to": date_to.isoformat()}
+    deals_url = reverse("sales-deals")
+    for group in result["groups"]:
+        group["link"] = f"{deals_url}?" + urlencode({**period, "by": by, "group": group["key"] or NO_GROUP})
+    # Beside the funnel, the overall rate is the period's closed deals (as for every dimension).
+    overall_link = f"{deals_url}?" + urlencode({**period, "by": "salesperson" if by == "stage" else by})
     return render(request, "sales/analytics.html", {
         "form": form, "result": result, "by": by, "date_from": date_from, "date_to": date_to,
-        "chart": chart, "plan_form": plan_form, "plan": plan,
+        "overall_link": overall_link, "chart": _chart(result), "funnel": _chart(funnel), "plan_form": plan_form,
+        "plan": plan, "ratio": email_ratio_compute(year=year, month=month, actor=request.user),
     })
+
+
+@login_required
+def deals(request):
+    """The deals behind one figure of the conversion page (a click on a count); ?format=csv exports them."""
+    form = DealsFilter(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Ce lien ne désigne aucun chiffre de la conversion."))
+        return redirect("sales-analytics")
+    values = form.cleaned_data
+    try:
+        found = selectors.conversion_deals(actor=request.user, **values)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("sales-analytics")
+    if request.GET.get("format") == "csv":
+        return csv_response(f"deals-{values['by']}-{values['outcome']}.csv", DEAL_CSV_COLUMNS,
+                            ({"number": deal.number, "customer": deal.customer.display_name,
+                              "salesperson": deal.salesperson.display_name if deal.salesperson else "",
+                              "stage": deal.stage.name, "status": deal.status, "amount": deal.amount,
+                              "created_at": deal.created_at, "closed_at": deal.closed_at}
+                             for deal in found.iterator(chunk_size=2000)))
+    page = Paginator(found, DEALS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "sales/deals.html", {"page": page, **values})

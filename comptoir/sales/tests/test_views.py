@@ -211,3 +211,78 @@ def test_another_salespersons_customer_has_no_opportunity_section_for_me(client,
     client.force_login(salesperson)
 
     assert client.get(f"/sales/customers/{customer.pk}/opportunities/").status_code == 404
+
+
+def _closed(deal, status):
+    Opportunity.objects.filter(pk=deal.pk).update(status=status, closed_at=timezone.now(),
+                                                  lost_reason_id=1 if status == "lost" else None)
+
+
+def test_every_count_of_the_conversion_opens_the_deals_it_counts(client, manager, salesperson, pipeline):
+    won = make_opportunity(salesperson, make_customer(salesperson, first_name="Gagne"), pipeline)
+    lost = make_opportunity(salesperson, make_customer(salesperson, first_name="Perdu"), pipeline)
+    _closed(won, "won")
+    _closed(lost, "lost")
+    make_opportunity(manager, make_customer(manager, first_name="Ailleurs"), pipeline)  # open, another group
+    client.force_login(manager)
+
+    result = client.get("/sales/analytics/", {"by": "salesperson"}).context["result"]
+    group = next(g for g in result["groups"] if g["key"] == salesperson.pk)
+    won_page = client.get(group["link"] + "&outcome=won").content.decode()
+    open_page = client.get(group["link"] + "&outcome=open").content.decode()
+
+    assert won.number in won_page and lost.number not in won_page
+    assert "Aucune opportunité" in open_page and "Ailleurs" not in open_page
+
+
+def test_the_deals_of_a_figure_export_to_csv_with_the_same_rows(client, manager, salesperson, pipeline):
+    deals = [make_opportunity(salesperson, make_customer(salesperson), pipeline) for _ in range(3)]
+    for deal in deals:
+        _closed(deal, "won")
+    client.force_login(manager)
+    today = timezone.localdate().isoformat()
+
+    response = client.get("/sales/analytics/deals/", {"from": today, "to": today, "by": "product",
+                                                      "group": "", "outcome": "won", "format": "csv"})
+
+    lines = b"".join(response.streaming_content if response.streaming else [response.content]).decode().splitlines()
+    assert lines[0].startswith("number,customer") and len(lines) == 4
+
+
+def test_a_deals_link_that_names_no_figure_goes_back_to_the_analytics(client, manager):
+    client.force_login(manager)
+
+    response = client.get("/sales/analytics/deals/", {"from": "2026-01-01", "to": "2026-01-31", "by": "colour",
+                                                      "outcome": "won"})
+
+    assert response.status_code == 302 and response.url == "/sales/analytics/"
+
+
+def test_the_deals_list_costs_the_same_queries_for_two_deals_or_forty(client, manager, salesperson, pipeline,
+                                                                       django_assert_max_num_queries):
+    for _ in range(2):
+        _closed(make_opportunity(salesperson, make_customer(salesperson), pipeline), "won")
+    client.force_login(manager)
+    today = timezone.localdate().isoformat()
+    url = f"/sales/analytics/deals/?from={today}&to={today}&by=salesperson&outcome=won"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(38):
+        _closed(make_opportunity(salesperson, make_customer(salesperson), pipeline), "won")
+
+    with django_assert_max_num_queries(len(few)):
+        client.get(url)
+
+
+def test_the_analytics_page_shows_the_email_ratio_of_the_chosen_month_below_target_in_red(
+        client, manager, salesperson):
+    make_customer(salesperson, email="bon@courriel.ca")
+    make_customer(salesperson)
+    client.force_login(manager)
+    month = timezone.localdate().strftime("%Y-%m")
+
+    response = client.get("/sales/analytics/", {"month": month})
+
+    row = next(r for r in response.context["ratio"]["by_salesperson"] if r["user"] == salesperson.pk)
+    assert row["ratio_pct"] == Decimal("50.00") and 'class="bad">50,00' in response.content.decode()
+    assert f"email-ratio?month={month}&amp;format=csv" in response.content.decode()

@@ -1,12 +1,24 @@
-// The funnel: how many opportunities reached each stage (data from the page, no request).
+// The analytics charts, from the figures already on the page (no request): the chosen dimension's
+// conversion (or the funnel when the dimension is the stage), and the funnel below it.
 (function () {
-  const canvas = document.getElementById("funnel");
-  const source = document.getElementById("funnel-data");
-  if (!canvas || !source || typeof Chart === "undefined") return;
-  const data = JSON.parse(source.textContent);
-  new Chart(canvas, {
-    type: "bar",
-    data: { labels: data.labels, datasets: [{ data: data.reached, backgroundColor: "#0b5cad" }] },
-    options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
-  });
+  if (typeof Chart === "undefined") return;
+  const draw = (canvasId, dataId, color) => {
+    const canvas = document.getElementById(canvasId);
+    const source = document.getElementById(dataId);
+    if (!canvas || !source) return;
+    const data = JSON.parse(source.textContent);
+    const percent = data.kind === "conversion";
+    new Chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: color }] },
+      options: {
+        indexAxis: "y",
+        plugins: { legend: { display: false } },
+        scales: { x: percent ? { beginAtZero: true, max: 100, ticks: { callback: (v) => v + " %" } }
+                             : { beginAtZero: true } },
+      },
+    });
+  };
+  draw("conversion-chart", "conversion-data", "#1d7a3a");
+  draw("funnel", "funnel-data", "#0b5cad");
 })();
