@@ -110,12 +110,19 @@ def opportunity_new(request, customer_pk):
 @login_required
 @require_POST
 def move(request, pk):
-    """A card dropped in another column (htmx): the same service as the API."""
+    """A card dropped in another column (board.js), or the card's stage picker (a phone has no drag
+    and drop): the same service as the API."""
+    from_card = request.POST.get("next") == "card"
     try:
         services.opportunity_update(actor=request.user, opportunity_id=pk, stage=request.POST.get("stage", ""))
     except ApplicationError as error:
-        return HttpResponse(str(error.message), status=error.status)
-    return HttpResponse(status=204)
+        if not from_card:
+            return HttpResponse(str(error.message), status=error.status)
+        messages.error(request, str(error.message))
+    else:
+        if from_card:
+            messages.success(request, _("Étape changée."))
+    return redirect("opportunity-card", pk) if from_card else HttpResponse(status=204)
 
 
 @login_required
@@ -133,6 +140,7 @@ def card(request, pk):
         "win_form": WinForm(initial={"amount": opportunity.amount, "cost": opportunity.cost}),
         "sale_date_form": SaleDateForm(initial={"sale_date": opportunity.sale_date})
         if opportunity.status == Status.WON and permissions.can_change_sale_date(request.user) else None,
+        "stages": opportunity.pipeline.stages.order_by("order") if opportunity.status == Status.OPEN else None,
         "stage_changes": opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"),
         "timeline": timeline_for(opportunity)[:50],
         "tasks": task_list(actor=request.user, opportunity=opportunity.pk),

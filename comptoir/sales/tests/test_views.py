@@ -286,3 +286,15 @@ def test_the_analytics_page_shows_the_email_ratio_of_the_chosen_month_below_targ
     row = next(r for r in response.context["ratio"]["by_salesperson"] if r["user"] == salesperson.pk)
     assert row["ratio_pct"] == Decimal("50.00") and 'class="bad">50,00' in response.content.decode()
     assert f"email-ratio?month={month}&amp;format=csv" in response.content.decode()
+
+
+def test_the_card_moves_a_deal_to_another_stage_without_drag_and_drop(client, salesperson, pipeline):
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+    essai = pipeline.stages.get(name="Essai")
+    client.force_login(salesperson)
+
+    response = client.post(f"/sales/opportunities/{deal.pk}/move/", {"stage": essai.pk, "next": "card"})
+
+    deal.refresh_from_db()
+    assert response.status_code == 302 and deal.stage == essai
+    assert deal.stage_changes.filter(to_stage=essai).exists()
