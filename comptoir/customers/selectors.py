@@ -5,7 +5,8 @@ import re
 import phonenumbers
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, TruncMonth
+from django.utils import timezone
 from rapidfuzz import fuzz
 
 from comptoir.core import permissions
@@ -241,6 +242,33 @@ def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
             for row in rows
         ],
     }
+
+
+def email_ratio_by_month(*, actor, year: int, month: int, months: int = 12) -> list[dict]:
+    """The email ratio of each of the `months` calendar months ending with (year, month), oldest first,
+    for the whole team or, for a salesperson, their own customers. One query grouped by month."""
+    first_year, first_month = divmod(year * 12 + month - 1 - (months - 1), 12)
+    start, _unused = month_bounds(first_year, first_month + 1)
+    _unused, end = month_bounds(year, month)
+    created = Customer.objects.using(reports_db()).filter(
+        created_at__gte=start, created_at__lt=end, created_by__isnull=False, channel=Channel.MANUAL)
+    if not permissions.can_see_team(actor):
+        created = created.filter(created_by=actor)
+    live = Q(merged_into__isnull=True)
+    rows = (created.annotate(month=TruncMonth("created_at", tzinfo=timezone.get_default_timezone()))
+            .values("month")
+            .annotate(created=Count("pk", filter=live),
+                      with_valid_email=Count("pk", filter=live & Q(email_status=EmailStatus.VALID)))
+            .order_by("month"))
+    found = {timezone.localtime(row["month"]).strftime("%Y-%m"): row for row in rows}
+    result = []
+    for index in range(months):
+        y, m = divmod(first_year * 12 + first_month + index, 12)
+        key = f"{y:04d}-{m + 1:02d}"
+        row = found.get(key, {"created": 0, "with_valid_email": 0})
+        result.append({"month": key, "created": row["created"], "with_valid_email": row["with_valid_email"],
+                       "ratio_pct": percentage(row["with_valid_email"], row["created"])})
+    return result
 
 
 def customer_ids_by_name_and_postal(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:

@@ -19,7 +19,7 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.core.exports import csv_response
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
-from comptoir.customers.selectors import customer_get, email_ratio_compute
+from comptoir.customers.selectors import customer_get, email_ratio_by_month, email_ratio_compute
 from comptoir.sales import selectors, services
 from comptoir.sales.selectors import NO_GROUP
 from comptoir.sales.forms import (
@@ -225,6 +225,7 @@ def analytics(request):
         "form": form, "result": result, "by": by, "date_from": date_from, "date_to": date_to,
         "overall_link": overall_link, "chart": _chart(result), "funnel": _chart(funnel), "plan_form": plan_form,
         "plan": plan, "ratio": email_ratio_compute(year=year, month=month, actor=request.user),
+        "ratio_months": email_ratio_by_month(actor=request.user, year=year, month=month),
     })
 
 

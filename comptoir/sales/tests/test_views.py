@@ -298,3 +298,19 @@ def test_the_card_moves_a_deal_to_another_stage_without_drag_and_drop(client, sa
     deal.refresh_from_db()
     assert response.status_code == 302 and deal.stage == essai
     assert deal.stage_changes.filter(to_stage=essai).exists()
+
+
+def test_the_email_ratio_is_shown_month_by_month_for_a_year(client, manager, salesperson):
+    from comptoir.customers.models import Customer
+
+    make_customer(salesperson, email="bon@courriel.ca")
+    make_customer(salesperson)
+    last_year = make_customer(salesperson, email="ancien@courriel.ca")
+    Customer.objects.filter(pk=last_year.pk).update(created_at=timezone.now() - timedelta(days=400))
+    client.force_login(manager)
+
+    months = client.get("/sales/analytics/").context["ratio_months"]
+
+    assert len(months) == 12 and months[-1]["month"] == timezone.localdate().strftime("%Y-%m")
+    assert (months[-1]["created"], months[-1]["ratio_pct"]) == (2, Decimal("50.00"))
+    assert sum(m["created"] for m in months) == 2  # the one from 400 days ago is out of the year
