@@ -13,7 +13,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("department", "location")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Identité"), {"fields": ("first_name", "last_name", "email", "photo")}),
+        (_("Identité"), {"fields": ("first_name", "last_name", "email", "photo", "language")}),
         (_("Équipe"), {"fields": ("role", "department", "location", "is_active")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -9,12 +9,13 @@ from pydantic import Field, StringConstraints
 
 from comptoir.accounts import selectors, services
 from comptoir.accounts.auth import api_auth
-from comptoir.accounts.models import Department, Location, User
+from comptoir.accounts.models import LANGUAGE_CODES, Department, Location, User
 from comptoir.core.api import ERRORS, ReferenceItemIn, ReferenceItemOut, ReferenceItemPatch, reference_router
 from comptoir.core.throttling import address_throttle
 from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
 
 RoleName = Literal["salesperson", "sales_manager", "reception", "admin"]
+LanguageCode = Literal[LANGUAGE_CODES]  # "fr-ca", "en", "pl" (settings.LANGUAGES)
 Username = Annotated[str, StringConstraints(min_length=1, max_length=150)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 PersonName = Annotated[str, StringConstraints(max_length=150)]
@@ -69,6 +70,7 @@ class UserOut(Schema):
     manager: int | None
     photo_url: str | None
     signature: str
+    language: LanguageCode = Field(description="The language of their pages and API answers")
     is_active: bool
     version: int
 
@@ -103,6 +105,7 @@ class UserIn(Schema):
     department: ReferenceValue | None = None
     location: ReferenceValue | None = None
     manager: Id | None = None
+    language: LanguageCode = settings.LANGUAGE_CODE
 
 
 class UserPatch(Schema):
@@ -117,6 +120,7 @@ class UserPatch(Schema):
     manager: Id | None = None
     is_active: bool | None = None
     signature: Annotated[str, StringConstraints(max_length=1_000)] | None = None
+    language: LanguageCode | None = None
     version: Version | None = None
 
 
@@ -145,7 +149,8 @@ def get_user(request, user_id: int):
 
 
 @users_router.patch("/{int:user_id}", response={200: UserOut, **ERRORS},
-                    summary="Change a user (admin; a user changes their own name, email, password)")
+                    summary="Change a user (admin; a user changes their own name, email, password, signature, "
+                            "language)")
 def update_user(request, user_id: int, payload: UserPatch):
     values, version = patch_values(payload, nullable=("department", "location", "manager"))
     services.user_update(actor=request.user, user_id=user_id, version=version, **values)

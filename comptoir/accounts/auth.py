@@ -4,6 +4,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from comptoir.accounts.selectors import token_find_active
 from comptoir.accounts.services import hash_token_key, token_touch
+from comptoir.core.middleware import activate_user_language
 
 
 class TokenAuth(HttpBearer):
@@ -16,6 +17,11 @@ class TokenAuth(HttpBearer):
         token_touch(api_token)
         request.user = api_token.user
         request.api_token = api_token
+        # A program asking for a language (Accept-Language) gets it, as API.md promises; one that
+        # does not is answered in its user's language. A browser's session always gets the user's
+        # (core.middleware), since browsers send Accept-Language whether the user chose it or not.
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            activate_user_language(request, api_token.user)
         return api_token.user
 
 

@@ -1,10 +1,15 @@
 """Users, their roles, departments and locations, and API tokens (DESIGN: users and roles)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.models import ReferenceItem
+
+
+# The languages a user may choose (settings.LANGUAGES): fr-ca, en, pl.
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class Role(models.TextChoices):
@@ -63,6 +68,9 @@ class User(AbstractUser):
     time_zone = models.CharField(_("fuseau horaire"), max_length=50, default="America/Toronto")
     # Closes the emails sent in their name ({{ salesperson.signature }} in a message template).
     signature = models.TextField(_("signature"), blank=True, max_length=1_000)
+    # Every page and API answer of theirs is in it, whatever the browser asks (core.middleware).
+    language = models.CharField(_("langue"), max_length=10, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
     version = models.PositiveIntegerField(default=1)
 
     objects = ComptoirUserManager()
@@ -74,6 +82,10 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=[r.value for r in Role]), name="user_role_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=LANGUAGE_CODES),
+                name="user_language_known",
             ),
         ]
 

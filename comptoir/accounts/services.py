@@ -5,6 +5,7 @@ import re
 import unicodedata
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from email_validator import EmailNotValidError, validate_email
 from PIL import Image, UnidentifiedImageError
 
-from comptoir.accounts.models import ApiToken, Department, Location, Role, User
+from comptoir.accounts.models import LANGUAGE_CODES, ApiToken, Department, Location, Role, User
 from comptoir.accounts.selectors import assignable_user
 from comptoir.activities.services import timeline_record
 from comptoir.core import permissions
@@ -24,7 +25,8 @@ from comptoir.core.selectors import reference_resolve
 from comptoir.core.versioning import check_version, lock_one, save_versioned
 
 USERS_FORBIDDEN = _("Seul un administrateur crée ou modifie les utilisateurs.")
-OWN_FIELDS_ONLY = _("Vous ne pouvez modifier que votre nom, votre courriel, votre mot de passe et votre photo.")
+OWN_FIELDS_ONLY = _("Vous ne pouvez modifier que votre nom, votre courriel, votre mot de passe, votre photo, "
+                    "votre signature et votre langue.")
 USERNAME_TAKEN = _("Ce nom d'utilisateur est déjà pris.")
 USERNAME_REQUIRED = _("Le nom d'utilisateur est obligatoire.")
 USERNAME_INVALID = _("Nom d'utilisateur invalide : lettres, chiffres et @ . + - _ seulement.")
@@ -35,12 +37,13 @@ PHOTO_TOO_BIG = _("La photo dépasse 5 Mo.")
 PHOTO_NOT_AN_IMAGE = _("Le fichier n'est pas une image (JPEG, PNG, GIF ou WebP).")
 BAD_MANAGER = _("Le directeur doit être un directeur des ventes actif.")
 LAST_ADMIN = _("Il doit rester au moins un administrateur actif.")
+BAD_LANGUAGE = _("Langue inconnue : fr-ca, en ou pl.")
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
-SELF_EDITABLE = {"first_name", "last_name", "email", "password", "signature"}
+SELF_EDITABLE = {"first_name", "last_name", "email", "password", "signature", "language"}
 USER_FIELDS = {"username", "first_name", "last_name", "email", "role", "department", "location",
-               "manager", "is_active", "password", "signature"}
+               "manager", "is_active", "password", "signature", "language"}
 
 
 def _clean_email(email: str | None) -> str:
@@ -51,6 +54,13 @@ def _clean_email(email: str | None) -> str:
         return validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise ApplicationError(BAD_EMAIL, field="email") from None
+
+
+def _clean_language(language) -> str:
+    language = str(language or "").strip().lower()
+    if language not in LANGUAGE_CODES:
+        raise ApplicationError(BAD_LANGUAGE, field="language")
+    return language
 
 
 def _check_password(password: str, user: User) -> None:
@@ -82,6 +92,8 @@ def _apply(user: User, values: dict) -> list[str]:
         elif key == "role":
             if value not in Role.values:
                 raise ApplicationError(BAD_ROLE, field="role")
+        elif key == "language":
+            value = _clean_language(value)
         elif key == "department":
             value = reference_resolve(Department, value, field="department")
         elif key == "location":
@@ -115,12 +127,12 @@ def _timeline_values(values: dict) -> dict:
 @transaction.atomic
 def user_create(*, actor, username: str, password: str | None, first_name: str = "", last_name: str = "",
                 email: str = "", role: str = Role.SALESPERSON, department=None, location=None,
-                manager=None) -> User:
+                manager=None, language: str = settings.LANGUAGE_CODE) -> User:
     """A None password leaves the account without one until it is set."""
     permissions.require(actor, "manage_users", USERS_FORBIDDEN)
     values = {"username": username, "first_name": first_name, "last_name": last_name, "email": email,
               "role": role, "department": department, "location": location, "manager": manager,
-              "password": password}
+              "language": language, "password": password}
     user = User()
     _apply(user, values)
     user.save()
@@ -157,6 +169,20 @@ def user_update(*, actor, user_id, version: int | None = None, **values) -> User
     changed = _apply(user, values)
     save_versioned(user, changed)
     timeline_record(actor=actor, subject=user, verb="user_updated", data=_timeline_values(values))
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, actor, language: str) -> User:
+    """The language `actor` chose in the top bar: every page and API answer of theirs is in it
+    from then on (core.middleware), whatever their browser asks."""
+    language = _clean_language(language)
+    user = lock_one(User, actor.pk)
+    if user.language != language:
+        user.language = language
+        save_versioned(user, ["language"])
+        timeline_record(actor=actor, subject=user, verb="user_updated", data={"language": language})
+    actor.language = language
     return user
 
 

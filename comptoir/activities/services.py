@@ -225,7 +225,7 @@ def _reminder_email(user, day, start, tasks, leads) -> None:
     from django.utils import formats, translation
     from django.utils.translation import gettext
 
-    with translation.override("fr-ca"):
+    with translation.override(user.language):
         lines = [gettext("Bonjour %(name)s, voici votre journée du %(day)s.") % {
             "name": user.first_name or user.username, "day": formats.date_format(day)}]
         today = [t for t in tasks if t.due_at >= start]

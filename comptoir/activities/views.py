@@ -27,7 +27,7 @@ def calendar_feed(request, secret):
     feed = CalendarFeed.objects.select_related("user").filter(secret=secret, user__is_active=True).first()
     if feed is None:
         raise Http404()
-    with translation.override("fr-ca"):
+    with translation.override(feed.user.language):
         body = calendar_ics(feed.user, selectors.calendar_entries(feed.user))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_file
 
+from comptoir.accounts.views import set_language
 from comptoir.activities import views as activity_views
 from comptoir.activities.views import calendar_feed, unsubscribe_view
 from comptoir.config.api import api
@@ -18,7 +19,8 @@ urlpatterns = [
     path("search/", search, name="search"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The top bar's language switch (Django's set_language, also saved on the signed-in user).
+    path("i18n/setlang/", set_language, name="set_language"),
     # Uploaded files (user photos) are for signed-in users only, so they are not static.
     re_path(
         r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.formatting import money_text  # also imported from here by messaging and quote emails
 from comptoir.core.sandbox import sandbox_engine
 from comptoir.quotes.models import Quote, QuoteTemplate, QuoteVariant
 
@@ -20,15 +21,6 @@ ASSETS = Path(__file__).resolve().parent / "static" / "quotes"
 SHIPPED = Path(__file__).resolve().parent / "templates" / "quotes" / "document.html"
 BAD_TEMPLATE = gettext_lazy("Le gabarit de cotation « %(name)s » est invalide : %(error)s")
 SANDBOX = sandbox_engine(autoescape=True)
-
-
-def money_text(amount: Decimal, currency: str) -> str:
-    """'2 586,93 $' in French, '$2,586.93' in English: the active language's grouping and decimals."""
-    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
-    symbol = "$" if currency in ("CAD", "USD") else currency
-    if translation.get_language() in ("en", "en-us", "en-ca"):
-        return f"{symbol}{number}"
-    return f"{number}\u00a0{symbol}"
 
 
 def _quantity(value: Decimal) -> str:

@@ -228,3 +228,30 @@ def test_a_file_that_is_not_an_image_is_refused_as_a_photo(salesperson_api, sale
     assert response.json()["errors"][0]["field"] == "photo"
     salesperson.refresh_from_db()
     assert not salesperson.photo
+
+
+def test_a_user_chooses_their_language_and_a_token_without_accept_language_is_answered_in_it(
+        salesperson_api, salesperson):
+    changed = salesperson_api.patch(f"/users/{salesperson.pk}", {"language": "pl", "version": 1})
+    me = salesperson_api.get("/me")
+
+    assert changed.status_code == 200 and changed.json()["language"] == "pl"
+    assert me.json()["language"] == "pl" and me["Content-Language"] == "pl"
+    assert User.objects.get(pk=salesperson.pk).language == "pl"
+
+
+def test_an_unknown_language_answers_422_on_language_and_changes_nothing(salesperson_api, salesperson):
+    response = salesperson_api.patch(f"/users/{salesperson.pk}", {"language": "de"})
+
+    assert response.status_code == 422
+    assert set(response.json()) == {"detail", "errors"}
+    assert [e["field"] for e in response.json()["errors"]] == ["language"]
+    assert User.objects.get(pk=salesperson.pk).language == "fr-ca"
+
+
+def test_admin_creates_a_user_in_a_language_and_french_is_the_default(admin_api):
+    english = admin_api.post("/users", {**NEW_USER, "language": "en"})
+    default = admin_api.post("/users", {**NEW_USER, "username": "autre", "email": "autre@example.com"})
+
+    assert english.status_code == 201 and english.json()["language"] == "en"
+    assert default.json()["language"] == "fr-ca"

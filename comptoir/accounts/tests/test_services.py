@@ -163,3 +163,16 @@ def test_password_is_never_written_to_the_timeline(admin, salesperson):
     assert event.data == {"password": "***"}
     salesperson.refresh_from_db()
     assert check_password("Nouveau-Secret-9", salesperson.password)
+
+
+def test_a_user_saves_their_language_once_in_the_timeline_and_an_unknown_one_is_refused(salesperson):
+    services.user_set_language(actor=salesperson, language="en")
+    services.user_set_language(actor=salesperson, language="en")  # the same choice: nothing to record
+
+    with pytest.raises(ApplicationError) as refused:
+        services.user_set_language(actor=salesperson, language="klingon")
+
+    user = User.objects.get(pk=salesperson.pk)
+    assert (user.language, user.version) == ("en", 2)
+    assert refused.value.field == "language" and refused.value.message == services.BAD_LANGUAGE
+    assert [e.data for e in timeline_for(user) if e.verb == "user_updated"] == [{"language": "en"}]
