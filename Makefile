@@ -6,7 +6,7 @@ CONSTRAINTS := requirements/constraints.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test run test messages openapi bench bench-imports clean
+.PHONY: install install-test install-browser run test messages openapi bench bench-imports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ run: install
 
 test: install-test
 	$(BIN)/pytest
+
+# The browser tests (comptoir/config/tests/browser) drive Debian's Chromium through Playwright; they skip
+# without it. Installed with apt-get, never `playwright install` (no browser downloads here).
+CHROMIUM := /usr/bin/chromium
+install-browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 # Developers: refresh the .po catalogues after changing strings (needs GNU gettext).
 messages: install
