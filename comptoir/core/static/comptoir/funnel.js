@@ -15,7 +15,7 @@
         indexAxis: "y",
         plugins: { legend: { display: false } },
         scales: { x: percent ? { beginAtZero: true, max: 100, ticks: { callback: (v) => v + " %" } }
-                             : { beginAtZero: true } },
+                             : { beginAtZero: true, ticks: { precision: 0 } } },
       },
     });
   };
