@@ -38,6 +38,9 @@ class ApiClient:
     def patch(self, path, data=None, raw=None):
         return self._send("patch", path, data, raw)
 
+    def put(self, path, data=None, raw=None):
+        return self._send("put", path, data, raw)
+
     def delete(self, path):
         return self._send("delete", path)
 

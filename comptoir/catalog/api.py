@@ -1,6 +1,6 @@
 """/products, /price-lists, /inventory-units: the catalogue (anyone signed in reads; admin writes)."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -17,6 +17,7 @@ from comptoir.core.schemas import Id, Version, patch_values
 products_router = Router(tags=["catalog"])
 price_lists_router = Router(tags=["catalog"])
 units_router = Router(tags=["catalog"])
+inventory_router = Router(tags=["catalog"])
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Text = Annotated[str, StringConstraints(max_length=200)]
@@ -159,51 +160,117 @@ def delete_price_list(request, price_list_id: int):
     return Status(204, None)
 
 
+UnitStatusName = Literal["in_stock", "reserved", "sold", "unavailable"]
+
+
+class UnitHolder(Schema):
+    """A deal that names the unit: its number, status and salesperson (even someone else's)."""
+    id: int
+    number: str
+    status: str
+    salesperson: str | None
+
+    @staticmethod
+    def resolve_salesperson(obj):
+        return obj.salesperson.display_name if obj.salesperson_id else None
+
+
 class UnitOut(Schema):
     id: int
     serial: str
+    stock_number: str
     year: int | None
     make: str
     model: str
+    trim: str
+    colour: str
     product: int | None = Field(None, alias="product_id")
     status: str
     lot_location: str
+    cost: Decimal | None
     price: Decimal | None
     external_id: str
+    synced_at: datetime | None
+    holders: list[UnitHolder] = Field(default_factory=list, description="Open, suspended and won deals naming it")
     version: int
 
+    @staticmethod
+    def resolve_holders(obj):
+        return getattr(obj, "holders", None) or []
 
-class UnitIn(Schema):
-    serial: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+
+class UnitFields(Schema):
+    stock_number: Annotated[str, StringConstraints(max_length=30)] = ""
     year: Annotated[int, Field(ge=1900, le=2100)] | None = None
     make: Annotated[str, StringConstraints(max_length=60)] = ""
     model: Annotated[str, StringConstraints(max_length=100)] = ""
+    trim: Annotated[str, StringConstraints(max_length=100)] = ""
+    colour: Annotated[str, StringConstraints(max_length=60)] = ""
     product: ProductRef | None = None
-    status: Literal["in_stock", "reserved", "sold"] = "in_stock"
+    status: UnitStatusName = "in_stock"
     lot_location: Annotated[str, StringConstraints(max_length=60)] = ""
+    cost: Amount | None = None
     price: Amount | None = None
+
+
+class UnitIn(UnitFields):
+    serial: Annotated[str, StringConstraints(min_length=1, max_length=50)]
     external_id: Annotated[str, StringConstraints(max_length=64)] = ""
+
+
+class UnitSyncIn(UnitFields):
+    """A unit as the DMS has it; PUT twice, nothing changes the second time."""
+    serial: Annotated[str, StringConstraints(min_length=1, max_length=50)]
 
 
 class UnitPatch(Schema):
     serial: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
+    stock_number: Annotated[str, StringConstraints(max_length=30)] | None = None
     year: Annotated[int, Field(ge=1900, le=2100)] | None = None
     make: Annotated[str, StringConstraints(max_length=60)] | None = None
     model: Annotated[str, StringConstraints(max_length=100)] | None = None
+    trim: Annotated[str, StringConstraints(max_length=100)] | None = None
+    colour: Annotated[str, StringConstraints(max_length=60)] | None = None
     product: ProductRef | None = None
-    status: Literal["in_stock", "reserved", "sold"] | None = None
+    status: UnitStatusName | None = None
     lot_location: Annotated[str, StringConstraints(max_length=60)] | None = None
+    cost: Amount | None = None
     price: Amount | None = None
     external_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     version: Version | None = None
 
 
 class UnitFilters(Schema):
-    q: str | None = None
-    status: Literal["in_stock", "reserved", "sold"] | None = None
+    q: str | None = Field(None, description="Stock number, serial (start, or its last 6+ characters), DMS id, "
+                                            "make or model")
+    status: UnitStatusName | None = None
 
 
-@units_router.get("", response=list[UnitOut], summary="Units in stock (?q= serial, DMS id, make or model; ?status=)")
+class UnitMoveIn(Schema):
+    lot_location: Annotated[str, StringConstraints(max_length=60)]
+    version: Version | None = None
+
+
+class UnitMoveOut(Schema):
+    from_location: str
+    to_location: str
+    changed_by: int | None = Field(None, alias="changed_by_id", description="null: the DMS's feed")
+    changed_at: datetime
+
+
+class UnitDealOut(Schema):
+    id: int
+    number: str
+    status: str
+    stage_name: str
+    salesperson: str | None
+    customer_name: str | None = Field(None, description="null for a deal the user may not open")
+    created_at: datetime
+    closed_at: datetime | None
+
+
+@units_router.get("", response=list[UnitOut], summary="Units on the lot (?q= stock number, serial, DMS id, make "
+                                                       "or model; ?status=), each with the deals naming it")
 @paginate
 def list_units(request, filters: Query[UnitFilters]):
     return selectors.inventory_unit_list(q=filters.q, status=filters.status)
@@ -211,21 +278,59 @@ def list_units(request, filters: Query[UnitFilters]):
 
 @units_router.get("/{int:unit_id}", response={200: UnitOut, **ERRORS}, summary="A unit")
 def get_unit(request, unit_id: int):
-    return get_object_or_404(InventoryUnit, pk=unit_id)
+    return get_object_or_404(selectors.inventory_unit_list(), pk=unit_id)
 
 
-@units_router.post("", response={201: UnitOut, **ERRORS}, summary="Add a unit (admin, DMS sync)")
+@units_router.post("", response={201: UnitOut, **ERRORS}, summary="Add a unit (admin)")
 def create_unit(request, payload: UnitIn):
-    return Status(201, services.inventory_unit_save(actor=request.user, **payload.dict()))
+    unit = services.inventory_unit_save(actor=request.user, **payload.dict())
+    return Status(201, selectors.inventory_unit_list().get(pk=unit.pk))
 
 
-@units_router.patch("/{int:unit_id}", response={200: UnitOut, **ERRORS}, summary="Change a unit (admin, DMS sync)")
+@units_router.patch("/{int:unit_id}", response={200: UnitOut, **ERRORS}, summary="Change a unit (admin)")
 def update_unit(request, unit_id: int, payload: UnitPatch):
-    values, version = patch_values(payload, nullable=("product", "price", "year"))
-    return services.inventory_unit_save(actor=request.user, unit_id=unit_id, version=version, **values)
+    values, version = patch_values(payload, nullable=("product", "price", "cost", "year"))
+    services.inventory_unit_save(actor=request.user, unit_id=unit_id, version=version, **values)
+    return selectors.inventory_unit_list().get(pk=unit_id)
 
 
-@units_router.delete("/{int:unit_id}", response={204: None, **ERRORS}, summary="Delete a unit (admin, DMS sync)")
+@units_router.post("/{int:unit_id}/move", response={200: UnitOut, **ERRORS},
+                   summary="Set where the unit stands on the lot (anyone on the sales floor; kept in its history)")
+def move_unit(request, unit_id: int, payload: UnitMoveIn):
+    services.inventory_unit_move(actor=request.user, unit_id=unit_id, lot_location=payload.lot_location,
+                                 version=payload.version)
+    return selectors.inventory_unit_list().get(pk=unit_id)
+
+
+@units_router.get("/{int:unit_id}/locations", response={200: list[UnitMoveOut], **ERRORS},
+                  summary="Where the unit stood, newest first")
+def unit_locations(request, unit_id: int):
+    unit = get_object_or_404(InventoryUnit, pk=unit_id)
+    return unit.location_changes.order_by("-changed_at", "-pk")
+
+
+@units_router.get("/{int:unit_id}/opportunities", response={200: list[UnitDealOut], **ERRORS},
+                  summary="Every deal that named the unit, newest first")
+def unit_deals(request, unit_id: int):
+    get_object_or_404(InventoryUnit, pk=unit_id)
+    return selectors.unit_deals(actor=request.user, unit_id=unit_id)
+
+
+@units_router.delete("/{int:unit_id}", response={204: None, **ERRORS}, summary="Delete a unit (admin)")
 def delete_unit(request, unit_id: int):
     services.catalog_delete(actor=request.user, model=InventoryUnit, pk=unit_id)
     return Status(204, None)
+
+
+@inventory_router.put("/{external_id}", response={200: UnitOut, 201: UnitOut, **ERRORS},
+                      summary="A DMS pushes one unit by its own id: created (201) or brought in line (200); "
+                              "idempotent")
+def sync_unit(request, external_id: Annotated[str, StringConstraints(min_length=1, max_length=64)],
+              payload: UnitSyncIn):
+    from django.db import transaction
+    from django.utils import timezone
+
+    with transaction.atomic():
+        outcome, unit = services.inventory_sync_row(actor=request.user, synced_at=timezone.now(),
+                                                    external_id=external_id, **payload.dict())
+    return Status(201 if outcome == "created" else 200, selectors.inventory_unit_list().get(pk=unit.pk))

@@ -79,20 +79,28 @@ class UnitStatus(models.TextChoices):
     IN_STOCK = "in_stock", _("en inventaire")
     RESERVED = "reserved", _("réservée")
     SOLD = "sold", _("vendue")
+    # Gone from the DMS's feed: kept with its history, offered to nobody.
+    UNAVAILABLE = "unavailable", _("non disponible")
 
 
 class InventoryUnit(models.Model):
-    """A serialised unit in stock, usually from the DMS, with its place on the lot."""
+    """A serialised unit on the lot, usually kept in sync from the DMS, with its place on the lot."""
 
     serial = models.CharField(_("NIV / no de série"), max_length=50, unique=True)
+    stock_number = models.CharField(_("no de stock"), max_length=30, blank=True, db_index=True)
     year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
     make = models.CharField(_("marque"), max_length=60, blank=True)
     model = models.CharField(_("modèle"), max_length=100, blank=True)
+    trim = models.CharField(_("version"), max_length=100, blank=True)
+    colour = models.CharField(_("couleur"), max_length=60, blank=True)
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="units")
-    status = models.CharField(_("état"), max_length=10, choices=UnitStatus.choices, default=UnitStatus.IN_STOCK)
+    status = models.CharField(_("état"), max_length=12, choices=UnitStatus.choices, default=UnitStatus.IN_STOCK)
     lot_location = models.CharField(_("emplacement"), max_length=60, blank=True)
+    cost = models.DecimalField(_("coût"), max_digits=14, decimal_places=2, null=True, blank=True)
     price = models.DecimalField(_("prix affiché"), max_digits=14, decimal_places=2, null=True, blank=True)
     external_id = models.CharField(_("no DMS"), max_length=64, blank=True, db_index=True)
+    # When a DMS feed last delivered it: a feed that no longer does marks it unavailable.
+    synced_at = models.DateTimeField(_("synchronisée le"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -101,8 +109,24 @@ class InventoryUnit(models.Model):
         verbose_name = _("unité en inventaire")
         verbose_name_plural = _("inventaire")
         ordering = ["make", "model", "serial"]
-        indexes = [models.Index(fields=["status", "make", "model"], name="unit_status_idx")]
+        indexes = [models.Index(fields=["status", "make", "model"], name="unit_status_idx"),
+                   models.Index(fields=["synced_at"], name="unit_synced_idx")]
         constraints = [models.CheckConstraint(condition=models.Q(status__in=UnitStatus.values), name="unit_status")]
 
     def __str__(self) -> str:
         return f"{self.year or ''} {self.make} {self.model} ({self.serial})".strip()
+
+
+class UnitLocationChange(models.Model):
+    """Where a unit stood and who moved it (a person from the CRM, or the DMS's feed: no one)."""
+
+    unit = models.ForeignKey(InventoryUnit, on_delete=models.CASCADE, related_name="location_changes")
+    from_location = models.CharField(_("de"), max_length=60, blank=True)
+    to_location = models.CharField(_("à"), max_length=60, blank=True)
+    changed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("déplacement sur le terrain")
+        verbose_name_plural = _("déplacements sur le terrain")
+        indexes = [models.Index(fields=["unit", "-changed_at"], name="unit_location_idx")]

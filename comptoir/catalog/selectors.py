@@ -1,9 +1,13 @@
 """Reads of the catalogue."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.models import Product
-from comptoir.core.text import normalize
+from comptoir.core.exceptions import ApplicationError
+from comptoir.core.text import is_small_id, normalize
+
+UNKNOWN_UNIT = _("Aucune unité ne porte ce numéro : « %(value)s » (NIV, no de série ou no de stock).")
 
 
 def product_match_key(name: str | None) -> str:
@@ -39,13 +43,65 @@ def price_list_list(*, active: bool | None = None) -> QuerySet:
 
 
 def inventory_unit_list(*, q: str | None = None, status: str | None = None) -> QuerySet:
+    """Units by stock number, serial (its start, or its last characters as a salesperson reads them
+    off a windshield), DMS id, make or model; each with the deals that touch it (one query more)."""
+    from django.db.models import Prefetch
+
     from comptoir.catalog.models import InventoryUnit
+    from comptoir.sales.models import Opportunity
 
     queryset = InventoryUnit.objects.all()
     if status:
         queryset = queryset.filter(status=status)
     if q and q.strip():
-        text = q.strip()
-        queryset = queryset.filter(Q(serial__startswith=text.upper()) | Q(external_id=text)
-                                   | Q(make__icontains=text) | Q(model__icontains=text))
-    return queryset.order_by("make", "model", "serial")
+        text = q.strip()[:60]
+        upper = text.upper()
+        match = (Q(stock_number__iexact=text) | Q(serial__startswith=upper) | Q(external_id=text)
+                 | Q(make__icontains=text) | Q(model__icontains=text))
+        if len(upper) >= 6:
+            match |= Q(serial__endswith=upper)
+        queryset = queryset.filter(match)
+    holders = Opportunity.objects.filter(status__in=["open", "suspended", "won"]).select_related(
+        "salesperson").only("pk", "number", "status", "unit_id", "salesperson__first_name",
+                            "salesperson__last_name", "salesperson__username").order_by("-created_at")
+    return queryset.prefetch_related(Prefetch("opportunities", queryset=holders, to_attr="holders")).order_by(
+        "make", "model", "serial")
+
+
+def unit_resolve(value, *, field: str):
+    """A unit named by its id, serial or stock number; 422 on `field` when there is none."""
+    from comptoir.catalog.models import InventoryUnit
+
+    text = str(value).strip()
+    unit = None
+    if is_small_id(text):
+        unit = InventoryUnit.objects.filter(pk=int(text)).first()
+    if unit is None and text:
+        unit = (InventoryUnit.objects.filter(serial=text.upper()).first()
+                or InventoryUnit.objects.filter(stock_number__iexact=text).order_by("pk").first())
+    if unit is None:
+        raise ApplicationError(UNKNOWN_UNIT % {"value": text[:60]}, field=field)
+    return unit
+
+
+def unit_opportunities(*, unit_id) -> QuerySet:
+    """Every deal that ever named the unit, newest first: the unit card's list."""
+    from comptoir.sales.models import Opportunity
+
+    return Opportunity.objects.filter(unit_id=unit_id).select_related(
+        "customer", "salesperson", "stage").order_by("-created_at", "-pk")
+
+
+def unit_deals(*, actor, unit_id) -> list[dict]:
+    """The unit card's deals: who held it and how it ended, for everyone on the floor; the customer's
+    name only on the deals the user may open. Two queries."""
+    from comptoir.sales.selectors import opportunity_visible
+
+    deals = list(unit_opportunities(unit_id=unit_id))
+    mine = set(opportunity_visible(actor).filter(unit_id=unit_id).values_list("pk", flat=True))
+    return [{"id": deal.pk, "number": deal.number, "status": deal.status, "stage_name": deal.stage.name,
+             "salesperson": deal.salesperson.display_name if deal.salesperson_id else None,
+             "customer_name": deal.customer.display_name if deal.pk in mine else None,
+             "created_at": deal.created_at, "closed_at": deal.closed_at, "visible": deal.pk in mine,
+             "status_label": deal.get_status_display()}
+            for deal in deals]

@@ -7,8 +7,9 @@ from comptoir.activities.services import timeline_record
 from comptoir.catalog.models import Product, TaxClass
 from comptoir.catalog.selectors import product_match_key
 from comptoir.core import permissions
-from comptoir.core.exceptions import ApplicationError, Conflict, NotFound
+from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import money_clean
+from comptoir.core.text import decimal_text, normalize
 from comptoir.core.versioning import check_version, lock_one, save_versioned
 
 CATALOG_FORBIDDEN = _("Seul un administrateur gère le catalogue.")
@@ -91,7 +92,7 @@ PRICE_LIST_NAME_TAKEN = _("Une liste de prix porte déjà ce nom.")
 PRICE_LIST_DATES = _("La liste de prix finit avant de commencer.")
 SERIAL_TAKEN = _("Une unité porte déjà ce NIV / no de série.")
 SERIAL_REQUIRED = _("Il faut le NIV ou le no de série de l'unité.")
-BAD_UNIT_STATUS = _("État inconnu : in_stock, reserved ou sold.")
+BAD_UNIT_STATUS = _("État inconnu : in_stock, reserved, sold ou unavailable.")
 BAD_YEAR = _("Année invalide.")
 
 
@@ -149,50 +150,195 @@ def price_list_save(*, actor, price_list_id=None, version: int | None = None, it
 
 # --- Inventory ------------------------------------------------------------------------------------
 
-UNIT_FIELDS = ("serial", "year", "make", "model", "product", "status", "lot_location", "price", "external_id")
+UNIT_FIELDS = ("serial", "stock_number", "year", "make", "model", "trim", "colour", "product", "status",
+               "lot_location", "cost", "price", "external_id")
+MOVE_FORBIDDEN = _("Seul le personnel des ventes déplace les unités sur le terrain.")
+UNIT_SOLD = _("Cette unité est déjà vendue (%(number)s) : elle ne peut pas être vendue deux fois.")
+UNIT_UNAVAILABLE = _("Cette unité n'est plus disponible : le DMS ne la fournit plus.")
+STATUS_WORDS = {normalize(word): status for status, words in {
+    "in_stock": ("in_stock", "in stock", "stock", "en inventaire", "inventaire", "disponible", "available", "new",
+                 "neuf", "used", "usage", "usagé"),
+    "reserved": ("reserved", "réservée", "réservé", "reserve", "hold", "on hold", "en attente", "deposit", "dépôt"),
+    "sold": ("sold", "vendue", "vendu", "delivered", "livrée", "livré"),
+    "unavailable": ("unavailable", "non disponible", "indisponible", "removed", "retirée", "wholesale"),
+}.items() for word in words}
 
 
-@transaction.atomic
-def inventory_unit_save(*, actor, unit_id=None, version: int | None = None, **values):
-    """Create (no id) or change a unit in stock; the DMS sync and the admin go through here."""
-    from comptoir.catalog.models import InventoryUnit, UnitStatus
+def _unit_values(unit, values: dict) -> list[str]:
+    """Apply what the admin, the API or a feed sent; the changed field names."""
+    from comptoir.catalog.models import UnitStatus
+    from comptoir.catalog.vin import serial_clean
 
-    permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
-    unit = InventoryUnit() if unit_id is None else lock_one(InventoryUnit, unit_id)
-    check_version(unit, version)
     changed = []
     for key in UNIT_FIELDS:
         if key not in values:
             continue
         value = values[key]
         if key == "serial":
-            value = (value or "").strip().upper()
+            value = serial_clean(value)
         elif key == "product":
             value = _product_ref(value, "product") if value not in (None, "") else None
         elif key == "status":
+            value = STATUS_WORDS.get(normalize(str(value or "")), value)
             if value not in UnitStatus.values:
                 raise ApplicationError(BAD_UNIT_STATUS, field="status")
-        elif key == "price":
-            value = money_clean(value if value != "" else None, field="price")
+        elif key in ("price", "cost"):
+            if isinstance(value, str):
+                value = decimal_text(value)  # a DMS export written the Québec way: 13 999,00
+            value = money_clean(value if value != "" else None, field=key)
         elif key == "year":
-            if value is not None and not 1900 <= int(value) <= 2100:
+            if value in (None, ""):
+                value = None
+            elif not str(value).strip().isdigit() or not 1900 <= int(value) <= 2100:
                 raise ApplicationError(BAD_YEAR, field="year")
+            else:
+                value = int(value)
         else:
-            value = (value or "").strip()
+            value = str(value or "").strip()
+        if getattr(unit, f"{key}_id" if key == "product" else key) != (value.pk if key == "product" and value
+                                                                      else value):
+            changed.append(key)
         setattr(unit, key, value)
-        changed.append(key)
+    return changed
+
+
+def _unit_store(actor, unit, changed: list[str], *, old_location: str, verb: str, extra: tuple = ()) -> None:
+    from comptoir.catalog.models import InventoryUnit, UnitLocationChange
+
     if not unit.serial:
         raise ApplicationError(SERIAL_REQUIRED, field="serial")
-    if InventoryUnit.objects.exclude(pk=unit.pk).filter(serial=unit.serial).exists():
+    if "serial" in changed and InventoryUnit.objects.exclude(pk=unit.pk).filter(serial=unit.serial).exists():
         raise Conflict(SERIAL_TAKEN, field="serial")
     unit.full_clean(validate_unique=False)
-    if unit.pk is None:
+    created = unit.pk is None
+    if created:
         unit.save()
-    else:
-        save_versioned(unit, [*changed, "updated_at"])
-    timeline_record(actor=actor, subject=unit, verb="inventory_unit_saved",
-                    data={"serial": unit.serial, "status": unit.status, "fields": changed})
+    elif changed or extra:
+        save_versioned(unit, [*changed, *extra, "updated_at"])
+    if "lot_location" in changed and (unit.lot_location or not created):
+        UnitLocationChange.objects.create(unit=unit, from_location="" if created else old_location,
+                                          to_location=unit.lot_location, changed_by=actor)
+    if created or changed:
+        timeline_record(actor=actor, subject=unit, verb=verb,
+                        data={"serial": unit.serial, "status": unit.status, "fields": changed})
+
+
+@transaction.atomic
+def inventory_unit_save(*, actor, unit_id=None, version: int | None = None, **values):
+    """Create (no id) or change a unit; the admin and the API go through here, a DMS feed through
+    inventory_sync_row. A change of lot location is kept in the unit's history."""
+    from comptoir.catalog.models import InventoryUnit
+
+    permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
+    unit = InventoryUnit() if unit_id is None else lock_one(InventoryUnit, unit_id)
+    check_version(unit, version)
+    old_location = unit.lot_location
+    changed = _unit_values(unit, values)
+    _unit_store(actor, unit, changed, old_location=old_location, verb="inventory_unit_saved")
     return unit
+
+
+@transaction.atomic
+def inventory_unit_move(*, actor, unit_id, lot_location: str, version: int | None = None):
+    """Traction: « plus besoin de passer par votre DMS » — anyone on the sales floor sets where a unit
+    stands; the move is kept with who made it."""
+    from comptoir.catalog.models import InventoryUnit
+
+    if not permissions.can_enter_records(actor):
+        raise Forbidden(MOVE_FORBIDDEN)
+    unit = lock_one(InventoryUnit, unit_id)
+    check_version(unit, version)
+    old_location = unit.lot_location
+    changed = _unit_values(unit, {"lot_location": lot_location})
+    _unit_store(actor, unit, changed, old_location=old_location, verb="inventory_unit_moved")
+    return unit
+
+
+def inventory_sync_row(*, actor, synced_at, **values):
+    """One unit of a DMS feed, found by its DMS id, else its serial: created, updated or unchanged
+    (returned as ("created" | "updated" | "skipped", unit)). Running the same feed twice changes
+    nothing; a unit the CRM sold stays sold whatever a lagging feed says."""
+    from comptoir.catalog.models import InventoryUnit, UnitStatus
+
+    permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
+    from comptoir.catalog.vin import serial_clean
+
+    external_id = str(values.get("external_id") or "").strip()
+    serial = serial_clean(values.get("serial")) if values.get("serial") else ""
+    unit = None
+    if external_id:
+        unit = InventoryUnit.objects.select_for_update().filter(external_id=external_id).order_by("pk").first()
+    if unit is None and serial:
+        unit = InventoryUnit.objects.select_for_update().filter(serial=serial).first()
+    if unit is None:
+        unit = InventoryUnit(synced_at=synced_at)
+        values.setdefault("status", UnitStatus.IN_STOCK)
+    elif unit.status == UnitStatus.SOLD and unit.opportunities.filter(status="won").exists():
+        values.pop("status", None)
+    old_location = unit.lot_location
+    changed = _unit_values(unit, values)
+    if unit.pk is not None and not changed:
+        # Seen again, unchanged: only the date it was last delivered moves (no new version).
+        InventoryUnit.objects.filter(pk=unit.pk).update(synced_at=synced_at)
+        return "skipped", unit
+    outcome = "created" if unit.pk is None else "updated"
+    unit.synced_at = synced_at
+    _unit_store(None, unit, changed, old_location=old_location, verb="inventory_unit_synced",
+                extra=("synced_at",) if unit.pk else ())
+    return outcome, unit
+
+
+@transaction.atomic
+def inventory_mark_missing(*, actor, synced_before) -> int:
+    """After a whole feed: the units a feed once delivered and this one did not are unavailable, not
+    deleted (their deals keep pointing at them). Sold ones stay sold. One UPDATE."""
+    from django.db.models import F
+
+    from comptoir.catalog.models import InventoryUnit, UnitStatus
+
+    permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
+    return InventoryUnit.objects.filter(
+        synced_at__lt=synced_before, status__in=[UnitStatus.IN_STOCK, UnitStatus.RESERVED],
+    ).update(status=UnitStatus.UNAVAILABLE, version=F("version") + 1)
+
+
+def unit_for_sale(unit_id, *, opportunity):
+    """The unit a deal may take, row-locked: not sold to another deal, not gone from the DMS (409)."""
+    from comptoir.catalog.models import InventoryUnit, UnitStatus
+
+    unit = InventoryUnit.objects.select_for_update().filter(pk=unit_id).first()
+    if unit is None:
+        raise ApplicationError(NotFound.default_message, field="unit")
+    if unit.status == UnitStatus.SOLD:
+        seller = unit.opportunities.filter(status="won").exclude(pk=opportunity.pk).only("number").first()
+        if seller is not None or not unit.opportunities.filter(pk=opportunity.pk).exists():
+            raise Conflict(UNIT_SOLD % {"number": seller.number if seller else "DMS"}, field="unit")
+    if unit.status == UnitStatus.UNAVAILABLE:
+        raise Conflict(UNIT_UNAVAILABLE, field="unit")
+    return unit
+
+
+def unit_sold(*, actor, unit, opportunity) -> None:
+    """A deal with this unit was won: the unit is sold (the caller holds its row lock)."""
+    from comptoir.catalog.models import UnitStatus
+
+    if unit.status != UnitStatus.SOLD:
+        unit.status = UnitStatus.SOLD
+        save_versioned(unit, ["status", "updated_at"])
+        timeline_record(actor=actor, subject=unit, verb="inventory_unit_sold", data={"opportunity": opportunity.number})
+
+
+def unit_released(*, actor, unit, opportunity) -> None:
+    """The deal that sold the unit is no longer won: the unit is back in stock."""
+    from comptoir.catalog.models import InventoryUnit, UnitStatus
+
+    unit = InventoryUnit.objects.select_for_update().get(pk=unit.pk)
+    if unit.status == UnitStatus.SOLD and not unit.opportunities.filter(status="won").exclude(
+            pk=opportunity.pk).exists():
+        unit.status = UnitStatus.IN_STOCK
+        save_versioned(unit, ["status", "updated_at"])
+        timeline_record(actor=actor, subject=unit, verb="inventory_unit_released",
+                        data={"opportunity": opportunity.number})
 
 
 # --- Deleting -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from comptoir.core.api import (
     task_types_router,
 )
 from comptoir.core.errors import register_error_handlers
-from comptoir.catalog.api import price_lists_router, products_router, units_router
+from comptoir.catalog.api import inventory_router, price_lists_router, products_router, units_router
 from comptoir.customers.api import router as customers_router
 from comptoir.imports.api import router as imports_router
 from comptoir.leads.api import leads_router, public_router, web_forms_router
@@ -57,6 +57,7 @@ api.add_router("/imports", imports_router)
 api.add_router("/products", products_router)
 api.add_router("/price-lists", price_lists_router)
 api.add_router("/inventory-units", units_router)
+api.add_router("/inventory", inventory_router)
 api.add_router("/leads", leads_router)
 api.add_router("/web-forms", web_forms_router)
 api.add_router("/public", public_router)

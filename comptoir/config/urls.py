@@ -39,6 +39,7 @@ urlpatterns = [
     path("tasks/new/", activity_views.task_new, name="task-new"),
     path("tasks/<int:pk>/done/", activity_views.task_done, name="task-complete"),
     path("sales/", include("comptoir.sales.urls")),
+    path("catalog/", include("comptoir.catalog.urls")),
     path("imports/", include("comptoir.imports.urls")),
     path("", include("comptoir.accounts.urls")),
 ]

@@ -86,6 +86,22 @@ FIELDS = {
         "unit_cost": (_("Coût unitaire"), ["cout", "cout unitaire", "cost", "unit cost", "prix coutant"]),
         "tax_class": (_("Classe de taxe"), ["taxe", "tax", "tax class", "classe de taxe"]),
     },
+    "inventory": {
+        "serial": (_("NIV / no de série"), ["niv", "vin", "serial", "no de serie", "numero de serie", "serial number",
+                                            "no serie", "hull", "hin"]),
+        "stock_number": (_("No de stock"), ["no de stock", "stock", "stock number", "stock no", "stock #",
+                                            "no inventaire", "numero d inventaire"]),
+        "external_id": (_("No DMS"), ["no dms", "dms", "dms id", "unit id", "id", "external id"]),
+        "year": (_("Année"), ["annee", "year", "model year", "an"]),
+        "make": (_("Marque"), ["marque", "make", "manufacturer", "fabricant", "brand"]),
+        "model": (_("Modèle"), ["modele", "model"]),
+        "trim": (_("Version"), ["version", "trim", "finition", "edition"]),
+        "colour": (_("Couleur"), ["couleur", "colour", "color", "exterior color"]),
+        "status": (_("État"), ["etat", "statut", "status"]),
+        "cost": (_("Coût"), ["cout", "cost", "prix coutant", "invoice"]),
+        "price": (_("Prix affiché"), ["prix", "prix affiche", "price", "msrp", "pdsf", "selling price"]),
+        "lot_location": (_("Emplacement"), ["emplacement", "lot", "location", "lot location", "rangee"]),
+    },
     "users": {
         "username": (_("Identifiant"), ["identifiant", "username", "login", "utilisateur", "user"]),
         "first_name": _PERSON["first_name"],
@@ -107,6 +123,7 @@ REQUIRED_ONE_OF = {
     "opportunities": ("customer",),
     "products": ("name",),
     "users": ("username", "full_name", "email"),
+    "inventory": ("serial", "external_id"),
 }
 
 

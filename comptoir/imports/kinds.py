@@ -61,6 +61,9 @@ class Handler:
         outcomes.update({index: result for (index, _row), result in zip(ready, results)})
         return [outcomes[i] for i in range(len(rows))]
 
+    def finish(self) -> None:
+        """Called once the whole file is in (not on a dry run)."""
+
     def each_row(self, rows, create) -> list:
         """Row by row, each in its own savepoint: a refused row leaves nothing behind."""
         outcomes = []
@@ -180,10 +183,38 @@ class UsersHandler(Handler):
         return self.each_row(rows, create)
 
 
+class InventoryHandler(Handler):
+    """A DMS feed: each unit found by its DMS id, else its serial, and updated (the feed is the
+    truth); once the whole file is in, the units earlier feeds delivered and this one did not are
+    marked unavailable — unless rows were refused, since a refused row's unit was not seen."""
+
+    def __call__(self, rows):
+        from comptoir.catalog.services import inventory_sync_row
+
+        started = self.job.started_at
+
+        def create(row):
+            outcome, unit = inventory_sync_row(actor=self.actor, synced_at=started, **row)
+            return outcome, unit.pk
+
+        return self.each_row(rows, create)
+
+    def finish(self) -> None:
+        from comptoir.catalog.services import inventory_mark_missing
+
+        if self.job.error_count:
+            self.job.options = {**self.job.options, "unavailable": None}
+        else:
+            self.job.options = {**self.job.options, "unavailable": inventory_mark_missing(
+                actor=self.actor, synced_before=self.job.started_at)}
+        type(self.job).objects.filter(pk=self.job.pk).update(options=self.job.options)
+
+
 HANDLERS = {
     "customers": CustomersHandler,
     "leads": LeadsHandler,
     "opportunities": OpportunitiesHandler,
     "products": ProductsHandler,
     "users": UsersHandler,
+    "inventory": InventoryHandler,
 }

@@ -18,6 +18,7 @@ class ImportKind(models.TextChoices):
     OPPORTUNITIES = "opportunities", _("opportunités")
     PRODUCTS = "products", _("produits")
     USERS = "users", _("utilisateurs")
+    INVENTORY = "inventory", _("inventaire (flux du DMS)")
 
 
 class ImportStatus(models.TextChoices):

@@ -41,7 +41,7 @@ NOT_RESUMABLE = _("Cette importation est terminée : rien à reprendre.")
 INTERRUPTED = _("L'importation a été interrompue ; relancez-la pour reprendre où elle s'est arrêtée.")
 INTERNAL = _("Erreur interne pendant l'importation ; les lots déjà importés sont conservés.")
 
-KIND_CAPABILITY = {"products": "manage_lists", "users": "manage_users"}
+KIND_CAPABILITY = {"products": "manage_lists", "users": "manage_users", "inventory": "manage_lists"}
 
 
 def _require_kind(actor, kind: str) -> None:
@@ -247,6 +247,9 @@ def _run(job: ImportJob, on_progress) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, failure=str(INTERNAL),
                                                    finished_at=timezone.now())
         raise
+    if not job.dry_run:
+        job.refresh_from_db()
+        handler.finish()  # what a kind does once every row is in (a DMS feed: the units it left out)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, failure="", finished_at=timezone.now())
     job.refresh_from_db()
     return job

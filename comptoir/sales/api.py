@@ -92,6 +92,7 @@ class OpportunityOut(Schema):
     assignees: list[int]
     product: str
     inventory_unit: str
+    unit: int | None = Field(None, alias="unit_id", description="The unit on the lot (GET /inventory-units/{id})")
     source: int | None = Field(None, alias="source_id")
     media: int | None = Field(None, alias="media_id")
     location: int | None = Field(None, alias="location_id")
@@ -130,6 +131,8 @@ class OpportunityIn(Schema):
     assignees: list[Id] = Field(default_factory=list, max_length=20)
     product: Annotated[str, StringConstraints(max_length=200)] = ""
     inventory_unit: Annotated[str, StringConstraints(max_length=100)] = ""
+    unit: Id | Annotated[str, StringConstraints(max_length=50)] | None = Field(
+        None, description="A unit on the lot by id, serial or stock number: 409 when sold or unavailable")
     source: ReferenceValue | None = None
     media: ReferenceValue | None = None
     location: ReferenceValue | None = None
@@ -144,6 +147,7 @@ class OpportunityPatch(Schema):
     assignees: list[Id] | None = Field(None, max_length=20)
     product: Annotated[str, StringConstraints(max_length=200)] | None = None
     inventory_unit: Annotated[str, StringConstraints(max_length=100)] | None = None
+    unit: Id | Annotated[str, StringConstraints(max_length=50)] | None = None
     source: ReferenceValue | None = None
     media: ReferenceValue | None = None
     location: ReferenceValue | None = None
@@ -183,7 +187,7 @@ def get_opportunity(request, opportunity_id: int):
 @opportunities_router.patch("/{int:opportunity_id}", response={200: OpportunityOut, **ERRORS},
                             summary="Change an opportunity (stage moves are recorded); sale_date: managers only")
 def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
-    values, version = patch_values(payload, nullable=("salesperson", "source", "media", "location"))
+    values, version = patch_values(payload, nullable=("salesperson", "source", "media", "location", "unit"))
     services.opportunity_update(actor=request.user, opportunity_id=opportunity_id, version=version, **values)
     return selectors.opportunity_get(actor=request.user, pk=opportunity_id)
 

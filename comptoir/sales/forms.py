@@ -46,6 +46,10 @@ class OpportunityForm(forms.Form):
     pipeline = forms.ModelChoiceField(label=_("Processus"), queryset=Pipeline.objects.filter(active=True),
                                       empty_label=None)
     product = forms.CharField(label=_("Produit"), max_length=200, required=False)
+    unit = forms.CharField(label=_("Unité (no de stock ou NIV)"), max_length=50, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "hx-get": "/catalog/units/pick/",
+                                                         "hx-trigger": "input changed delay:250ms",
+                                                         "hx-target": "next .unit-suggestions"}))
     amount = forms.CharField(label=_("Montant"), max_length=30, required=False)
     source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.filter(active=True), required=False,
                                     empty_label=_("Aucune"))

@@ -82,6 +82,9 @@ class Opportunity(models.Model):
     # The deal's id in the system it was imported from; a re-import matches on it.
     external_id = models.CharField(_("no externe"), max_length=64, blank=True, db_index=True)
     inventory_unit = models.CharField(_("unité (NIV / no de série)"), max_length=100, blank=True)
+    # The unit on the lot this deal is about (its serial is copied into inventory_unit for display).
+    unit = models.ForeignKey("catalog.InventoryUnit", verbose_name=_("unité"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="opportunities")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     media = models.ForeignKey(Media, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

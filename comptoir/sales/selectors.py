@@ -111,6 +111,14 @@ def board_team_figures(*, actor, year: int, month: int, salesperson=None) -> lis
     return strip
 
 
+def unit_rivals(opportunity: Opportunity) -> list[Opportunity]:
+    """The other open or suspended deals on this deal's unit, with their salesperson (the card warns)."""
+    if opportunity.unit_id is None:
+        return []
+    return list(Opportunity.objects.filter(unit_id=opportunity.unit_id, status__in=[Status.OPEN, Status.SUSPENDED])
+                .exclude(pk=opportunity.pk).select_related("salesperson").order_by("created_at"))
+
+
 def opportunity_get(*, actor, pk) -> Opportunity:
     opportunity = _with_relations(opportunity_visible(actor)).filter(pk=pk).first()
     if opportunity is None:

@@ -8,6 +8,8 @@ from comptoir.accounts.models import Location, User
 from comptoir.accounts.selectors import assignable_user
 from comptoir.accounts.services import salesperson_resolve
 from comptoir.activities.services import timeline_record
+from comptoir.catalog.selectors import unit_resolve
+from comptoir.catalog.services import unit_for_sale, unit_released, unit_sold
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import money_clean
@@ -38,6 +40,7 @@ NOT_VISIBLE_TO_CREATOR = _("Choisissez le vendeur : sans département, vous ne p
                            "cette opportunité.")
 LOST_NEEDS_REASON = _("Une opportunité perdue a besoin d'une raison de perte.")
 WON_NEEDS_QUOTE = _("Ce processus de vente exige une variante de cotation acceptée avant de gagner l'opportunité.")
+WON_NO_UNIT_CHANGE = _("L'opportunité est gagnée : rouvrez-la avant de changer d'unité.")
 WON_NEEDS_AMOUNTS = _("Sans cotation, saisissez le montant et le coût de la vente pour la gagner.")
 SALE_DATE_FORBIDDEN = _("Seul un directeur des ventes ou un administrateur change la date de vente.")
 CLOSED_NO_STAGE = _("Une opportunité gagnée ou perdue ne change plus d'étape : rouvrez-la d'abord.")
@@ -47,7 +50,7 @@ STATUS_ELSEWHERE = _("Le statut change par POST /opportunities/{id}/status seule
 INACTIVE_PIPELINE = _("Ce processus de vente est désactivé.")
 
 OPPORTUNITY_FIELDS = ("stage", "amount", "cost", "currency", "salesperson", "assignees", "product",
-                      "inventory_unit", "source", "media", "location", "excluded")
+                      "inventory_unit", "unit", "source", "media", "location", "excluded")
 
 
 # --- Pipelines --------------------------------------------------------------------------------
@@ -162,6 +165,15 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
             value = reference_resolve(Media, value, field="media")
         elif key == "location":
             value = reference_resolve(Location, value, field="location")
+        elif key == "unit":
+            if value in (None, ""):
+                value = None
+            else:
+                if opportunity.pk and opportunity.status == Status.WON and str(value) != str(opportunity.unit_id):
+                    raise ApplicationError(WON_NO_UNIT_CHANGE, field="unit")
+                value = unit_for_sale(unit_resolve(value, field="unit").pk, opportunity=opportunity)
+                opportunity.inventory_unit = value.serial
+                changed.append("inventory_unit")
         elif key in ("product", "inventory_unit", "currency"):
             value = (value or "").strip()
         elif key == "excluded":
@@ -316,11 +328,16 @@ def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason
                 opportunity.cost = money_clean(cost, field="cost")
             if opportunity.amount is None or opportunity.cost is None:
                 raise ApplicationError(WON_NEEDS_AMOUNTS, field="amount" if opportunity.amount is None else "cost")
+        if opportunity.unit_id is not None:
+            unit_sold(actor=actor, unit=unit_for_sale(opportunity.unit_id, opportunity=opportunity),
+                      opportunity=opportunity)
         opportunity.closed_at, opportunity.sale_date = now, timezone.localdate()
         data.update(amount=opportunity.amount, cost=opportunity.cost, sale_date=opportunity.sale_date)
     elif status == Status.OPEN:
         # Reopening or resuming: the deal is open again, its close and sale dates go.
         opportunity.closed_at, opportunity.sale_date, opportunity.lost_reason = None, None, None
+    if old == Status.WON and status != Status.WON and opportunity.unit_id is not None:
+        unit_released(actor=actor, unit=opportunity.unit, opportunity=opportunity)
     opportunity.status = status
     opportunity.full_clean(exclude=["assignees"])
     save_versioned(opportunity, ["status", "closed_at", "sale_date", "lost_reason", "amount", "cost"])

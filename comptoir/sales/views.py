@@ -99,6 +99,7 @@ def opportunity_new(request, customer_pk):
             actor=request.user, customer=customer_pk, pipeline=values["pipeline"].pk, product=values["product"],
             amount=decimal_text(values["amount"]) or None,
             **({"source": values["source"].pk} if values["source"] else {}),
+            **({"unit": values["unit"]} if values["unit"] else {}),
         )
     except ApplicationError as error:
         messages.error(request, str(error.message))
@@ -141,6 +142,7 @@ def card(request, pk):
         "sale_date_form": SaleDateForm(initial={"sale_date": opportunity.sale_date})
         if opportunity.status == Status.WON and permissions.can_change_sale_date(request.user) else None,
         "stages": opportunity.pipeline.stages.order_by("order") if opportunity.status == Status.OPEN else None,
+        "unit_rivals": selectors.unit_rivals(opportunity),
         "stage_changes": opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"),
         "timeline": timeline_for(opportunity)[:50],
         "tasks": task_list(actor=request.user, opportunity=opportunity.pk),

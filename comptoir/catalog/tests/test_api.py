@@ -54,16 +54,16 @@ def test_a_price_list_holds_a_price_per_product(admin, admin_api):
 
 
 def test_inventory_units_are_searched_by_serial_and_filtered_by_status(admin_api, salesperson_api):
-    first = admin_api.post("/inventory-units", {"serial": "3jbvgae40nk000111", "year": 2026, "make": "Can-Am",
+    first = admin_api.post("/inventory-units", {"serial": "3jbvgae4xnk000111", "year": 2026, "make": "Can-Am",
                                                 "model": "Outlander 700", "lot_location": "A-12", "price": "13499.00"})
     admin_api.post("/inventory-units", {"serial": "1SKIDOO0000222", "make": "Ski-Doo", "model": "MXZ",
                                         "status": "sold"})
-    taken = admin_api.post("/inventory-units", {"serial": "3JBVGAE40NK000111"})
+    taken = admin_api.post("/inventory-units", {"serial": "3JBVGAE4XNK000111"})
 
     by_serial = salesperson_api.get("/inventory-units", {"q": "3jbvgae"}).json()
     in_stock = salesperson_api.get("/inventory-units", {"status": "in_stock"}).json()
 
-    assert first.status_code == 201 and first.json()["serial"] == "3JBVGAE40NK000111"
+    assert first.status_code == 201 and first.json()["serial"] == "3JBVGAE4XNK000111"
     assert taken.status_code == 409 and taken.json()["detail"] == str(SERIAL_TAKEN)
     assert [u["model"] for u in by_serial["items"]] == ["Outlander 700"]
     assert in_stock["count"] == 1

@@ -72,7 +72,7 @@ class World:
         self.product = product_create(actor=admin, code="OUT-700", name="Outlander", unit_price="12999.99",
                                       unit_cost="10400.00")
         self.price_list = price_list_save(actor=admin, name="Prix 2026", items=[])
-        self.unit = inventory_unit_save(actor=admin, serial="3JBLGAT40RJ000001", make="Can-Am", model="Outlander")
+        self.unit = inventory_unit_save(actor=admin, serial="3JBLGAT46RJ000001", make="Can-Am", model="Outlander")
         self.template = template_create(actor=admin, name="Relance", subject="Bonjour", body="Bonjour")
         self.web_form = web_form_create(actor=admin, name="Site")
         self.records = {}
@@ -201,7 +201,7 @@ RULES = [
         ("PATCH", "/price-lists/{price_list}", only("admin"), {"name": "Prix 2026 bis"}),
         ("DELETE", "/price-lists/{price_list}", only("admin"), None),
         ("GET", "/inventory-units", everyone(), None),
-        ("POST", "/inventory-units", only("admin"), {"serial": "3JBLGAT40RJ000002"}),
+        ("POST", "/inventory-units", only("admin"), {"serial": "3JBLGAT48RJ000002"}),
         ("GET", "/inventory-units/{unit}", everyone(), None),
         ("PATCH", "/inventory-units/{unit}", only("admin"), {"lot_location": "A-12"}),
         ("DELETE", "/inventory-units/{unit}", only("admin"), None))],

@@ -9,3 +9,11 @@ document.addEventListener("keydown", (event) => {
   search.focus();
   search.select();
 });
+
+// A suggestion with data-fill (the unit picker) fills its form's « unit » field.
+document.addEventListener("click", (event) => {
+  const choice = event.target.closest("[data-fill]");
+  if (!choice) return;
+  const field = choice.closest("form")?.querySelector("[name=unit]");
+  if (field) field.value = choice.dataset.fill;
+});

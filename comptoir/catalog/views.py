@@ -1,0 +1,57 @@
+"""The unit card: what it is, where it stands (and moving it), and every deal that named it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.catalog import selectors, services
+from comptoir.catalog.models import InventoryUnit
+from comptoir.core import permissions
+from comptoir.core.exceptions import ApplicationError
+
+UNITS_SHOWN = 50
+UNITS_PICKED = 8
+
+
+@login_required
+def unit_list(request):
+    q = request.GET.get("q", "")[:60]
+    status = request.GET.get("status") or None
+    units = selectors.inventory_unit_list(q=q, status=status)[:UNITS_SHOWN]
+    template = "catalog/_unit_rows.html" if request.headers.get("HX-Request") else "catalog/units.html"
+    return render(request, template, {"units": units, "q": q, "status": status})
+
+
+@login_required
+def unit_pick(request):
+    """As-you-type help for « Unité » on a new opportunity: the matching units, each with the deals
+    that already hold it, so a salesperson sees at once a unit sold or promised to someone else."""
+    q = request.GET.get("unit", "")[:60].strip()
+    units = list(selectors.inventory_unit_list(q=q)[:UNITS_PICKED]) if len(q) >= 2 else []
+    return render(request, "catalog/_unit_pick.html", {"units": units, "q": q})
+
+
+@login_required
+def unit_card(request, pk):
+    unit = get_object_or_404(InventoryUnit, pk=pk)
+    return render(request, "catalog/unit.html", {
+        "unit": unit,
+        "deals": selectors.unit_deals(actor=request.user, unit_id=pk),
+        "show_cost": permissions.can_see_team(request.user),
+        "moves": unit.location_changes.select_related("changed_by").order_by("-changed_at", "-pk")[:20],
+    })
+
+
+@login_required
+@require_POST
+def unit_move(request, pk):
+    try:
+        services.inventory_unit_move(actor=request.user, unit_id=pk, lot_location=request.POST.get("lot_location", ""),
+                                     version=request.POST.get("version") or None)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Emplacement changé."))
+    return redirect("unit-card", pk)
