@@ -98,8 +98,8 @@ def conversion_csv(result: dict) -> HttpResponse:
 @router.get("/conversion", response={200: ConversionOut, **ERRORS}, by_alias=True,
             summary="Conversion = won / (won + lost) of deals closed in the period, by a dimension; "
                     "?format=csv for the same figures as CSV")
-def conversion(request, by: Literal["salesperson", "manager", "location", "source", "media", "product", "stage",
-                                    "month"] = "salesperson",
+def conversion(request, by: Literal["salesperson", "manager", "location", "source", "media", "product", "competitor",
+                                    "decision_month", "stage", "month"] = "salesperson",
                date_from: date | None = Query(None, alias="from"), date_to: date | None = Query(None, alias="to"),
                format: Literal["json", "csv"] = "json"):
     today = timezone.localdate()

@@ -10,6 +10,7 @@ from comptoir.catalog import selectors, services
 from comptoir.catalog.models import InventoryUnit
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.views import posted_version
 
 UNITS_SHOWN = 50
 UNITS_PICKED = 8
@@ -49,7 +50,7 @@ def unit_card(request, pk):
 def unit_move(request, pk):
     try:
         services.inventory_unit_move(actor=request.user, unit_id=pk, lot_location=request.POST.get("lot_location", ""),
-                                     version=request.POST.get("version") or None)
+                                     version=posted_version(request))
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:

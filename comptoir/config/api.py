@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from comptoir.accounts.api import auth_router, departments_router, locations_router, me_router, users_router
 from comptoir.accounts.auth import api_auth
 from comptoir.core.api import (
+    competitors_router,
     lost_reasons_router,
     media_router,
     settings_router,
@@ -46,6 +47,7 @@ api.add_router("/sources", sources_router)
 api.add_router("/tags", tags_router)
 api.add_router("/lost-reasons", lost_reasons_router)
 api.add_router("/task-types", task_types_router)
+api.add_router("/competitors", competitors_router)
 api.add_router("/settings", settings_router)
 api.add_router("/customers", customers_router)
 api.add_router("/analytics", analytics_router)

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from comptoir.core.models import LostReason, Media, SiteSettings, Source, Tag, TaskType
+from comptoir.core.models import Competitor, LostReason, Media, SiteSettings, Source, Tag, TaskType
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.selectors import site_settings_forget
 from comptoir.core.services import site_settings_clean, site_settings_update
@@ -19,7 +19,7 @@ class ReferenceItemAdmin(admin.ModelAdmin):
         return False
 
 
-for model in (Media, Source, Tag, LostReason, TaskType):
+for model in (Media, Source, Tag, LostReason, TaskType, Competitor):
     admin.site.register(model, ReferenceItemAdmin)
 
 

@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from comptoir.core import services
 from comptoir.core.exceptions import NotFound
-from comptoir.core.models import LostReason, Media, ReferenceItem, Source, Tag, TaskType
+from comptoir.core.models import Competitor, LostReason, Media, ReferenceItem, Source, Tag, TaskType
 from comptoir.core.schemas import Code, ErrorOut, Name, Version, patch_values
 from comptoir.core.selectors import object_by_id, reference_list, site_settings_get
 
@@ -88,6 +88,7 @@ sources_router = reference_router(Source, tag="sources")
 tags_router = reference_router(Tag, tag="tags")
 lost_reasons_router = reference_router(LostReason, tag="lost-reasons")
 task_types_router = reference_router(TaskType, tag="task-types")
+competitors_router = reference_router(Competitor, tag="competitors")
 
 
 class TaxRuleOut(Schema):

@@ -73,6 +73,14 @@ class TaskType(ReferenceItem):
         verbose_name_plural = _("types de tâche")
 
 
+class Competitor(ReferenceItem):
+    """A dealer or brand a customer also shops at (Optima Sales' « concurrents »)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("concurrent")
+        verbose_name_plural = _("concurrents")
+
+
 def default_fake_email_patterns() -> list[str]:
     # DESIGN (Customers): fake addresses people type to get past a required field.
     return [

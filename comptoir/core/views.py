@@ -35,3 +35,9 @@ def search(request):
     if len(exact) == 1 and not found["customers"] and not found["leads"]:
         return redirect("opportunity-card", exact[0].pk)
     return render(request, "search.html", found)
+
+
+def posted_version(request) -> int | None:
+    """The `version` a page's form read (optimistic locking): a whole number, or none."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None

@@ -76,6 +76,23 @@ def update_pipeline(request, pipeline_id: int, payload: PipelinePatch):
     return Pipeline.objects.prefetch_related("stages").get(pk=pipeline_id)
 
 
+class ContactOut(Schema):
+    name: str
+    role: str
+    phone: str
+    email: str
+
+
+class ContactIn(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    role: Annotated[str, StringConstraints(max_length=80)] = ""
+    phone: Annotated[str, StringConstraints(max_length=40)] = ""
+    email: Annotated[str, StringConstraints(max_length=254)] = ""
+
+
+Probability = Annotated[int, Field(ge=0, le=100)]
+
+
 class OpportunityOut(Schema):
     id: int
     number: str
@@ -100,9 +117,23 @@ class OpportunityOut(Schema):
     lost_reason: int | None = Field(None, alias="lost_reason_id")
     lost_reason_name: str | None
     sale_date: date | None
+    expected_decision_date: date | None
+    probability: int | None
+    competitors: list[int]
+    competitor_note: str
+    contacts: list[ContactOut]
+    stage_since: datetime | None = Field(None, description="When the deal reached its current stage")
     created_at: datetime
     closed_at: datetime | None
     version: int
+
+    @staticmethod
+    def resolve_competitors(obj: Opportunity):
+        return [competitor.pk for competitor in obj.competitors.all()]
+
+    @staticmethod
+    def resolve_contacts(obj: Opportunity):
+        return list(obj.contacts.all())
 
     @staticmethod
     def resolve_customer_name(obj: Opportunity):
@@ -137,6 +168,11 @@ class OpportunityIn(Schema):
     media: ReferenceValue | None = None
     location: ReferenceValue | None = None
     excluded: bool = False
+    expected_decision_date: date | None = None
+    probability: Probability | None = None
+    competitors: list[ReferenceValue] = Field(default_factory=list, max_length=20)
+    competitor_note: Annotated[str, StringConstraints(max_length=200)] = ""
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=20)
 
 
 class OpportunityPatch(Schema):
@@ -153,6 +189,11 @@ class OpportunityPatch(Schema):
     location: ReferenceValue | None = None
     excluded: bool | None = None
     sale_date: date | None = None
+    expected_decision_date: date | None = None
+    probability: Probability | None = None
+    competitors: list[ReferenceValue] | None = Field(None, max_length=20, description="Replaces the list")
+    competitor_note: Annotated[str, StringConstraints(max_length=200)] | None = None
+    contacts: list[ContactIn] | None = Field(None, max_length=20, description="Replaces the list")
     version: Version | None = None
 
 
@@ -168,9 +209,11 @@ class StatusIn(Schema):
 @paginate
 def list_opportunities(request, customer: Id | None = None, salesperson: Id | None = None,
                        status: StatusName | None = None, pipeline: Id | None = None, stage: Id | None = None,
-                       q: str | None = Query(None, max_length=100)):
+                       q: str | None = Query(None, max_length=100), decision_from: date | None = None,
+                       decision_to: date | None = None, competitor: Id | None = None):
     return selectors.opportunity_list(actor=request.user, customer=customer, salesperson=salesperson,
-                                      status=status, pipeline=pipeline, stage=stage, q=q)
+                                      status=status, pipeline=pipeline, stage=stage, q=q,
+                                      decision_from=decision_from, decision_to=decision_to, competitor=competitor)
 
 
 @opportunities_router.post("", response={201: OpportunityOut, **ERRORS}, summary="Create an opportunity")
@@ -187,7 +230,8 @@ def get_opportunity(request, opportunity_id: int):
 @opportunities_router.patch("/{int:opportunity_id}", response={200: OpportunityOut, **ERRORS},
                             summary="Change an opportunity (stage moves are recorded); sale_date: managers only")
 def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
-    values, version = patch_values(payload, nullable=("salesperson", "source", "media", "location", "unit"))
+    values, version = patch_values(payload, nullable=("salesperson", "source", "media", "location", "unit",
+                                                       "expected_decision_date", "probability"))
     services.opportunity_update(actor=request.user, opportunity_id=opportunity_id, version=version, **values)
     return selectors.opportunity_get(actor=request.user, pk=opportunity_id)
 

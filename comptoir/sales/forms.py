@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import Location, User
 from comptoir.core import permissions
-from comptoir.core.models import LostReason, Source
+from comptoir.core.models import Competitor, LostReason, Source
 from comptoir.sales.models import Pipeline, Status
 from comptoir.sales.selectors import CONVERSION_DIMENSIONS, OUTCOMES
 
@@ -55,6 +55,27 @@ class OpportunityForm(forms.Form):
                                     empty_label=_("Aucune"))
 
 
+class CaseForm(forms.Form):
+    """The case card's follow-up: expected decision, probability, competitors, contacts (one per line:
+    name; role; phone; email)."""
+    expected_decision_date = forms.DateField(label=_("Décision attendue le"), required=False,
+                                             widget=forms.DateInput(attrs={"type": "date"}))
+    probability = forms.IntegerField(label=_("Probabilité (%)"), min_value=0, max_value=100, required=False)
+    competitors = forms.ModelMultipleChoiceField(label=_("Concurrents"), required=False,
+                                                 queryset=Competitor.objects.filter(active=True),
+                                                 widget=forms.CheckboxSelectMultiple)
+    competitor_note = forms.CharField(label=_("Concurrence (précisions)"), max_length=200, required=False)
+    contacts = forms.CharField(label=_("Contacts (un par ligne : nom ; rôle ; téléphone ; courriel)"),
+                               required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_values(self) -> dict:
+        values = dict(self.cleaned_data)
+        values["competitors"] = [c.pk for c in values["competitors"]]
+        values["contacts"] = [dict(zip(("name", "role", "phone", "email"), [p.strip() for p in line.split(";")]))
+                              for line in values["contacts"].splitlines() if line.strip()]
+        return values
+
+
 class LostForm(forms.Form):
     lost_reason = forms.ModelChoiceField(label=_("Raison de perte"), queryset=LostReason.objects.filter(active=True))
 
@@ -70,7 +91,8 @@ class SaleDateForm(forms.Form):
 
 DIMENSION_LABELS = {
     "salesperson": _("Vendeur"), "manager": _("Directeur"), "location": _("Succursale"), "source": _("Source"),
-    "media": _("Média"), "product": _("Produit"), "stage": _("Étape (entonnoir)"), "month": _("Mois"),
+    "media": _("Média"), "product": _("Produit"), "competitor": _("Concurrent"),
+    "decision_month": _("Mois de décision attendu"), "stage": _("Étape (entonnoir)"), "month": _("Mois"),
 }
 
 

@@ -85,6 +85,12 @@ class Opportunity(models.Model):
     # The unit on the lot this deal is about (its serial is copied into inventory_unit for display).
     unit = models.ForeignKey("catalog.InventoryUnit", verbose_name=_("unité"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="opportunities")
+    # The case card (Optima Sales): when the customer expects to decide, how likely, against whom.
+    expected_decision_date = models.DateField(_("décision attendue le"), null=True, blank=True)
+    probability = models.PositiveSmallIntegerField(_("probabilité (%)"), null=True, blank=True)
+    competitors = models.ManyToManyField("core.Competitor", verbose_name=_("concurrents"), blank=True,
+                                         related_name="+")
+    competitor_note = models.CharField(_("concurrence (précisions)"), max_length=200, blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     media = models.ForeignKey(Media, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -112,6 +118,8 @@ class Opportunity(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="opportunity_status"),
+            models.CheckConstraint(condition=models.Q(probability__isnull=True) | models.Q(probability__lte=100),
+                                   name="opportunity_probability"),
             models.CheckConstraint(condition=~models.Q(status="lost") | models.Q(lost_reason__isnull=False),
                                    name="opportunity_lost_has_reason"),
         ]
@@ -133,3 +141,19 @@ class StageChange(models.Model):
     class Meta:
         ordering = ["changed_at", "pk"]
         indexes = [models.Index(fields=["to_stage", "opportunity"], name="stage_change_reach_idx")]
+
+
+class OpportunityContact(models.Model):
+    """Someone on the customer's side of a deal and their part in it (the spouse, the fleet buyer)."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("nom"), max_length=120)
+    role = models.CharField(_("rôle"), max_length=80, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contact de l'opportunité")
+        verbose_name_plural = _("contacts de l'opportunité")
+        ordering = ["position", "pk"]

@@ -13,13 +13,15 @@ from comptoir.catalog.services import unit_for_sale, unit_released, unit_sold
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import money_clean
-from comptoir.core.models import LostReason, Media, Source
+from comptoir.core.models import Competitor, LostReason, Media, Source
 from comptoir.core.selectors import reference_resolve, site_settings_get
 from comptoir.core.text import is_small_id
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
 from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_get
-from comptoir.sales.models import NumberCounter, Opportunity, Pipeline, Stage, StageChange, Status
+from comptoir.sales.models import (
+    NumberCounter, Opportunity, OpportunityContact, Pipeline, Stage, StageChange, Status,
+)
 
 PIPELINES_FORBIDDEN = _("Seul un administrateur gère les processus de vente.")
 PIPELINE_NAME_TAKEN = _("Un processus de vente porte déjà ce nom.")
@@ -40,6 +42,10 @@ NOT_VISIBLE_TO_CREATOR = _("Choisissez le vendeur : sans département, vous ne p
                            "cette opportunité.")
 LOST_NEEDS_REASON = _("Une opportunité perdue a besoin d'une raison de perte.")
 WON_NEEDS_QUOTE = _("Ce processus de vente exige une variante de cotation acceptée avant de gagner l'opportunité.")
+BAD_PROBABILITY = _("La probabilité est un pourcentage de 0 à 100.")
+UNKNOWN_COMPETITOR = _("Concurrent inconnu : ajoutez-le à la liste des concurrents ou écrivez-le en précisions.")
+CONTACT_NEEDS_NAME = _("Chaque contact a un nom.")
+TOO_MANY_CONTACTS = _("Vingt contacts au plus par opportunité.")
 WON_NO_UNIT_CHANGE = _("L'opportunité est gagnée : rouvrez-la avant de changer d'unité.")
 WON_NEEDS_AMOUNTS = _("Sans cotation, saisissez le montant et le coût de la vente pour la gagner.")
 SALE_DATE_FORBIDDEN = _("Seul un directeur des ventes ou un administrateur change la date de vente.")
@@ -50,7 +56,10 @@ STATUS_ELSEWHERE = _("Le statut change par POST /opportunities/{id}/status seule
 INACTIVE_PIPELINE = _("Ce processus de vente est désactivé.")
 
 OPPORTUNITY_FIELDS = ("stage", "amount", "cost", "currency", "salesperson", "assignees", "product",
-                      "inventory_unit", "unit", "source", "media", "location", "excluded")
+                      "inventory_unit", "unit", "source", "media", "location", "excluded",
+                      "expected_decision_date", "probability", "competitor_note")
+CONTACT_FIELDS = {"name": 120, "role": 80, "phone": 40, "email": 254}
+MAX_CONTACTS = 20
 
 
 # --- Pipelines --------------------------------------------------------------------------------
@@ -174,7 +183,13 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
                 value = unit_for_sale(unit_resolve(value, field="unit").pk, opportunity=opportunity)
                 opportunity.inventory_unit = value.serial
                 changed.append("inventory_unit")
-        elif key in ("product", "inventory_unit", "currency"):
+        elif key == "probability":
+            if value not in (None, "") and (not str(value).strip().isdigit() or int(value) > 100):
+                raise ApplicationError(BAD_PROBABILITY, field="probability")
+            value = int(value) if value not in (None, "") else None
+        elif key == "expected_decision_date":
+            value = value or None
+        elif key in ("product", "inventory_unit", "currency", "competitor_note"):
             value = (value or "").strip()
         elif key == "excluded":
             value = bool(value)
@@ -195,6 +210,38 @@ def _set_assignees(actor, opportunity: Opportunity, ids) -> None:
     opportunity.assignees.set(users)
 
 
+def _set_case_lists(opportunity: Opportunity, competitors, contacts) -> None:
+    """The case card's lists, each replaced whole when given: competitors from the admin's list (by
+    id, code or name), contacts on the customer's side with their role."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if competitors is not None:
+        found = []
+        for index, value in enumerate(competitors):
+            competitor = reference_resolve(Competitor, value, field=f"competitors.{index}")
+            if competitor is None:
+                raise ApplicationError(UNKNOWN_COMPETITOR, field=f"competitors.{index}")
+            found.append(competitor)
+        opportunity.competitors.set(found)
+    if contacts is not None:
+        if len(contacts) > MAX_CONTACTS:
+            raise ApplicationError(TOO_MANY_CONTACTS, field="contacts")
+        rows = []
+        for index, contact in enumerate(contacts):
+            values = {key: str(contact.get(key) or "").strip()[:limit] for key, limit in CONTACT_FIELDS.items()}
+            if not values["name"]:
+                raise ApplicationError(CONTACT_NEEDS_NAME, field=f"contacts.{index}.name")
+            if values["email"]:
+                try:
+                    validate_email(values["email"])
+                except ValidationError:
+                    raise ApplicationError(validate_email.message, field=f"contacts.{index}.email") from None
+            rows.append(OpportunityContact(opportunity=opportunity, position=index, **values))
+        opportunity.contacts.all().delete()
+        OpportunityContact.objects.bulk_create(rows)
+
+
 def _record(actor, opportunity: Opportunity, verb: str, data: dict) -> None:
     """On the opportunity's timeline and its customer's, so the card shows the whole story."""
     timeline_record(actor=actor, subject=opportunity, verb=verb, data=data)
@@ -203,7 +250,8 @@ def _record(actor, opportunity: Opportunity, verb: str, data: dict) -> None:
 
 
 @transaction.atomic
-def opportunity_create(*, actor, customer, pipeline, assignees=None, **values) -> Opportunity:
+def opportunity_create(*, actor, customer, pipeline, assignees=None, competitors=None, contacts=None,
+                       **values) -> Opportunity:
     if not permissions.can_enter_records(actor):
         raise Forbidden(CREATE_FORBIDDEN)
     customer = customer_get(actor=actor, pk=customer)  # 404 for a customer the actor may not see
@@ -233,6 +281,7 @@ def opportunity_create(*, actor, customer, pipeline, assignees=None, **values) -
     opportunity.full_clean(exclude=["assignees"])
     opportunity.save()
     _set_assignees(actor, opportunity, assignees)
+    _set_case_lists(opportunity, competitors, contacts)
     StageChange.objects.create(opportunity=opportunity, from_stage=None, to_stage=opportunity.stage,
                                changed_by=actor)
     _record(actor, opportunity, "opportunity_created",
@@ -253,7 +302,8 @@ def opportunity_lock(actor, pk) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_update(*, actor, opportunity_id, version: int | None = None, assignees=None, **values) -> Opportunity:
+def opportunity_update(*, actor, opportunity_id, version: int | None = None, assignees=None, competitors=None,
+                       contacts=None, **values) -> Opportunity:
     if "status" in values:
         raise ApplicationError(STATUS_ELSEWHERE, field="status")
     opportunity = opportunity_lock(actor, opportunity_id)
@@ -266,15 +316,18 @@ def opportunity_update(*, actor, opportunity_id, version: int | None = None, ass
     save_versioned(opportunity, changed)
     if assignees is not None:
         _set_assignees(actor, opportunity, assignees)
+    _set_case_lists(opportunity, competitors, contacts)
     if opportunity.stage_id != old_stage.pk:
         StageChange.objects.create(opportunity=opportunity, from_stage=old_stage, to_stage=opportunity.stage,
                                    changed_by=actor)
         _record(actor, opportunity, "opportunity_stage_changed",
                 {"from": old_stage.name, "to": opportunity.stage.name})
-    other = [f for f in changed if f != "stage"] + (["assignees"] if assignees is not None else [])
+    other = [f for f in changed if f != "stage"] + [name for name, given in (
+        ("assignees", assignees), ("competitors", competitors), ("contacts", contacts)) if given is not None]
     if other:
         timeline_record(actor=actor, subject=opportunity, verb="opportunity_updated",
-                        data={f: str(getattr(opportunity, f, "")) for f in other if f != "assignees"})
+                        data={f: str(getattr(opportunity, f, "")) for f in other
+                              if f not in ("assignees", "competitors", "contacts")})
     if sale_date is not None:
         _set_sale_date(actor, opportunity, sale_date)  # same transaction: a refusal undoes the rest
     return opportunity

@@ -13,6 +13,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/", views.card, name="opportunity-card"),
     path("opportunities/<int:pk>/move/", views.move, name="opportunity-move"),
     path("opportunities/<int:pk>/status/", views.change_status, name="opportunity-status"),
+    path("opportunities/<int:pk>/case/", views.change_case, name="opportunity-case"),
     path("opportunities/<int:pk>/sale-date/", views.change_sale_date, name="opportunity-sale-date"),
     path("opportunities/<int:pk>/quotes/", quote_views.quote_section, name="opportunity-quotes"),
     path("opportunities/<int:pk>/quotes/new/", quote_views.quote_editor, name="quote-editor"),

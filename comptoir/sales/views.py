@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from comptoir.activities.selectors import task_list, timeline_for
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.views import posted_version
 from comptoir.core.exports import csv_response
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
@@ -23,7 +24,7 @@ from comptoir.customers.selectors import customer_get, email_ratio_by_month, ema
 from comptoir.sales import selectors, services
 from comptoir.sales.selectors import NO_GROUP
 from comptoir.sales.forms import (
-    AnalyticsFilter, BoardFilter, DealsFilter, LostForm, OpportunityForm, PlanForm, SaleDateForm, WinForm,
+    AnalyticsFilter, BoardFilter, CaseForm, DealsFilter, LostForm, OpportunityForm, PlanForm, SaleDateForm, WinForm,
 )
 from comptoir.sales.models import Pipeline, Status
 
@@ -129,6 +130,7 @@ def move(request, pk):
 @login_required
 def card(request, pk):
     opportunity = selectors.opportunity_get(actor=request.user, pk=pk)
+    tasks = list(task_list(actor=request.user, opportunity=opportunity.pk))
     buttons = [(status, RESUME if status == Status.OPEN and opportunity.status == Status.SUSPENDED else label)
                for status, label in STATUS_BUTTONS
                if permissions.can_change_status(request.user, opportunity, status)
@@ -145,8 +147,33 @@ def card(request, pk):
         "unit_rivals": selectors.unit_rivals(opportunity),
         "stage_changes": opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"),
         "timeline": timeline_for(opportunity)[:50],
-        "tasks": task_list(actor=request.user, opportunity=opportunity.pk),
+        "tasks": tasks,
+        "next_task": next((t for t in tasks if t.done_at is None), None),
+        "days_in_stage": (timezone.now() - opportunity.stage_since).days if opportunity.stage_since else None,
+        "case_form": CaseForm(initial={
+            "expected_decision_date": opportunity.expected_decision_date, "probability": opportunity.probability,
+            "competitors": list(opportunity.competitors.all()), "competitor_note": opportunity.competitor_note,
+            "contacts": "\n".join(" ; ".join(filter(None, (c.name, c.role, c.phone, c.email)))
+                                  for c in opportunity.contacts.all())}),
     })
+
+
+@login_required
+@require_POST
+def change_case(request, pk):
+    """The case card's follow-up (decision date, probability, competitors, contacts): one update."""
+    form = CaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("opportunity-card", pk)
+    try:
+        services.opportunity_update(actor=request.user, opportunity_id=pk, version=posted_version(request),
+                                    **form.service_values())
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Suivi enregistré."))
+    return redirect("opportunity-card", pk)
 
 
 @login_required

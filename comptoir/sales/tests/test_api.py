@@ -112,7 +112,7 @@ def test_listing_opportunities_costs_the_same_queries_whatever_the_page_size(man
 
     assert len(small.json()["items"]) == 2 and len(large.json()["items"]) == 10
     # Token, count, page, assignees, and one per reference list the page uses (media here).
-    assert len(small_queries) == len(large_queries) == 5
+    assert len(small_queries) == len(large_queries) == 7
 
 
 def test_merging_customers_moves_their_opportunities(manager, pipeline):
