@@ -85,6 +85,35 @@ SHOWROOM = [
 ]
 
 
+UNITS = [  # (VIN without its check digit at position 9, stock number, year, make, model, colour, price, lot)
+    ("3JBLGAT4?RJ000101", "U-101", 2026, "Can-Am", "Outlander 700", "Vert", "12999.99", "A-1"),
+    ("3JBLGAT4?RJ000102", "U-102", 2026, "Can-Am", "Outlander 700", "Noir", "12999.99", "A-2"),
+    ("3JBLGAT4?RJ000103", "U-103", 2026, "Can-Am", "Outlander 700", "Rouge", "12999.99", "Salle d'exposition"),
+    ("2BPSUHCB?KV000201", "U-201", 2026, "Ski-Doo", "MXZ 600", "Jaune", "15499.00", "B-1"),
+    ("2BPSUHCB?KV000202", "U-202", 2026, "Ski-Doo", "MXZ 600", "Noir", "15499.00", "B-2"),
+    ("YDV12345K626", "U-301", 2025, "Sea-Doo", "Spark 90", "Blanc", "8999.00", "Entrepôt"),
+]
+COMPETITORS = [("marine-levis", "Marine Lévis", "Marine Lévis", "Marine Lévis"),
+               ("sports-ste-foy", "Sports Ste-Foy", "Sports Ste-Foy", "Sports Ste-Foy"),
+               ("achat-prive", "Achat entre particuliers", "Private sale", "Sprzedaż prywatna")]
+
+
+def load_inventory(result: DemoResult) -> None:
+    """Units on the lot with real check digits, and the dealers customers also shop at."""
+    from comptoir.catalog.services import inventory_unit_save
+    from comptoir.catalog.vin import vin_check_digit
+    from comptoir.core.models import Competitor
+
+    admin = User.objects.get(username=DEMO_ADMIN)
+    for vin, stock, year, make, model, colour, price, lot in UNITS:
+        serial = vin.replace("?", vin_check_digit(vin.replace("?", "0"))) if "?" in vin else vin
+        inventory_unit_save(actor=admin, serial=serial, stock_number=stock, year=year, make=make, model=model,
+                            colour=colour, price=price, lot_location=lot, external_id=f"DMS-{stock}")
+    for code, name, name_en, name_pl in COMPETITORS:
+        Competitor.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en, "name_pl": name_pl})
+    result.counts["units"] = len(UNITS)
+
+
 def load_showroom(result: DemoResult) -> None:
     """A pipeline that requires quotes, a small powersports catalogue, and quoted deals on this
     month's walk-ins: one variant sent, one accepted with its contract, some still drafts."""
@@ -105,7 +134,8 @@ def load_showroom(result: DemoResult) -> None:
         if customer is None:
             continue
         opportunity = opportunity_create(actor=agent, customer=customer.pk, pipeline=pipeline.pk,
-                                         product="Can-Am Outlander 700")
+                                         product="Can-Am Outlander 700",
+                                         **({"unit": f"U-10{count + 1}"} if count < 3 else {}))
         quote = quote_create(actor=agent, opportunity_id=opportunity.pk, title="Printemps", variants=[
             {"name": "Comptant", "lines": [{"product": "OUT-700", "discount_pct": "5"}, {"product": "PDI"},
                                            {"product": "CASQUE", "quantity": "2"}]},
@@ -182,7 +212,7 @@ def load_message_templates(result: DemoResult) -> None:
 
 
 DEMO_DEALS: int | None = None  # all the dataset's deals; tests take fewer
-DEMO_STEPS = [load_dataset, load_walk_ins, load_showroom, load_follow_ups, load_message_templates]
+DEMO_STEPS = [load_dataset, load_walk_ins, load_inventory, load_showroom, load_follow_ups, load_message_templates]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
