@@ -101,20 +101,21 @@ class World:
         self.records[OWN]["unused_customer"] = customer_create(actor=self.users["salesperson"], last_name="Double").pk
         self.records[OTHER]["unused_customer"] = customer_create(actor=self.rival, last_name="Double").pk
         from comptoir.accounts.models import Department, Location
-        from comptoir.core.models import LostReason, Media, Source, Tag, TaskType
+        from comptoir.core.models import Competitor, LostReason, Media, Source, Tag, TaskType
 
         Location.objects.get_or_create(name="Sherbrooke")
+        Competitor.objects.get_or_create(name="Marine Lévis")
         Tag.objects.get_or_create(name="VIP")
         self.items = {name: model.objects.order_by("pk").first().pk for name, model in (
             ("departments", Department), ("locations", Location), ("media", Media), ("sources", Source),
-            ("tags", Tag), ("lost-reasons", LostReason), ("task-types", TaskType))}
+            ("tags", Tag), ("lost-reasons", LostReason), ("task-types", TaskType), ("competitors", Competitor))}
         self.spare_template = template_create(actor=admin, name="Inutilisé", subject="Bonjour", body="Bonjour")
 
     def ids(self, side: str) -> dict:
         return {**self.records[side], "product": self.product.pk, "price_list": self.price_list.pk,
                 "unit": self.unit.pk, "template": self.template.pk, "spare_template": self.spare_template.pk,
                 **{f"item_{name.replace('-', '_')}": pk for name, pk in self.items.items()},
-                "pipeline": self.pipeline.pk, "key": self.web_form.key}
+                "pipeline": self.pipeline.pk, "key": self.web_form.key, "external_id": "DMS-9"}
 
 
 def _customer_body(w, side):
@@ -136,7 +137,8 @@ RULES = [
     Rule("POST", "/users/{user}/photo", {"salesperson": ("ok", 403), "sales_manager": 403, "reception": 403,
                                          "admin": "ok"}),
     *[Rule(method, f"/{name}{suffix}", expect, body)
-      for name in ("departments", "locations", "media", "sources", "tags", "lost-reasons", "task-types")
+      for name in ("departments", "locations", "media", "sources", "tags", "lost-reasons", "task-types",
+                   "competitors")
       for method, suffix, expect, body in (
           ("GET", "", everyone(), None),
           ("POST", "", only("admin"), {"name": "Nouvelle entrée"}),
@@ -204,6 +206,10 @@ RULES = [
         ("POST", "/inventory-units", only("admin"), {"serial": "3JBLGAT48RJ000002"}),
         ("GET", "/inventory-units/{unit}", everyone(), None),
         ("PATCH", "/inventory-units/{unit}", only("admin"), {"lot_location": "A-12"}),
+        ("POST", "/inventory-units/{unit}/move", everyone(), {"lot_location": "B-7"}),
+        ("GET", "/inventory-units/{unit}/locations", everyone(), None),
+        ("GET", "/inventory-units/{unit}/opportunities", everyone(), None),
+        ("PUT", "/inventory/{external_id}", only("admin"), {"serial": "HULL-AUTH-1"}),
         ("DELETE", "/inventory-units/{unit}", only("admin"), None))],
     # Activities
     Rule("GET", "/tasks", everyone()),
