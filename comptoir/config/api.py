@@ -65,6 +65,11 @@ api.add_router("/web-forms", web_forms_router)
 api.add_router("/public", public_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/audit", audit_router)
+from comptoir.walkins.api import router as walk_ins_router, showroom_router  # noqa: E402
+api.add_router("/walk-ins", walk_ins_router)
+api.add_router("/analytics", showroom_router)
 api.add_router("/messages", messages_router)
 api.add_router("/message-templates", templates_router)
+from comptoir.attachments.api import router as attachments_router  # noqa: E402
+api.add_router("/attachments", attachments_router)
 api.add_router("/public", messaging_public_router)

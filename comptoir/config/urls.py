@@ -21,11 +21,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The top bar's language switch (Django's set_language, also saved on the signed-in user).
     path("i18n/setlang/", set_language, name="set_language"),
-    # Uploaded files (user photos) are for signed-in users only, so they are not static.
+    # User photos are for signed-in users only, so they are not static. Nothing else of MEDIA_ROOT is
+    # served here: attachments go through their own views, which check who may see them.
     re_path(
-        r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
+        r"^%susers/photos/(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
         login_required(serve_file),
-        {"document_root": settings.MEDIA_ROOT},
+        {"document_root": settings.MEDIA_ROOT / "users" / "photos"},
     ),
     path("customers/", include("comptoir.customers.urls")),
     path("q/", include("comptoir.quotes.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("messages/", include("comptoir.messaging.urls")),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar-feed"),
     path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
+    path("attachments/", include("comptoir.attachments.urls")),
     path("leads/", include("comptoir.leads.urls")),
     path("my-day/", activity_views.my_day, name="my-day"),
     path("week/", activity_views.calendar_week, name="calendar-week"),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("tasks/<int:pk>/done/", activity_views.task_done, name="task-complete"),
     path("sales/", include("comptoir.sales.urls")),
     path("catalog/", include("comptoir.catalog.urls")),
+    path("walk-ins/", include("comptoir.walkins.urls")),
     path("imports/", include("comptoir.imports.urls")),
     path("", include("comptoir.accounts.urls")),
 ]

@@ -177,6 +177,29 @@ def bulk_progress(request, job_id: int):
     return selectors.bulk_progress(actor=request.user, pk=job_id)
 
 
+class InboxFilters(Schema):
+    user: Id | None = Field(None, description="Whose inbox: one's own by default; another's for a manager or admin")
+    unread: bool = Field(True, description="Unread replies only (default), or every reply with false")
+
+
+class InboxCountOut(Schema):
+    unread: int
+
+
+# Declared before /{message_id}: the inbox is not a message.
+@messages_router.get("/inbox", response={200: list[MessageOut], **ERRORS},
+                     summary="The replies a user should answer, newest first (?user= for a manager, ?unread=false)")
+@paginate
+def inbox(request, filters: Query[InboxFilters]):
+    return selectors.inbox(request.user, user=filters.user, unread_only=filters.unread)
+
+
+@messages_router.get("/inbox/count", response={200: InboxCountOut, **ERRORS},
+                     summary="How many replies in one's inbox are unread")
+def inbox_count(request):
+    return {"unread": selectors.inbox_unread_count(request.user)}
+
+
 @messages_router.get("/{int:message_id}", response={200: MessageOut, **ERRORS}, summary="A message")
 def get_message(request, message_id: int):
     return selectors.message_get(actor=request.user, pk=message_id)
@@ -190,6 +213,12 @@ class ReadIn(Schema):
                       summary="Mark a received message read (or unread with {\"read\": false})")
 def mark_read(request, message_id: int, payload: ReadIn):
     return services.message_mark_read(actor=request.user, message_id=message_id, read=payload.read)
+
+
+@messages_router.post("/{int:message_id}/unread", response={200: MessageOut, **ERRORS},
+                      summary="Mark a received message unread: it counts again in its owner's inbox")
+def mark_unread(request, message_id: int):
+    return services.message_mark_unread(actor=request.user, message_id=message_id)
 
 
 # --- Templates ------------------------------------------------------------------------------------------

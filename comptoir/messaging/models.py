@@ -120,6 +120,11 @@ class Message(models.Model):
             models.Index(fields=["customer", "-created_at"], name="message_customer_idx"),
             models.Index(fields=["opportunity", "-created_at"], name="message_opportunity_idx"),
             models.Index(fields=["lead", "-created_at"], name="message_lead_idx"),
+            # The inbox's unread count (selectors.inbox_unread_count): the unread replies only (what we send,
+            # the bulk of the table, is not in it), holding every column the count reads of them: the four
+            # keys that say whose inbox each one is in, and the two it filters on (SQLite reads them there).
+            models.Index(fields=["direction", "read_at", "opportunity", "customer", "lead", "in_reply_to"],
+                         condition=models.Q(direction="in", read_at__isnull=True), name="message_inbox_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=MessageStatus.values), name="message_status_known"),

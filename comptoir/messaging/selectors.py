@@ -5,14 +5,16 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from comptoir.core.exceptions import NotFound
+from comptoir.core.exceptions import Forbidden, NotFound
 from comptoir.customers.models import Customer, EmailStatus
 from comptoir.customers.selectors import customer_visible
 from comptoir.leads.models import Lead
 from comptoir.leads.selectors import lead_visible
-from comptoir.messaging.models import BulkSend, Channel, Message, MessageStatus, MessageTemplate
+from comptoir.messaging.models import BulkSend, Channel, Direction, Message, MessageStatus, MessageTemplate
 from comptoir.messaging.rendering import public_url, unsubscribe_url
 from comptoir.sales.models import Opportunity
 from comptoir.sales.selectors import opportunity_visible
@@ -168,6 +170,83 @@ def message_list(*, actor, customer=None, lead=None, opportunity=None, channel=N
 
 def message_get(*, actor, pk) -> Message:
     message = message_visible(actor).filter(pk=pk).first()
+    if message is None:
+        raise NotFound()
+    return message
+
+
+# --- The inbox (« Courriels »): the replies each user should answer ----------------------------------
+
+INBOX_FORBIDDEN = _("Seuls un directeur des ventes et un administrateur peuvent consulter les courriels d'un "
+                    "autre utilisateur.")
+
+
+def inbox_owner():
+    """Whose inbox a received message is in: the user who should answer it, the first of
+
+    1. the salesperson of the opportunity it was filed under;
+    2. else the salesperson of its customer;
+    3. else the owner of its lead;
+    4. else, when none of these has anyone, the sender of the message it answers (In-Reply-To /
+       References named one of ours).
+
+    The record's salesperson comes before the sender: a deal or customer given to another salesperson
+    takes its replies with it, and the replies to a manager's bulk follow-up go to each deal's
+    salesperson. A reply filed under nobody's record that answers nothing of ours (an unowned customer
+    writing first) is in no inbox; it stays on the card, in the record's communications.
+
+    The owner always sees the message (message_visible): they own the deal, customer or lead, or (4)
+    these are unowned, which every salesperson sees. One SQL expression over the message's own
+    foreign keys (left joins on primary keys), so a list and a count filter on it in one query."""
+    return Coalesce("opportunity__salesperson", "customer__salesperson", "lead__owner", "in_reply_to__sender")
+
+
+def _inbox_user_id(actor, user) -> int:
+    """Whose inbox the actor asks for: their own by default; another user's only for a manager or an
+    admin (403 otherwise, 404 for a user who does not exist)."""
+    from comptoir.accounts.models import User
+    from comptoir.core import permissions
+
+    user_id = getattr(user, "pk", user)
+    if user_id is None or user_id == actor.pk:
+        return actor.pk
+    if not permissions.can_see_team(actor):
+        raise Forbidden(INBOX_FORBIDDEN)
+    if not User.objects.filter(pk=user_id).exists():
+        raise NotFound()
+    return user_id
+
+
+def _received_by(user_id: int) -> QuerySet:
+    # DESIGN: replies only; message_inbox_idx holds (direction, read_at) and the four keys inbox_owner reads.
+    return Message.objects.filter(direction=Direction.IN).alias(inbox_owner=inbox_owner()).filter(
+        inbox_owner=user_id)
+
+
+def inbox(actor, user=None, unread_only: bool = True) -> QuerySet:
+    """The replies in `user`'s inbox (the actor's own by default; see inbox_owner for the rule), unread
+    ones only unless `unread_only` is false, newest first, with their customer, lead, opportunity and
+    sender joined: one query for a page of any size."""
+    queryset = _received_by(_inbox_user_id(actor, user))
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return (queryset.select_related("customer", "lead", "opportunity", "sender").defer("body_html")
+            .order_by("-received_at", "-pk"))
+
+
+def inbox_unread_count(user) -> int:
+    """How many replies in the user's inbox are unread: one COUNT over message_inbox_idx."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return _received_by(user.pk).filter(read_at__isnull=True).count()
+
+
+def inbox_message_get(*, actor, pk) -> Message:
+    """A received message opened from the inbox, with `inbox_owner_id`: 404 when the actor may not see
+    it, or it is not a reply."""
+    message = (message_visible(actor).filter(pk=pk, direction=Direction.IN)
+               .annotate(inbox_owner_id=inbox_owner())
+               .select_related("customer", "lead", "opportunity", "sender", "in_reply_to").first())
     if message is None:
         raise NotFound()
     return message

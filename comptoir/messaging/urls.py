@@ -10,6 +10,10 @@ tracking_urls = [
 ]
 
 urlpatterns = [
+    path("inbox/", views.inbox_page, name="message-inbox"),
+    path("inbox/<int:pk>/", views.inbox_message, name="message-inbox-message"),
+    path("inbox/<int:pk>/read/", views.inbox_mark_read, name="message-inbox-read"),
+    path("inbox/<int:pk>/unread/", views.inbox_mark_unread, name="message-inbox-unread"),
     path("bulk/", views.bulk_page, name="message-bulk"),
     path("bulk/<int:pk>/", views.bulk_progress_page, name="message-bulk-progress"),
     path("<str:target>/<int:pk>/", views.section, name="message-section"),

@@ -133,3 +133,84 @@ def bulk_progress_page(request, pk):
     partial = request.headers.get("HX-Request") == "true"
     return render(request, "messaging/_progress.html" if partial else "messaging/progress.html",
                   {"progress": progress, "reasons": dict(services.SKIP_MESSAGES)})
+
+
+# --- The inbox (« Courriels »): the replies each user should answer -------------------------------------------
+
+INBOX_PAGE_SIZE = 50
+
+
+def _back(request, value) -> str:
+    """Where a row's form returns without JavaScript: the inbox as it was filtered, never another site."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return value
+    return reverse("message-inbox")
+
+
+def _inbox_people(actor, selected):
+    """Whose inbox a manager may open: the active users who work deals (the board's list), and the one
+    shown even once inactive. Nobody else's for a salesperson."""
+    from django.db.models import Q
+
+    from comptoir.accounts.models import User
+    from comptoir.core import permissions
+
+    if not permissions.can_see_team(actor):
+        return None
+    return (User.objects.filter(Q(is_active=True, department__isnull=False) | Q(pk__in={actor.pk, selected}))
+            .order_by("last_name", "first_name", "username", "pk"))
+
+
+@login_required
+def inbox_page(request):
+    """The replies the user should answer (a manager picks a salesperson's), unread ones by default."""
+    from django.core.paginator import Paginator
+
+    from comptoir.core.views import render_page_or_rows
+
+    unread = request.GET.get("unread", "true") not in ("false", "0", "all")
+    user = request.GET.get("user", "")
+    user_id = int(user) if user.isdigit() and len(user) < 19 else request.user.pk
+    messages_ = selectors.inbox(request.user, user=user_id, unread_only=unread)
+    page = Paginator(messages_, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    people = _inbox_people(request.user, user_id)
+    owner = next((p for p in people if p.pk == user_id), None) if people is not None else None
+    context = {"page": page, "unread": unread, "user_id": user_id, "people": people,
+               "owner": owner if user_id != request.user.pk else None, "back": request.get_full_path()}
+    if unread and user_id == request.user.pk:
+        context["inbox_unread"] = page.paginator.count  # the topbar's figure, already counted for the pages
+    return render_page_or_rows(request, "messaging/inbox.html", "messaging/_inbox_list.html", context)
+
+
+@login_required
+def inbox_message(request, pk):
+    """One reply, its whole text: opening it marks it read for the user whose inbox it is in."""
+    message = services.inbox_message_open(actor=request.user, message_id=pk)
+    return render(request, "messaging/inbox_message.html", {
+        "message": message, "back": _back(request, request.GET.get("next")),
+    })
+
+
+def _mark(request, pk, read: bool):
+    back = _back(request, request.POST.get("next"))
+    services.message_mark_read(actor=request.user, message_id=pk, read=read)
+    if request.headers.get("HX-Request") != "true":
+        return redirect(back)
+    # The row again, in place, and the topbar's count (out of band).
+    message = selectors.inbox_message_get(actor=request.user, pk=pk)
+    return render(request, "messaging/_inbox_row.html", {"message": message, "back": back, "refresh_nav": True})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request, pk):
+    return _mark(request, pk, True)
+
+
+@login_required
+@require_POST
+def inbox_mark_unread(request, pk):
+    return _mark(request, pk, False)

@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "comptoir.quotes",
     "comptoir.imports",
     "comptoir.messaging",
+    "comptoir.walkins",
     "comptoir.analytics",
+    "comptoir.attachments",
     "comptoir.demo",
 ]
 
@@ -77,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "comptoir.messaging.context_processors.inbox",
             ],
         },
     },
@@ -212,3 +215,28 @@ COMPTOIR_EMAIL_REPLY_TO = env_str("COMPTOIR_EMAIL_REPLY_TO", "")
 COMPTOIR_IMAP_URL = env_str("COMPTOIR_IMAP_URL", "")
 COMPTOIR_SMS_BACKEND = env_str("COMPTOIR_SMS_BACKEND", "comptoir.messaging.sms.LoggingBackend")
 COMPTOIR_SMS_FROM = env_str("COMPTOIR_SMS_FROM", "")
+
+# Attachments on customers and opportunities: the largest file, the kinds taken (each checked by its content,
+# not its name: comptoir/attachments/kinds.py), and how many days a link sent to a customer works.
+COMPTOIR_ATTACHMENT_MAX_BYTES = env_int("COMPTOIR_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+COMPTOIR_ATTACHMENT_TYPES = env_list("COMPTOIR_ATTACHMENT_TYPES", [
+    "pdf", "jpeg", "png", "webp", "heic", "gif", "doc", "docx", "xls", "xlsx", "odt", "ods", "txt", "csv"])
+COMPTOIR_ATTACHMENT_LINK_DAYS = env_int("COMPTOIR_ATTACHMENT_LINK_DAYS", 7)
+# Uploaded files (attachments, user photos) go to var/media, or to an S3-compatible bucket when one is named
+# (django-storages; the keys may also come from boto3's own chain: AWS_* variables, an instance role).
+COMPTOIR_S3_BUCKET = env_str("COMPTOIR_S3_BUCKET", "")
+if COMPTOIR_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": COMPTOIR_S3_BUCKET,
+            "endpoint_url": env_str("COMPTOIR_S3_ENDPOINT_URL"),
+            "region_name": env_str("COMPTOIR_S3_REGION"),
+            "access_key": env_str("AWS_ACCESS_KEY_ID"),
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+            # Private objects, reached only through Comptoir (which checks who asks) or a signed URL.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }

@@ -55,6 +55,7 @@ class World:
 
     def __init__(self):
         from comptoir.activities.services import task_create
+        from comptoir.attachments.services import attachment_add
         from comptoir.catalog.services import inventory_unit_save, price_list_save, product_create
         from comptoir.customers.services import customer_create
         from comptoir.imports.services import import_upload
@@ -93,13 +94,21 @@ class World:
             job = import_upload(actor=owner, kind="customers",
                                 upload=SimpleUploadedFile("clients.csv", b"prenom,nom\nJean,Roy\n"))
             bulk = bulk_send(actor=owner, template_id=self.template.pk, target="customers", ids=[customer.pk])
+            attachment = attachment_add(actor=owner, customer=customer.pk, upload=SimpleUploadedFile(
+                "permis.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
             self.records[side] = {
                 "customer": customer.pk, "opportunity": deal.pk, "quote": quote.pk, "variant": variant.pk,
                 "contract": contract.pk, "draft": draft.pk, "lead": lead.pk, "task": task.pk, "message": message.pk, "job": job.pk,
-                "bulk": bulk.pk, "user": owner.pk,
+                "bulk": bulk.pk, "user": owner.pk, "attachment": attachment.pk,
             }
         self.records[OWN]["unused_customer"] = customer_create(actor=self.users["salesperson"], last_name="Double").pk
         self.records[OTHER]["unused_customer"] = customer_create(actor=self.rival, last_name="Double").pk
+        from comptoir.walkins.services import walk_in_record
+
+        for side in (OWN, OTHER):
+            self.records[side]["walk_in"] = walk_in_record(
+                actor=self.users["reception"], customer=self.records[side]["customer"],
+                salesperson=self.records[side]["user"]).pk
         from comptoir.accounts.models import Department, Location
         from comptoir.core.models import Competitor, LostReason, Media, Source, Tag, TaskType
 
@@ -211,6 +220,23 @@ RULES = [
         ("GET", "/inventory-units/{unit}/opportunities", everyone(), None),
         ("PUT", "/inventory/{external_id}", only("admin"), {"serial": "HULL-AUTH-1"}),
         ("DELETE", "/inventory-units/{unit}", only("admin"), None))],
+    # Attachments: a file follows its card's visibility; its uploader, a manager or an admin deletes it.
+    Rule("GET", "/attachments", everyone()),
+    Rule("GET", "/attachments?customer={customer}", owned()),
+    Rule("POST", "/attachments", owned(), lambda w, side: {"customer": w.records[side]["customer"]}),
+    Rule("GET", "/attachments/{attachment}", owned()),
+    Rule("GET", "/attachments/{attachment}/file", owned()),
+    Rule("DELETE", "/attachments/{attachment}", owned(reception=403)),
+    Rule("POST", "/attachments/{attachment}/share", owned(), {}),
+    # Walk-ins: reception, managers and admins record for anyone, a salesperson for themselves; a salesperson
+    # sees the walk-ins they serve.
+    Rule("GET", "/walk-ins", everyone()),
+    Rule("POST", "/walk-ins", owned(salesperson=("ok", 403)),
+         lambda w, side: {"new_customer": {"first_name": "Passant", "last_name": "Magasin"},
+                          "salesperson": w.records[side]["user"]}),
+    Rule("GET", "/walk-ins/{walk_in}", owned()),
+    Rule("PATCH", "/walk-ins/{walk_in}", owned(), {"notes": "Revient samedi"}),
+    Rule("GET", "/analytics/showroom", everyone()),
     # Activities
     Rule("GET", "/tasks", everyone()),
     Rule("POST", "/tasks", everyone(), {"title": "Rappeler", "due_at": "2030-01-01T10:00:00-05:00"}),
@@ -218,6 +244,11 @@ RULES = [
     Rule("PATCH", "/tasks/{task}", owned(reception=404), {"title": "Rappeler demain"}),
     Rule("POST", "/tasks/{task}/complete", owned(reception=404), {}),
     # Messaging
+    Rule("GET", "/messages/inbox", everyone()),
+    Rule("GET", "/messages/inbox?user={user}", {"salesperson": ("ok", 403), "sales_manager": "ok", "reception": 403,
+                                                 "admin": "ok"}),
+    Rule("GET", "/messages/inbox/count", everyone()),
+    Rule("POST", "/messages/{message}/unread", owned()),
     Rule("GET", "/message-templates", everyone()),
     Rule("POST", "/message-templates", only("admin"), {"name": "Nouveau", "subject": "Bonjour", "body": "Bonjour"}),
     Rule("GET", "/message-templates/{template}", everyone()),
@@ -257,9 +288,9 @@ def _template(rule: Rule) -> str:
     import re
 
     names = {"draft": "variant_id", **{f"item_{n}": "item_id" for n in ("departments", "locations", "media", "sources", "tags",
-                                                   "lost_reasons", "task_types")},
+                                                   "lost_reasons", "task_types", "competitors")},
              "spare_template": "template_id", "key": "key", "variant": "variant_id", "price_list": "price_list_id",
-             "unit": "unit_id", "job": "job_id", "bulk": "job_id"}
+             "unit": "unit_id", "job": "job_id", "bulk": "job_id", "external_id": "external_id"}
     path = rule.path.split("?")[0]
     return f"{rule.method} " + re.sub(r"\{(\w+)\}", lambda m: "{" + names.get(m.group(1), f"{m.group(1)}_id") + "}",
                                       path)
@@ -282,6 +313,9 @@ def _call(world: World, role: str, side: str, rule: Rule):
         from comptoir.accounts.tests.test_api import _png
 
         return client.upload(path, photo=SimpleUploadedFile("photo.png", _png(), content_type="image/png"))
+    if path == "/attachments":
+        return client.upload(path, **body, file=SimpleUploadedFile("permis.pdf", b"%PDF-1.4\n%%EOF\n",
+                                                                   content_type="application/pdf"))
     if path == "/imports":
         return client.upload(path, kind="customers",
                              file=SimpleUploadedFile("clients.csv", b"prenom,nom\nJean,Roy\n", content_type="text/csv"))

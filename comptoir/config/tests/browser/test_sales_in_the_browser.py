@@ -38,7 +38,7 @@ def deal(page, opportunity):
 
 
 def conversion_table(page):
-    return page.locator("table.table").filter(has=page.get_by_role("columnheader", name="Gagnées", exact=True))
+    return page.locator("#conversion-table")
 
 
 def figures(page) -> dict:
