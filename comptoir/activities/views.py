@@ -20,6 +20,7 @@ from comptoir.activities import selectors, services
 from comptoir.activities.calendar import calendar_ics
 from comptoir.activities.models import CalendarFeed
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.text import is_small_id
 
 
 @require_GET
@@ -61,7 +62,7 @@ def task_new(request):
     try:
         services.task_create(actor=request.user, title=request.POST.get("title", ""), due_at=due,
                              type=request.POST.get("type") or "call",
-                             **{k: int(v) for k, v in values.items() if v.isdigit()})
+                             **{k: int(v) for k, v in values.items() if is_small_id(v)})
     except ApplicationError as error:
         messages.error(request, str(error.message))
     except Exception as error:  # a missing or unreadable date: full_clean's ValidationError

@@ -11,13 +11,10 @@ class AttachmentsConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_delete
 
-        from comptoir.activities.verbs import VERB_LABELS
         from comptoir.attachments.kinds import check_settings
         from comptoir.attachments.models import Attachment
-        from comptoir.attachments.services import ATTACHMENT_VERB_LABELS, attachment_file_forget
+        from comptoir.attachments.services import attachment_file_forget
 
-        # The timeline reads one table of verbs; this app's own join it.
-        VERB_LABELS.update(ATTACHMENT_VERB_LABELS)
         # A row gone by any path (the service, a cascade, the admin) takes its file with it, once committed.
         post_delete.connect(attachment_file_forget, sender=Attachment, dispatch_uid="comptoir-attachment-file")
         checks.register(check_settings)

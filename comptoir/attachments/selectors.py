@@ -72,7 +72,7 @@ def attachment_from_token(token: str) -> Attachment:
     except signing.BadSignature:  # SignatureExpired included
         raise NotFound() from None
     pk, _dot, digest = value.partition(".")
-    attachment = Attachment.objects.filter(pk=pk, sha256__startswith=digest).first() if pk.isdigit() else None
+    attachment = Attachment.objects.filter(pk=pk, sha256__startswith=digest).first() if is_small_id(pk) else None
     if attachment is None or not digest:
         raise NotFound()
     return attachment

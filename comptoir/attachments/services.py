@@ -21,6 +21,7 @@ from comptoir.activities.services import timeline_record
 from comptoir.attachments import kinds, selectors
 from comptoir.attachments.models import Attachment
 from comptoir.core import permissions
+from comptoir.messaging.rendering import public_url
 from comptoir.core.exceptions import ApplicationError, Forbidden
 
 FILE_REQUIRED = _("Choisissez un fichier.")
@@ -37,12 +38,6 @@ SEND_EMAIL_BODY = _("Bonjour,\n\nVoici le document « %(name)s » : %(url)s\n\nL
                     "%(date)s.\n\n%(sender)s")
 SEND_SMS_BODY = _("%(sender)s vous envoie « %(name)s » : %(url)s (valable jusqu'au %(date)s)")
 
-ATTACHMENT_VERB_LABELS = {
-    "attachment_added": _("Pièce jointe ajoutée"),
-    "attachment_deleted": _("Pièce jointe supprimée"),
-    "attachment_shared": _("Lien de pièce jointe créé"),
-    "attachment_sent": _("Pièce jointe envoyée au client"),
-}
 DESCRIPTION_MAX = 500
 NAME_MAX = 200
 CHANNELS = ("email", "sms")
@@ -154,7 +149,7 @@ def attachment_file_forget(sender, instance: Attachment, **kwargs) -> None:
 def _link(attachment: Attachment) -> dict:
     path = reverse("attachment-shared", args=[selectors.share_token(attachment)])
     expires_at = timezone.now() + timedelta(days=settings.COMPTOIR_ATTACHMENT_LINK_DAYS)
-    return {"url": settings.COMPTOIR_PUBLIC_URL.rstrip("/") + path, "expires_at": expires_at}
+    return {"url": public_url(path), "expires_at": expires_at}
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from pydantic import Field, StringConstraints
 
 from comptoir.catalog import selectors, services
 from comptoir.catalog.models import InventoryUnit, PriceList, Product
+from comptoir.core import permissions
 from comptoir.core.api import ERRORS
 from comptoir.core.schemas import Id, Version, patch_values
 
@@ -187,7 +188,7 @@ class UnitOut(Schema):
     product: int | None = Field(None, alias="product_id")
     status: str
     lot_location: str
-    cost: Decimal | None
+    cost: Decimal | None = Field(None, description="Managers and admins only; null for everyone else")
     price: Decimal | None
     external_id: str
     synced_at: datetime | None
@@ -197,6 +198,12 @@ class UnitOut(Schema):
     @staticmethod
     def resolve_holders(obj):
         return getattr(obj, "holders", None) or []
+
+    @staticmethod
+    def resolve_cost(obj, context):
+        """What the dealer paid is for managers and admins, as on the unit card."""
+        request = context.get("request") if context else None
+        return obj.cost if request is not None and permissions.can_see_team(request.user) else None
 
 
 class UnitFields(Schema):
@@ -332,5 +339,5 @@ def sync_unit(request, external_id: Annotated[str, StringConstraints(min_length=
 
     with transaction.atomic():
         outcome, unit = services.inventory_sync_row(actor=request.user, synced_at=timezone.now(),
-                                                    external_id=external_id, **payload.dict())
+                                                    external_id=external_id, **payload.dict(exclude_unset=True))
     return Status(201 if outcome == "created" else 200, selectors.inventory_unit_list().get(pk=unit.pk))

@@ -9,7 +9,7 @@ from comptoir.catalog.selectors import product_match_key
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import money_clean
-from comptoir.core.text import decimal_text, normalize
+from comptoir.core.text import decimal_text, is_small_id, normalize
 from comptoir.core.versioning import check_version, lock_one, save_versioned
 
 CATALOG_FORBIDDEN = _("Seul un administrateur gère le catalogue.")
@@ -189,7 +189,7 @@ def _unit_values(unit, values: dict) -> list[str]:
         elif key == "year":
             if value in (None, ""):
                 value = None
-            elif not str(value).strip().isdigit() or not 1900 <= int(value) <= 2100:
+            elif not is_small_id(str(value).strip()) or not 1900 <= int(value) <= 2100:
                 raise ApplicationError(BAD_YEAR, field="year")
             else:
                 value = int(value)

@@ -10,7 +10,7 @@ from comptoir.catalog import selectors, services
 from comptoir.catalog.models import InventoryUnit
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
-from comptoir.core.views import posted_version
+from comptoir.core.views import posted_version, render_page_or_rows
 
 UNITS_SHOWN = 50
 UNITS_PICKED = 8
@@ -21,8 +21,8 @@ def unit_list(request):
     q = request.GET.get("q", "")[:60]
     status = request.GET.get("status") or None
     units = selectors.inventory_unit_list(q=q, status=status)[:UNITS_SHOWN]
-    template = "catalog/_unit_rows.html" if request.headers.get("HX-Request") else "catalog/units.html"
-    return render(request, template, {"units": units, "q": q, "status": status})
+    return render_page_or_rows(request, "catalog/units.html", "catalog/_unit_rows.html",
+                               {"units": units, "q": q, "status": status})
 
 
 @login_required

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
+from comptoir.core.text import is_small_id
+
 
 def render_page_or_rows(request, page_template: str, rows_template: str, context: dict):
     """The whole page, or only its rows when htmx asks (search as you type).
@@ -40,4 +42,4 @@ def search(request):
 def posted_version(request) -> int | None:
     """The `version` a page's form read (optimistic locking): a whole number, or none."""
     value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if is_small_id(value) else None

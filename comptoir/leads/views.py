@@ -14,6 +14,7 @@ from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.core.views import render_page_or_rows
 from comptoir.leads import selectors, services
 from comptoir.leads.models import LeadStatus
+from comptoir.core.text import is_small_id
 
 PAGE_SIZE = 25
 ENTRY_FIELDS = ("first_name", "last_name", "company", "email", "city", "notes")
@@ -81,7 +82,7 @@ def lead_convert(request, pk):
     customer = request.POST.get("customer") or None
     try:
         _lead, target, _opportunity = services.lead_convert(
-            actor=request.user, lead_id=pk, customer=int(customer) if customer and customer.isdigit() else None,
+            actor=request.user, lead_id=pk, customer=int(customer) if is_small_id(customer) else None,
             create_anyway=request.POST.get("create_anyway") == "1")
     except Conflict as error:
         if error.errors:

@@ -112,7 +112,7 @@ def recipients(*, actor, target: str, ids: list[int], channel: str, mailing: boo
 def merge_data(recipient: Recipient) -> dict:
     """What a template may print for this recipient (rendering.MERGE_FIELDS), formatted in the active
     language. Empty values stay empty: the renderer reports them as missing."""
-    from comptoir.quotes.documents import money_text
+    from comptoir.core.formatting import money_text
 
     person = recipient.person
     user = recipient.salesperson

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from comptoir.core.exceptions import ApplicationError
 from comptoir.messaging import selectors, services
 from comptoir.messaging.models import Channel
+from comptoir.core.text import is_small_id
 
 # A transparent 1×1 GIF.
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -48,7 +49,7 @@ def _target(target: str, pk: int, actor):
 
 def _compose_values(post) -> dict:
     template = post.get("template") or None
-    return {"template_id": int(template) if template and template.isdigit() else None,
+    return {"template_id": int(template) if is_small_id(template) else None,
             "channel": post.get("channel") if post.get("channel") in Channel.values else Channel.EMAIL,
             "subject": post.get("subject", "")[:200], "body": post.get("body", "")[:20_000]}
 
@@ -101,7 +102,7 @@ def compose_send(request, target, pk):
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in values if v.isdigit()][:services.MAX_RECIPIENTS]
+    return [int(v) for v in values if is_small_id(v)][:services.MAX_RECIPIENTS]
 
 
 @login_required
@@ -112,7 +113,7 @@ def bulk_page(request):
     target = data.get("target") if data.get("target") in CARDS else "opportunities"
     ids = _ids(data.getlist("ids"))
     template_id = data.get("template")
-    template_id = int(template_id) if template_id and template_id.isdigit() else None
+    template_id = int(template_id) if is_small_id(template_id) else None
     context = {"target": target, "ids": ids, "templates": selectors.template_list(), "template_id": template_id}
     if request.method == "POST" and template_id and ids:
         try:
@@ -173,7 +174,7 @@ def inbox_page(request):
 
     unread = request.GET.get("unread", "true") not in ("false", "0", "all")
     user = request.GET.get("user", "")
-    user_id = int(user) if user.isdigit() and len(user) < 19 else request.user.pk
+    user_id = int(user) if is_small_id(user) else request.user.pk
     messages_ = selectors.inbox(request.user, user=user_id, unread_only=unread)
     page = Paginator(messages_, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     people = _inbox_people(request.user, user_id)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comptoir.core.exceptions import ApplicationError
-from comptoir.core.formatting import money_text  # also imported from here by messaging and quote emails
+from comptoir.core.formatting import money_text
 from comptoir.core.sandbox import sandbox_engine
 from comptoir.quotes.models import Quote, QuoteTemplate, QuoteVariant
 

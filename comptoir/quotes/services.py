@@ -399,7 +399,7 @@ def quote_email_send(*, variant_id: int, to: str, message: str = "", language: s
                                                   "quote__opportunity__salesperson").get(pk=variant_id)
     quote = variant.quote
     with translation.override(language):
-        from comptoir.quotes.documents import money_text
+        from comptoir.core.formatting import money_text
 
         link = (settings.COMPTOIR_PUBLIC_URL.rstrip("/") + reverse("quote-view", args=[variant.tracking_key])
                 + f"?language={language}")

@@ -177,6 +177,9 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
         elif key == "unit":
             if value in (None, ""):
                 value = None
+                if opportunity.unit_id is not None:
+                    opportunity.inventory_unit = ""  # the serial shown was the unit's
+                    changed.append("inventory_unit")
             else:
                 if opportunity.pk and opportunity.status == Status.WON and str(value) != str(opportunity.unit_id):
                     raise ApplicationError(WON_NO_UNIT_CHANGE, field="unit")
@@ -184,7 +187,7 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
                 opportunity.inventory_unit = value.serial
                 changed.append("inventory_unit")
         elif key == "probability":
-            if value not in (None, "") and (not str(value).strip().isdigit() or int(value) > 100):
+            if value not in (None, "") and (not is_small_id(str(value).strip()) or int(value) > 100):
                 raise ApplicationError(BAD_PROBABILITY, field="probability")
             value = int(value) if value not in (None, "") else None
         elif key == "expected_decision_date":

@@ -17,7 +17,7 @@ from comptoir.activities.selectors import task_list, timeline_for
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.views import posted_version
-from comptoir.core.exports import csv_response
+from comptoir.core.exports import csv_stream_response
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
 from comptoir.customers.selectors import customer_get, email_ratio_by_month, email_ratio_compute
@@ -252,7 +252,7 @@ def analytics(request):
     overall_link = f"{deals_url}?" + urlencode({**period, "by": "salesperson" if by == "stage" else by})
     return render(request, "sales/analytics.html", {
         "form": form, "result": result, "by": by, "date_from": date_from, "date_to": date_to,
-        "overall_link": overall_link, "chart": _chart(result), "funnel": _chart(funnel), "plan_form": plan_form,
+        "currency": site_settings_get().currency, "overall_link": overall_link, "chart": _chart(result), "funnel": _chart(funnel), "plan_form": plan_form,
         "plan": plan, "ratio": email_ratio_compute(year=year, month=month, actor=request.user),
         "ratio_months": email_ratio_by_month(actor=request.user, year=year, month=month),
     })
@@ -272,11 +272,12 @@ def deals(request):
         messages.error(request, str(error.message))
         return redirect("sales-analytics")
     if request.GET.get("format") == "csv":
-        return csv_response(f"deals-{values['by']}-{values['outcome']}.csv", DEAL_CSV_COLUMNS,
-                            ({"number": deal.number, "customer": deal.customer.display_name,
-                              "salesperson": deal.salesperson.display_name if deal.salesperson else "",
-                              "stage": deal.stage.name, "status": deal.status, "amount": deal.amount,
-                              "created_at": deal.created_at, "closed_at": deal.closed_at}
-                             for deal in found.iterator(chunk_size=2000)))
+        local = lambda moment: timezone.localtime(moment).isoformat() if moment else None  # noqa: E731
+        return csv_stream_response(f"deals-{values['by']}-{values['outcome']}.csv", DEAL_CSV_COLUMNS,
+                                   ({"number": deal.number, "customer": deal.customer.display_name,
+                                     "salesperson": deal.salesperson.display_name if deal.salesperson else "",
+                                     "stage": deal.stage.name, "status": deal.status, "amount": deal.amount,
+                                     "created_at": local(deal.created_at), "closed_at": local(deal.closed_at)}
+                                    for deal in found.iterator(chunk_size=2000)))
     page = Paginator(found, DEALS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "sales/deals.html", {"page": page, **values})

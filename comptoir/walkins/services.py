@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.accounts.services import salesperson_resolve
 from comptoir.activities.services import task_create, task_update, timeline_record
 from comptoir.core import permissions
+from comptoir.messaging.rendering import public_url
 from comptoir.core.exceptions import NOT_FOUND, ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.text import is_small_id
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
@@ -225,7 +226,6 @@ def walk_in_update(*, actor, walk_in_id, version: int | None = None, **values) -
 def walk_in_notify_send(*, visit_id: int) -> bool:
     """The email telling the serving salesperson a customer waits for them (run by the worker), in the
     salesperson's language. Answers whether it left."""
-    from django.conf import settings
     from django.core.mail import send_mail
     from django.urls import reverse
     from django.utils import formats
@@ -237,7 +237,7 @@ def walk_in_notify_send(*, visit_id: int) -> bool:
         return False
     customer, salesperson = visit.customer, visit.salesperson
     with translation.override(salesperson.language):
-        link = settings.COMPTOIR_PUBLIC_URL.rstrip("/") + reverse("customer-card", args=[customer.pk])
+        link = public_url(reverse("customer-card", args=[customer.pk]))
         lines = [
             gettext("Bonjour %(name)s,") % {"name": salesperson.first_name or salesperson.username},
             gettext("%(customer)s vous attend en magasin depuis %(time)s (visite enregistrée par %(by)s).") % {

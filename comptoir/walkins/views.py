@@ -14,6 +14,7 @@ from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.customers.selectors import customer_list
 from comptoir.walkins import selectors, services
 from comptoir.walkins.api import default_period
+from comptoir.core.text import is_small_id
 
 MATCHES = 8
 NEW_CUSTOMER_FIELDS = ("first_name", "last_name", "phone", "email")
@@ -73,12 +74,12 @@ def walk_in_page(request):
                         "phones": [{"number": entry["phone"]}] if entry["phone"] else []}
     try:
         visit = services.walk_in_record(
-            actor=request.user, customer=int(entry["customer"]) if entry["customer"].isdigit() else None,
+            actor=request.user, customer=int(entry["customer"]) if is_small_id(entry["customer"]) else None,
             new_customer=new_customer, notes=entry["notes"],
-            salesperson=int(entry["salesperson"]) if entry["salesperson"].isdigit() else None,
+            salesperson=int(entry["salesperson"]) if is_small_id(entry["salesperson"]) else None,
             create_anyway=request.POST.get("create_anyway") == "1")
     except Conflict as error:
-        duplicates = [int(e["message"]) for e in error.errors if str(e.get("message", "")).isdigit()]
+        duplicates = [int(e["message"]) for e in error.errors if is_small_id(str(e.get("message", "")))]
         return _page(request, status=error.status, entry=entry, error=error.message, duplicates=duplicates)
     except ApplicationError as error:
         return _page(request, status=error.status, entry=entry, error=error.message)

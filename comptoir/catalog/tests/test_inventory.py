@@ -262,3 +262,22 @@ def test_creating_an_opportunity_shows_a_unit_held_elsewhere_and_takes_it_by_sto
     card = client.get(f"/sales/opportunities/{mine.pk}/").content.decode()
     assert held.number in hint and "Rita Rivard" in hint
     assert mine.unit == unit and held.number in card
+
+
+def test_a_units_cost_is_for_managers_only(unit, admin, salesperson_api, make_api, manager):
+    inventory_unit_save(actor=admin, unit_id=unit.pk, cost="12000.00")
+
+    seen_by_salesperson = salesperson_api.get(f"/inventory-units/{unit.pk}").json()["cost"]
+    seen_by_manager = make_api(manager).get(f"/inventory-units/{unit.pk}").json()["cost"]
+
+    assert (seen_by_salesperson, seen_by_manager) == (None, "12000.00")
+
+
+def test_a_dms_push_leaves_alone_what_it_does_not_send(admin_api, unit, salesperson):
+    inventory_unit_move(actor=salesperson, unit_id=unit.pk, lot_location="Salle", version=unit.version)
+    InventoryUnit.objects.filter(pk=unit.pk).update(external_id="DMS-5")
+
+    admin_api.put("/inventory/DMS-5", {"serial": VIN, "price": "14999.00"})
+
+    unit.refresh_from_db()
+    assert (unit.lot_location, unit.price, unit.stock_number) == ("Salle", 14999, "S-100")

@@ -245,7 +245,7 @@ def test_the_deals_of_a_figure_export_to_csv_with_the_same_rows(client, manager,
     response = client.get("/sales/analytics/deals/", {"from": today, "to": today, "by": "product",
                                                       "group": "", "outcome": "won", "format": "csv"})
 
-    lines = b"".join(response.streaming_content if response.streaming else [response.content]).decode().splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("number,customer") and len(lines) == 4
 
 
