@@ -1,6 +1,6 @@
 """/analytics: figures computed by SQL aggregation in each app's selectors."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -12,6 +12,7 @@ from pydantic import Field
 
 from comptoir.core.api import ERRORS
 from comptoir.core.exports import csv_response
+from comptoir.core.figures import default_period
 from comptoir.core.exceptions import ApplicationError
 from comptoir.customers.selectors import email_ratio_compute
 from comptoir.core.schemas import Id
@@ -102,9 +103,7 @@ def conversion(request, by: Literal["salesperson", "manager", "location", "sourc
                                     "decision_month", "stage", "month"] = "salesperson",
                date_from: date | None = Query(None, alias="from"), date_to: date | None = Query(None, alias="to"),
                format: Literal["json", "csv"] = "json"):
-    today = timezone.localdate()
-    date_to = date_to or today
-    date_from = date_from or date_to - timedelta(days=89)
+    date_from, date_to = default_period(date_from, date_to)
     result = conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by=by)
     if format == "csv":
         return conversion_csv(result)

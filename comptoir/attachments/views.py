@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from comptoir.attachments import kinds, selectors, services
 from comptoir.attachments.models import Attachment
 from comptoir.core.exceptions import ApplicationError, NotFound
+from comptoir.messaging.selectors import text_phone
 
 CARDS = {"customers": "customer-card", "opportunities": "opportunity-card"}
 SECTION_LIMIT = 100
@@ -43,17 +44,11 @@ def _section(request, target: str, pk: int, *, error=None, notice=None):
         attachment.deletable = services.attachment_may_delete(request.user, attachment)
     return render(request, "attachments/_section.html", {
         "target": target, "record": record, "customer": customer, "section_id": f"attachments-{target}-{pk}",
-        "phone": _text_number(customer),
+        "phone": text_phone(customer.phones.all()),
         "attachments": attachments, "error": error, "notice": notice,
         "accept": ",".join(f".{extension}" for extension in kinds.allowed_extensions()),
         "max_bytes": settings.COMPTOIR_ATTACHMENT_MAX_BYTES,
     })
-
-
-def _text_number(customer):
-    """The number a text goes to, as messaging picks it: the first mobile, else the first number."""
-    phones = [phone for phone in customer.phones.all() if phone.e164]
-    return next((phone for phone in phones if phone.kind == "mobile"), phones[0] if phones else None)
 
 
 def _after(request, target: str, pk: int, *, error=None, notice=None):

@@ -91,3 +91,12 @@ def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     """A calendar month in the site's time zone."""
     return local_midnight(date(year, month, 1)), local_midnight(date(year + (month == 12), month % 12 + 1, 1))
+
+
+REPORT_DAYS = 90
+
+
+def default_period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    """A report's period when it is not given: the last 90 days to today (America/Toronto)."""
+    date_to = date_to or timezone.localdate()
+    return date_from or date_to - timedelta(days=REPORT_DAYS - 1), date_to

@@ -45,12 +45,20 @@ class Recipient:
         return unsubscribe_url(self.person)
 
 
+def text_phone(phones):
+    """The phone a text goes to: the first mobile, else the first number (phones as rows or dicts)."""
+    def field(phone, name):
+        return phone[name] if isinstance(phone, dict) else getattr(phone, name)
+
+    usable = [phone for phone in phones if field(phone, "e164")]
+    return next((phone for phone in usable if field(phone, "kind") == "mobile"), usable[0] if usable else None)
+
+
 def _mobile(phones) -> str:
-    """The number a text goes to: the first mobile, else the first number."""
-    phones = [(p["kind"], p["e164"]) if isinstance(p, dict) else (p.kind, p.e164) for p in phones]
-    phones = [(kind, e164) for kind, e164 in phones if e164]
-    mobile = [e164 for kind, e164 in phones if kind == "mobile"]
-    return (mobile or [e164 for _kind, e164 in phones] or [""])[0]
+    phone = text_phone(phones)
+    if phone is None:
+        return ""
+    return phone["e164"] if isinstance(phone, dict) else phone.e164
 
 
 def _address(recipient: Recipient, channel: str, mailing: bool) -> None:

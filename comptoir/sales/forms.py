@@ -1,7 +1,6 @@
 """Board and analytics filters: parsing only; the selectors decide what each user sees."""
 
 import re
-from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import Location, User
 from comptoir.core import permissions
+from comptoir.core.figures import default_period
 from comptoir.core.models import Competitor, LostReason, Source
 from comptoir.sales.models import Pipeline, Status
 from comptoir.sales.selectors import CONVERSION_DIMENSIONS, OUTCOMES
@@ -112,9 +112,7 @@ class AnalyticsFilter(forms.Form):
         return value
 
     def period(self):
-        today = timezone.localdate()
-        date_to = self.cleaned_data.get("date_to") or today
-        date_from = self.cleaned_data.get("date_from") or date_to - timedelta(days=89)
+        date_from, date_to = default_period(self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to"))
         return min(date_from, date_to), date_to
 
     def ratio_month(self) -> tuple[int, int]:

@@ -1,15 +1,15 @@
 """/walk-ins: store visits (« passants ») and /analytics/showroom, the showroom conversion."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
 from comptoir.core.exports import csv_response
+from comptoir.core.figures import default_period
 from comptoir.core.schemas import ContactFields, Id, ReferenceValue, Version, patch_values
 from comptoir.customers.api import PhoneIn
 from comptoir.walkins import selectors, services
@@ -143,12 +143,6 @@ class ShowroomOut(Schema):
 
 
 SHOWROOM_CSV_COLUMNS = ("key", "label", "visits", "with_opportunity", "won", "conversion_pct", "won_pct")
-
-
-def default_period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    """The last 90 days to today, as /analytics/conversion."""
-    date_to = date_to or timezone.localdate()
-    return date_from or date_to - timedelta(days=89), date_to
 
 
 @showroom_router.get("/showroom", response={200: ShowroomOut, **ERRORS}, by_alias=True,

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from comptoir.core.exceptions import ApplicationError, Conflict
+from comptoir.core.figures import default_period
 from comptoir.customers.selectors import customer_list
 from comptoir.walkins import selectors, services
-from comptoir.walkins.api import default_period
 from comptoir.core.text import is_small_id
 
 MATCHES = 8
