@@ -48,6 +48,12 @@ def attachment_list(*, actor, customer=None, opportunity=None) -> QuerySet:
     return queryset.select_related("uploaded_by").order_by("-created_at", "-pk")
 
 
+def attachments_of(record) -> QuerySet:
+    """The files of a card already fetched for (and so visible to) the user, newest first."""
+    kind = "customer" if record._meta.model_name == "customer" else "opportunity"
+    return Attachment.objects.filter(**{kind: record}).select_related("uploaded_by").order_by("-created_at", "-pk")
+
+
 def attachment_get(*, actor, pk) -> Attachment:
     if not is_small_id(pk):
         raise NotFound()

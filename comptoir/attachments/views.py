@@ -38,8 +38,7 @@ def _target(request, target: str, pk: int):
 def _section(request, target: str, pk: int, *, error=None, notice=None):
     record = _target(request, target, pk)
     customer = record if target == "customers" else record.customer
-    attachments = list(selectors.attachment_list(actor=request.user, **{selectors.TARGETS[target]: pk})
-                       [:SECTION_LIMIT])
+    attachments = list(selectors.attachments_of(record)[:SECTION_LIMIT])
     for attachment in attachments:
         attachment.deletable = services.attachment_may_delete(request.user, attachment)
     return render(request, "attachments/_section.html", {
