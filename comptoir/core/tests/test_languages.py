@@ -309,6 +309,16 @@ def _pages(s) -> list[tuple[str, str, dict | None, tuple]]:
          (200,)),
         ("get", "/imports/", None, (200,)),
         ("get", "/team/", None, (200,)),
+        ("get", "/search/?q=jean", None, (200,)),
+        ("get", f"/sales/customers/{customer.pk}/opportunities/", None, (200,)),
+        ("get", "/sales/analytics/deals/?from=2026-01-01&to=2026-12-31&by=salesperson&outcome=open", None, (200,)),
+        ("get", "/sales/analytics/?by=competitor", None, (200,)),
+        ("get", "/catalog/units/", None, (200,)),
+        ("get", "/walk-ins/", None, (200,)),
+        ("get", "/walk-ins/analytics-section/", None, (200,)),
+        ("get", "/messages/inbox/", None, (200,)),
+        ("get", f"/attachments/section/customers/{customer.pk}/", None, (200,)),
+        ("get", f"/attachments/section/opportunities/{deal.pk}/", None, (200,)),
     ]
     try:
         pages.append(("get", reverse("search") + "?q=Smith", None, (200,)))
