@@ -84,11 +84,11 @@ def _new_customer(actor, values: dict, serving, create_anyway: bool) -> Customer
     return customer
 
 
-def _existing_customer(actor, pk, serving) -> tuple[Customer, bool]:
-    """The customer found (404 when the actor may not see them), and whether the visit gave them to the
-    serving salesperson: one nobody owns becomes theirs; one who has a salesperson keeps them (the visit
-    says who served this time)."""
-    customer = customer_get(actor=actor, pk=pk)
+def _existing_customer(actor, pk, serving, found: Customer | None = None) -> tuple[Customer, bool]:
+    """The customer found (404 when the actor may not see them; `found` when already fetched), and whether
+    the visit gave them to the serving salesperson: one nobody owns becomes theirs; one who has a
+    salesperson keeps them (the visit says who served this time)."""
+    customer = found or customer_get(actor=actor, pk=pk)
     if customer.salesperson_id is not None:
         return customer, False
     return customer_update(actor=actor, customer_id=customer.pk, salesperson=serving.pk), True
@@ -135,14 +135,16 @@ def walk_in_record(*, actor, customer=None, new_customer: dict | None = None, sa
         raise ApplicationError(CUSTOMER_TWICE, field="customer")
     if customer is None and not new_customer:
         raise ApplicationError(CUSTOMER_REQUIRED, field="customer")
+    found = None
     if salesperson is None and customer is not None:
-        salesperson = customer_get(actor=actor, pk=customer).salesperson_id
+        found = customer_get(actor=actor, pk=customer)
+        salesperson = found.salesperson_id
     if salesperson is None and permissions.has_capability(actor, "work_own") and actor.department_id is not None:
         salesperson = actor.pk
     serving = _serving(actor, salesperson)
     moment, notes = _visit_time(visited_at), _notes(notes)
     if customer is not None:
-        target, assigned = _existing_customer(actor, customer, serving)
+        target, assigned = _existing_customer(actor, customer, serving, found)
     else:
         target, assigned = _new_customer(actor, new_customer, serving, create_anyway), True
     visit = StoreVisit(customer=target, visited_at=moment, salesperson=serving, recorded_by=actor,
