@@ -226,6 +226,14 @@ def conversion_deals(*, actor, date_from: date, date_to: date, by: str, outcome:
     return _with_relations(scope).order_by("-closed_at", "-created_at", "-pk")
 
 
+def conversion_funnel(*, actor, date_from: date, date_to: date) -> dict:
+    """The funnel alone (`by=stage` without the period's overall rate): the analytics page draws it
+    beside a conversion it has already computed."""
+    check_period(date_from, date_to)
+    scope, start, end, _outcomes = _conversion_scope(actor, date_from, date_to)
+    return _funnel(scope, start, end, date_from, date_to)
+
+
 def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dict:
     """DESIGN: won / (won + lost) over opportunities closed in the period; open ones counted beside
     (those open now and created before the period ended), excluded ones nowhere. One grouped query;
@@ -251,19 +259,19 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
         scope = scope.filter(closed | open_now | suspended_now)
     duration = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
     money = DecimalField(max_digits=18, decimal_places=2)
+    measures = {
+        "n_won": Count("pk", filter=won),
+        "n_lost": Count("pk", filter=outcomes["lost"]),
+        "n_open": Count("pk", filter=open_now),
+        "n_suspended": Count("pk", filter=suspended_now),
+        "won_amount": Coalesce(Sum("amount", filter=won), Value(Decimal("0")), output_field=money),
+        "won_cost": Coalesce(Sum("cost", filter=won), Value(Decimal("0")), output_field=money),
+        "days": Sum(duration, filter=won),
+    }
     rows = (
         scope.annotate(group_key=key if not isinstance(key, str) else F(key))
         .values("group_key")
-        .annotate(
-            n_won=Count("pk", filter=won),
-            n_lost=Count("pk", filter=outcomes["lost"]),
-            n_open=Count("pk", filter=open_now),
-            n_suspended=Count("pk", filter=suspended_now),
-            won_amount=Coalesce(Sum("amount", filter=won), Value(Decimal("0")), output_field=money),
-            won_cost=Coalesce(Sum("cost", filter=won), Value(Decimal("0")), output_field=money),
-            days=Sum(duration, filter=won),
-            **({"group_label": Max(label)} if label is not None else {}),
-        )
+        .annotate(**measures, **({"group_label": Max(label)} if label is not None else {}))
         .order_by("group_key")
     )
     groups, totals = [], {"won": 0, "lost": 0, "open": 0, "suspended": 0, "amount": Decimal("0"),
@@ -291,7 +299,9 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
     overall = _figures(totals["won"], totals["lost"], totals["open"], totals["suspended"], totals["amount"],
                        totals["cost"], totals["days"])
     if by == "competitor":  # a deal may sit in several groups: the total counts each deal once
-        overall = conversion_compute(actor=actor, date_from=date_from, date_to=date_to, by="salesperson")["overall"]
+        row = scope.aggregate(**measures)
+        overall = _figures(row["n_won"], row["n_lost"], row["n_open"], row["n_suspended"], row["won_amount"],
+                           row["won_cost"], row["days"])
     return {"from": date_from, "to": date_to, "by": by, "overall": overall, "groups": groups}
 
 

@@ -236,7 +236,7 @@ def analytics(request):
                                     "month": f"{year:04d}-{month:02d}"})
     result = selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by=by)
     funnel = result if by == "stage" else \
-        selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by="stage")
+        selectors.conversion_funnel(actor=request.user, date_from=date_from, date_to=date_to)
     plan_form = PlanForm(request.GET if "target_sales" in request.GET else None)
     plan = None
     if plan_form.is_valid():
