@@ -83,6 +83,11 @@ class UnitStatus(models.TextChoices):
     UNAVAILABLE = "unavailable", _("non disponible")
 
 
+class UnitCondition(models.TextChoices):
+    NEW = "new", _("neuf")
+    USED = "used", _("d'occasion")
+
+
 class InventoryUnit(models.Model):
     """A serialised unit on the lot, usually kept in sync from the DMS, with its place on the lot."""
 
@@ -93,6 +98,9 @@ class InventoryUnit(models.Model):
     model = models.CharField(_("modèle"), max_length=100, blank=True)
     trim = models.CharField(_("version"), max_length=100, blank=True)
     colour = models.CharField(_("couleur"), max_length=60, blank=True)
+    condition = models.CharField(_("neuf ou d'occasion"), max_length=4, choices=UnitCondition.choices,
+                                 default=UnitCondition.NEW)
+    odometer_km = models.PositiveIntegerField(_("odomètre (km)"), null=True, blank=True)
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="units")
     status = models.CharField(_("état"), max_length=12, choices=UnitStatus.choices, default=UnitStatus.IN_STOCK)
     lot_location = models.CharField(_("emplacement"), max_length=60, blank=True)
@@ -111,7 +119,9 @@ class InventoryUnit(models.Model):
         ordering = ["make", "model", "serial"]
         indexes = [models.Index(fields=["status", "make", "model"], name="unit_status_idx"),
                    models.Index(fields=["synced_at"], name="unit_synced_idx")]
-        constraints = [models.CheckConstraint(condition=models.Q(status__in=UnitStatus.values), name="unit_status")]
+        constraints = [models.CheckConstraint(condition=models.Q(status__in=UnitStatus.values), name="unit_status"),
+                       models.CheckConstraint(condition=models.Q(condition__in=UnitCondition.values),
+                                              name="unit_condition")]
 
     def __str__(self) -> str:
         return f"{self.year or ''} {self.make} {self.model} ({self.serial})".strip()

@@ -149,6 +149,20 @@ class SiteSettings(models.Model):
     margin_warning_pct = models.DecimalField(_("seuil d'alerte de marge (%)"), max_digits=5, decimal_places=2,
                                              default=10)
     status_matrix = models.JSONField(_("matrice des changements de statut"), default=default_status_matrix)
+    # DESIGN (Running): the dealer's identity, printed on every customer document and email footer.
+    dealer_legal_name = models.CharField(_("raison sociale"), max_length=200, blank=True)
+    dealer_trade_name = models.CharField(_("nom commercial"), max_length=200, blank=True)
+    dealer_address = models.CharField(_("adresse"), max_length=200, blank=True)
+    dealer_city = models.CharField(_("ville"), max_length=100, blank=True)
+    dealer_province = models.CharField(_("province"), max_length=40, blank=True, default="QC")
+    dealer_postal_code = models.CharField(_("code postal"), max_length=20, blank=True)
+    dealer_phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    dealer_email = models.EmailField(_("courriel"), blank=True)
+    dealer_website = models.CharField(_("site web"), max_length=200, blank=True)
+    dealer_logo = models.ImageField(_("logo"), upload_to="dealer/", blank=True)
+    gst_number = models.CharField(_("no d'inscription TPS"), max_length=40, blank=True)
+    qst_number = models.CharField(_("no d'inscription TVQ"), max_length=40, blank=True)
+    dealer_permit = models.CharField(_("no de permis de commerçant"), max_length=40, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -159,3 +173,17 @@ class SiteSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Paramètres du site"))
+
+
+class WorkerHeartbeat(models.Model):
+    """When each background worker was last seen alive (DESIGN, Running: a stale worker is shown)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("travailleur en arrière-plan")
+        verbose_name_plural = _("travailleurs en arrière-plan")
+
+    def __str__(self) -> str:
+        return self.name

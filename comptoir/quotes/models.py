@@ -115,6 +115,7 @@ class Contract(models.Model):
     net_to_pay = models.DecimalField(_("net à payer"), max_digits=14, decimal_places=2)
     trade_in_description = models.CharField(_("unité échangée"), max_length=300, blank=True)
     trade_in_vin = models.CharField(_("NIV de l'échange"), max_length=50, blank=True)
+    trade_in_odometer_km = models.PositiveIntegerField(_("odomètre de l'échange (km)"), null=True, blank=True)
     trade_in_actual_cash_value = models.DecimalField(_("valeur réelle en argent"), max_digits=14, decimal_places=2,
                                                      null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

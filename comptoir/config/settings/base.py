@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "comptoir.analytics",
     "comptoir.attachments",
     "comptoir.demo",
+    "comptoir.home",
 ]
 
 MIDDLEWARE = [
