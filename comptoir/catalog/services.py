@@ -151,7 +151,13 @@ def price_list_save(*, actor, price_list_id=None, version: int | None = None, it
 # --- Inventory ------------------------------------------------------------------------------------
 
 UNIT_FIELDS = ("serial", "stock_number", "year", "make", "model", "trim", "colour", "product", "status",
-               "lot_location", "cost", "price", "external_id")
+               "lot_location", "cost", "price", "external_id", "condition", "odometer_km")
+BAD_CONDITION = _("Une unité est neuve ou d'occasion.")
+BAD_ODOMETER = _("L'odomètre est un nombre entier de kilomètres.")
+CONDITION_WORDS = {normalize(word): condition for condition, words in {
+    "new": ("new", "neuf", "neuve", "n", "nouveau"),
+    "used": ("used", "usagé", "usagée", "usage", "occasion", "d'occasion", "u", "demo", "démo", "uzywany", "używany"),
+}.items() for word in words}
 MOVE_FORBIDDEN = _("Seul le personnel des ventes déplace les unités sur le terrain.")
 UNIT_SOLD = _("Cette unité est déjà vendue (%(number)s) : elle ne peut pas être vendue deux fois.")
 UNIT_UNAVAILABLE = _("Cette unité n'est plus disponible : le DMS ne la fournit plus.")
@@ -166,7 +172,7 @@ STATUS_WORDS = {normalize(word): status for status, words in {
 
 def _unit_values(unit, values: dict) -> list[str]:
     """Apply what the admin, the API or a feed sent; the changed field names."""
-    from comptoir.catalog.models import UnitStatus
+    from comptoir.catalog.models import UnitCondition, UnitStatus
     from comptoir.catalog.vin import serial_clean
 
     changed = []
@@ -193,6 +199,19 @@ def _unit_values(unit, values: dict) -> list[str]:
                 raise ApplicationError(BAD_YEAR, field="year")
             else:
                 value = int(value)
+        elif key == "condition":
+            value = CONDITION_WORDS.get(normalize(str(value or "")), value or "new")
+            if value not in UnitCondition.values:
+                raise ApplicationError(BAD_CONDITION, field="condition")
+        elif key == "odometer_km":
+            text = str(value if value is not None else "").replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+            text = text.lower().removesuffix("km")
+            if text == "":
+                value = None
+            elif not is_small_id(text):
+                raise ApplicationError(BAD_ODOMETER, field="odometer_km")
+            else:
+                value = int(text)
         else:
             value = str(value or "").strip()
         if getattr(unit, f"{key}_id" if key == "product" else key) != (value.pk if key == "product" and value

@@ -155,10 +155,17 @@ def site_settings_clean(values: dict) -> dict:
     return cleaned
 
 
+# DESIGN (Running): the dealer's identity, printed on every customer document and email footer.
+DEALER_FIELDS = (
+    "dealer_legal_name", "dealer_trade_name", "dealer_address", "dealer_city", "dealer_province",
+    "dealer_postal_code", "dealer_phone", "dealer_email", "dealer_website", "gst_number", "qst_number",
+    "dealer_permit",
+)
 SETTINGS_FIELDS = (
     "placeholder_email_domain", "fake_email_patterns", "email_ratio_target_pct",
     "email_missing_points", "default_phone_region", "currency", "taxes",
     "trade_in_tax_credit", "status_matrix", "margin_warning_pct",
+    *DEALER_FIELDS,
 )
 
 
