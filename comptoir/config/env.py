@@ -47,3 +47,30 @@ def var_dir() -> Path:
     path = Path(env_str("COMPTOIR_VAR_DIR", str(PROJECT_ROOT / "var"))).resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# The address `comptoir serve` listens on when told nothing (`make run` passes HOST and PORT).
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+# Listening on every interface names no address a link could use: the machine's own name is the one
+# other machines on the dealership's network are likeliest to reach (127.0.0.1 would only work here).
+_EVERY_INTERFACE = {"", "0.0.0.0", "::", "[::]", "*"}
+
+
+def served_url(host: str, port: int | str) -> str:
+    """The base URL of what `comptoir serve --host host --port port` serves, for links in emails."""
+    import socket
+
+    host = (host or "").strip()
+    if host in _EVERY_INTERFACE:
+        host = socket.gethostname() or DEFAULT_HOST
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
+
+
+def public_url() -> str:
+    """COMPTOIR_PUBLIC_URL when set; otherwise the address served, from HOST and PORT (`comptoir serve`
+    exports COMPTOIR_PUBLIC_URL to its web server and worker, so both write the same links)."""
+    return (env_str("COMPTOIR_PUBLIC_URL") or served_url(env_str("HOST", DEFAULT_HOST),
+                                                         env_str("PORT", str(DEFAULT_PORT)))).rstrip("/")

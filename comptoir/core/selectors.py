@@ -67,3 +67,44 @@ def object_by_id(model: type[Model], pk) -> Model | None:
 def reports_db() -> str:
     """The database alias reports read from: the replica when `DATABASE_REPLICA_URL` names one."""
     return settings.COMPTOIR_REPORTS_DATABASE
+
+
+# --- The background worker ------------------------------------------------------------------------
+
+WORKER_OK = "ok"  # a worker was seen in the last two minutes
+WORKER_STALE = "stale"  # tasks wait and no worker was seen for two minutes
+WORKER_IDLE = "idle"  # no worker seen, but nothing waits either (a web-only machine, between runs)
+WORKER_STALE_AFTER_SECONDS = 120
+WORKER_STATUS_CACHE_KEY = "comptoir:worker-status"
+WORKER_STATUS_CACHE_SECONDS = 5
+
+
+def worker_status() -> str:
+    """DESIGN (Running): whether the background worker keeps up: "ok", "stale" or "idle".
+
+    Every page a manager sees and /healthz ask, so the answer is kept a few seconds in the shared cache;
+    a miss costs one indexed query when a worker is alive, two (the waiting tasks) when none is."""
+    status = cache.get(WORKER_STATUS_CACHE_KEY)
+    if status is None:
+        status = worker_status_compute()
+        cache.set(WORKER_STATUS_CACHE_KEY, status, WORKER_STATUS_CACHE_SECONDS)
+    return status
+
+
+def worker_status_compute() -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from comptoir.core.models import WorkerHeartbeat
+
+    cutoff = timezone.now() - timedelta(seconds=WORKER_STALE_AFTER_SECONDS)
+    if WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).exists():
+        return WORKER_OK
+    # READY and due now (no run_after, or one past): what a running worker would take next.
+    return WORKER_STALE if DBTaskResult.objects.ready().exists() else WORKER_IDLE
+
+
+def worker_status_forget() -> None:
+    cache.delete(WORKER_STATUS_CACHE_KEY)

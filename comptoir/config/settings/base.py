@@ -2,11 +2,12 @@
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.config.env import env_bool, env_int, env_list, env_str, var_dir
+from comptoir.config.env import env_bool, env_int, env_list, env_str, public_url, var_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = var_dir()
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "comptoir.messaging.context_processors.inbox",
+                "comptoir.core.context_processors.worker_status",
             ],
         },
     },
@@ -201,8 +203,16 @@ LOGGING = {
 COMPTOIR_IMPORT_BATCH_ROWS = env_int("COMPTOIR_IMPORT_BATCH_ROWS", 5000)
 COMPTOIR_IMPORT_MAX_MB = env_int("COMPTOIR_IMPORT_MAX_MB", 200)
 COMPTOIR_IMPORT_DIR = VAR_DIR / "imports"
-# The address customers reach Comptoir at: tracked quote links in emails start with it.
-COMPTOIR_PUBLIC_URL = env_str("COMPTOIR_PUBLIC_URL", "http://127.0.0.1:8000")
+# The address customers reach Comptoir at: the links in emails (quotes, tracking pixels, unsubscribing)
+# start with it. Unset, it is the address served: `comptoir serve --host H --port P` gives http://H:P to its
+# web server and worker, a lone `comptoir worker` reads HOST and PORT (config.env.public_url). Its host is
+# then allowed too (unless ALLOWED_HOSTS is set), so those links open.
+COMPTOIR_PUBLIC_URL = public_url()
+if not env_str("ALLOWED_HOSTS"):
+    _public_host = urlsplit(COMPTOIR_PUBLIC_URL).hostname or ""
+    _public_host = f"[{_public_host}]" if ":" in _public_host else _public_host
+    if _public_host and _public_host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS = [*ALLOWED_HOSTS, _public_host]
 
 # Messaging: at most this many emails (and as many texts) leave per minute, across every worker; a
 # failed send is retried after 1, 2, 4... times the delay, up to the attempts; provider webhooks sign
