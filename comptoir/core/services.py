@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict
-from comptoir.core.models import ReferenceItem, SiteSettings
-from comptoir.core.selectors import site_settings_forget
+from comptoir.core.models import ReferenceItem, SiteSettings, WorkerHeartbeat
+from comptoir.core.selectors import site_settings_forget, worker_status_forget
 from comptoir.core.versioning import check_version, lock_one, save_versioned
 
 DUPLICATE_NAME = _("Une entrée porte déjà ce nom dans cette liste.")
@@ -185,3 +185,30 @@ def site_settings_update(*, actor, version: int | None = None, **values) -> Site
     site_settings_forget()
     transaction.on_commit(site_settings_forget)
     return site_settings
+
+# --- The background worker's heartbeat ------------------------------------------------------------
+
+# A heartbeat left by a worker that was killed (no clean exit) goes once this old.
+WORKER_HEARTBEAT_KEPT_DAYS = 1
+
+
+def worker_heartbeat_record(*, name: str) -> None:
+    """DESIGN (Running): the worker `name` (host:pid) is alive now. Each worker writes only its own row,
+    at start and every few seconds, so no lock is needed; its first beat clears the rows of dead workers
+    and the cached status, so the managers' banner goes as soon as a worker starts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    if WorkerHeartbeat.objects.filter(name=name).update(seen_at=now):
+        return
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=WORKER_HEARTBEAT_KEPT_DAYS)).delete()
+    WorkerHeartbeat.objects.create(name=name, seen_at=now)
+    worker_status_forget()
+
+
+def worker_heartbeat_forget(*, name: str) -> None:
+    """The worker `name` stops cleanly: it no longer counts as alive."""
+    WorkerHeartbeat.objects.filter(name=name).delete()
+    worker_status_forget()

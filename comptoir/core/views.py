@@ -20,11 +20,19 @@ def render_page_or_rows(request, page_template: str, rows_template: str, context
 
 
 def healthz(request):
-    """For the load balancer: this process answers (no database, no session). Also the floor that
-    `make bench` measures the API's throughput against: the cheapest JSON answer Django can give."""
+    """For the load balancer: this process answers (no session), and whether the background worker keeps
+    up (DESIGN, Running): "worker" is "ok", "stale" (tasks wait, no worker seen for two minutes) or "idle"
+    (none seen, nothing waits). The web answers 200 whatever the worker does: a load balancer must not
+    drop a sound web server because the worker is down; a monitor alerts on "stale".
+
+    Also the floor that `make bench` measures the API's throughput against, so it stays near the cheapest
+    JSON answer Django can give: the status is one cache read, and once every few seconds one small
+    indexed query (two when no worker is alive)."""
     from django.http import JsonResponse
 
-    return JsonResponse({"status": "ok"})
+    from comptoir.core.selectors import worker_status
+
+    return JsonResponse({"status": "ok", "worker": worker_status()})
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.selectors import WORKER_STALE, worker_status
 from comptoir.imports import readers, selectors, services
 from comptoir.imports.fields import field_choices
 from comptoir.imports.models import ImportKind, ImportStatus, OnDuplicate
@@ -88,6 +89,8 @@ def _progress_context(job) -> dict:
                       for row in job.row_errors.all()[:ERROR_ROWS]]
     return {
         "job": job,
+        # DESIGN (Running): a pending run with no worker alive waits for one, not for its turn.
+        "no_worker": job.status == ImportStatus.PENDING and worker_status() == WORKER_STALE,
         "polling": job.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
         "resumable": job.status in (ImportStatus.RUNNING, ImportStatus.FAILED),
         "error_rows": error_rows,
