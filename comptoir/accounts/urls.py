@@ -6,6 +6,5 @@ from comptoir.accounts import views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.home, name="home"),
     path("team/", views.team, name="team"),
 ]

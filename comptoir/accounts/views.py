@@ -10,7 +10,6 @@ from django.views import i18n
 from comptoir.accounts.models import LANGUAGE_CODES
 from comptoir.accounts.selectors import user_list
 from comptoir.accounts.services import user_set_language
-from comptoir.core import permissions
 from comptoir.core.throttling import address_throttle
 from comptoir.core.views import render_page_or_rows
 
@@ -56,13 +55,6 @@ def set_language(request):
 
 
 TEAM_PAGE_SIZE = 25
-
-
-@login_required
-def home(request):
-    return render(request, "accounts/home.html", {
-        "can_admin": permissions.can_manage_settings(request.user),
-    })
 
 
 @login_required

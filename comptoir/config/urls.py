@@ -9,12 +9,14 @@ from comptoir.activities import views as activity_views
 from comptoir.activities.views import calendar_feed, unsubscribe_view
 from comptoir.config.api import api
 from comptoir.core.views import healthz, search
+from comptoir.home import views as home_views
 from comptoir.messaging.urls import tracking_urls
 
 admin.site.site_header = "Comptoir"
 admin.site.site_title = "Comptoir"
 
 urlpatterns = [
+    path("", home_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("search/", search, name="search"),
     path("api/v1/", api.urls),
