@@ -72,7 +72,6 @@ class Command(BaseCommand):
             "--bind", f"{host}:{port}",
             "--workers", str(workers),
             "--timeout", str(timeout),
-            "--graceful-timeout", str(STOP_SECONDS - 5),
             "--access-logfile", "-",
             # Several servers may run on one machine (tests, demo); none needs gunicornc.
             "--no-control-socket",
@@ -83,6 +82,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Comptoir: {where}; no background worker here)")
             self.stdout.flush()
             os.execve(sys.executable, web, env)
+        web += ["--graceful-timeout", str(STOP_SECONDS - 5)]  # its requests end before `serve` gives up
         worker = [sys.executable, "-m", "comptoir", "worker", "--no-reload"]
         self.stdout.write(f"Comptoir: {where} and the background worker); links in emails: "
                           f"{env['COMPTOIR_PUBLIC_URL']}. Ctrl-C stops both.")
