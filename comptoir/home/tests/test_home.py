@@ -287,7 +287,7 @@ def test_a_low_margin_quote_waits_on_the_manager(client, manager, salesperson, q
         Decimal("500.00"), Decimal("4.76"), Decimal("10500.00"))
     html = response.content.decode()
     assert f'href="/sales/opportunities/{thin.pk}/"' in html and "Mince" in html
-    assert "500,00\xa0$ (4,76 %)" in html and "10\xa0500,00\xa0$" in html
+    assert "500,00\xa0$ <span class=\"home-pct\">(4,76 %)</span>" in html and "10\xa0500,00\xa0$" in html
 
 
 def test_an_accepted_price_above_the_alert_clears_a_low_sent_one(manager, salesperson, quoted):
