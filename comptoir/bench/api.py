@@ -52,7 +52,7 @@ def run(*, token: str, customer_id: int, log, seconds: float = SECONDS, clients:
     port = free_port()
     env = {**os.environ, "COMPTOIR_TOKEN_THROTTLE": "100000/m"}
     server = subprocess.Popen([sys.executable, "-m", "comptoir", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-collectstatic"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--no-collectstatic", "--no-worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_listening(port, server)
         floor = _rate(port, "/healthz", None, seconds, clients)

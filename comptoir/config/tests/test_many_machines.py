@@ -68,7 +68,7 @@ def _call(port: int, method: str, path: str, body=None, token=None):
 def two_servers(environment):
     ports = [free_port(), free_port()]
     servers = [subprocess.Popen([sys.executable, "-m", "comptoir", "serve", "--host", "127.0.0.1", "--port",
-                                 str(port), "--workers", "1", "--no-collectstatic"], env=environment,
+                                 str(port), "--workers", "1", "--no-collectstatic", "--no-worker"], env=environment,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for port in ports]
     try:
         for port, server in zip(ports, servers):

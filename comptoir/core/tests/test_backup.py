@@ -33,7 +33,9 @@ def test_restoring_a_missing_file_changes_nothing(db, tmp_path):
         call_command("restore", str(tmp_path / "absent.bak"), yes=True)
 
 
-def test_the_health_check_answers_without_a_session_or_a_database(db, client, django_assert_num_queries):
-    with django_assert_num_queries(0):
+def test_the_health_check_answers_without_a_session_and_says_how_the_worker_is(db, client,
+                                                                              django_assert_max_num_queries):
+    # No worker seen and nothing waiting: idle. At most the heartbeat's and the queue's queries.
+    with django_assert_max_num_queries(2):
         response = client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200 and response.json() == {"status": "ok", "worker": "idle"}
