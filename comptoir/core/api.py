@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
@@ -124,7 +124,28 @@ class SettingsOut(Schema):
     trade_in_tax_credit: bool
     margin_warning_pct: Decimal
     status_matrix: dict[str, dict[str, str]]
+    dealer_legal_name: str
+    dealer_trade_name: str
+    dealer_address: str
+    dealer_city: str
+    dealer_province: str
+    dealer_postal_code: str
+    dealer_phone: str
+    dealer_email: str
+    dealer_website: str
+    gst_number: str = Field(description="The dealer's GST registration, as 123456789 RT0001")
+    qst_number: str = Field(description="The dealer's QST registration, as 1234567890 TQ0001")
+    dealer_permit: str
+    dealer_logo: bool = Field(description="Whether a logo is set (POST /settings/logo)")
     version: int
+
+    @staticmethod
+    def resolve_dealer_logo(obj) -> bool:
+        return bool(obj.dealer_logo)
+
+
+def _text(max_length: int):
+    return Annotated[str, StringConstraints(max_length=max_length)] | None
 
 
 class SettingsPatch(Schema):
@@ -140,6 +161,20 @@ class SettingsPatch(Schema):
     trade_in_tax_credit: bool | None = None
     margin_warning_pct: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     status_matrix: dict[RoleName, dict[StatusAction, Scope]] | None = None
+    # DESIGN (Running): the dealer's identity, printed on every customer document and email footer;
+    # "" clears a field.
+    dealer_legal_name: _text(200) = None
+    dealer_trade_name: _text(200) = None
+    dealer_address: _text(200) = None
+    dealer_city: _text(100) = None
+    dealer_province: _text(40) = None
+    dealer_postal_code: _text(20) = None
+    dealer_phone: _text(40) = None
+    dealer_email: _text(254) = None
+    dealer_website: _text(200) = None
+    gst_number: _text(40) = Field(None, description="123456789 RT0001, spaces and dashes optional")
+    qst_number: _text(40) = Field(None, description="1234567890 TQ0001, spaces and dashes optional")
+    dealer_permit: _text(40) = None
     version: Version | None = None
 
 
@@ -155,3 +190,15 @@ def get_settings(request):
 def update_settings(request, payload: SettingsPatch):
     values, version = patch_values(payload)
     return services.site_settings_update(actor=request.user, version=version, **values)
+
+
+@settings_router.post("/logo", response={200: SettingsOut, **ERRORS},
+                      summary="Upload the dealer's logo (admin; multipart field `logo`: PNG, JPEG, GIF or WebP, "
+                              "2 MB at most), printed on quotes and contracts")
+def upload_logo(request, logo: File[UploadedFile]):
+    return services.site_settings_set_logo(actor=request.user, logo=logo)
+
+
+@settings_router.delete("/logo", response={200: SettingsOut, **ERRORS}, summary="Take the dealer's logo away (admin)")
+def delete_logo(request):
+    return services.site_settings_set_logo(actor=request.user, logo=None)

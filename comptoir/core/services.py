@@ -25,6 +25,13 @@ BAD_PATTERNS = _("La liste des adresses fictives doit être une liste de textes.
 BAD_TAXES = _("Chaque taxe a un code, un nom et un taux entre 0 et 100.")
 BAD_MATRIX = _("Matrice invalide : rôle → action (win, lose, suspend, resume, reopen) → own ou any.")
 BAD_TARGET = _("La cible doit être comprise entre 0 et 100.")
+BAD_GST = _("No de TPS invalide : neuf chiffres, RT et quatre chiffres (p. ex. 123456789 RT0001).")
+BAD_QST = _("No de TVQ invalide : dix chiffres, TQ et quatre chiffres (p. ex. 1234567890 TQ0001).")
+BAD_WEBSITE = _("Site web invalide (p. ex. www.exemple.ca).")
+LOGO_NOT_AN_IMAGE = _("Le logo doit être une image PNG, JPEG, GIF ou WebP.")
+LOGO_TOO_BIG = _("Le logo dépasse 2 Mo.")
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
 REFERENCE_FIELDS = ("name", "name_en", "name_pl", "code", "position", "active")
 ROLES = ("salesperson", "sales_manager", "reception", "admin")
@@ -152,6 +159,39 @@ def site_settings_clean(values: dict) -> dict:
         cleaned["taxes"] = _validate_taxes(cleaned["taxes"])
     if "status_matrix" in cleaned:
         cleaned["status_matrix"] = _validate_matrix(cleaned["status_matrix"])
+    cleaned.update(_clean_dealer({k: v for k, v in cleaned.items() if k in DEALER_FIELDS}))
+    return cleaned
+
+
+# The registration numbers as Revenu Québec prints them; typed with or without spaces and dashes.
+GST_NUMBER = re.compile(r"(\d{9})RT(\d{4})")
+QST_NUMBER = re.compile(r"(\d{10})TQ(\d{4})")
+CANADIAN_POSTAL_CODE = re.compile(r"([A-Z]\d[A-Z])(\d[A-Z]\d)")
+WEBSITE = re.compile(r"(https?://)?[\w-]+(\.[\w-]+)+(:\d+)?(/\S*)?", re.IGNORECASE)
+
+
+def _clean_dealer(values: dict) -> dict:
+    """The dealer's identity, trimmed; the registration numbers and a Canadian postal code written
+    one way (123456789 RT0001, 1234567890 TQ0001, H2X 1Y4), whatever spacing was typed."""
+    cleaned = {key: " ".join(str(value or "").split()) for key, value in values.items()}
+    for key, pattern, message, template in (("gst_number", GST_NUMBER, BAD_GST, "{} RT{}"),
+                                            ("qst_number", QST_NUMBER, BAD_QST, "{} TQ{}")):
+        if cleaned.get(key):
+            compact = re.sub(r"[\s.-]", "", cleaned[key]).upper()
+            match = pattern.fullmatch(compact)
+            if not match:
+                raise ApplicationError(message, field=key)
+            cleaned[key] = template.format(*match.groups())
+    if cleaned.get("dealer_postal_code"):
+        compact = cleaned["dealer_postal_code"].replace(" ", "").upper()
+        match = CANADIAN_POSTAL_CODE.fullmatch(compact)
+        cleaned["dealer_postal_code"] = f"{match[1]} {match[2]}" if match else cleaned["dealer_postal_code"].upper()
+    if cleaned.get("dealer_province"):
+        cleaned["dealer_province"] = cleaned["dealer_province"].upper()
+    if cleaned.get("dealer_email"):
+        cleaned["dealer_email"] = cleaned["dealer_email"].lower()
+    if cleaned.get("dealer_website") and not WEBSITE.fullmatch(cleaned["dealer_website"]):
+        raise ApplicationError(BAD_WEBSITE, field="dealer_website")
     return cleaned
 
 
@@ -185,6 +225,52 @@ def site_settings_update(*, actor, version: int | None = None, **values) -> Site
     site_settings_forget()
     transaction.on_commit(site_settings_forget)
     return site_settings
+
+
+def logo_check(logo) -> str:
+    """The image's format, checked by decoding it (a renamed file is not an image)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if logo.size > LOGO_MAX_BYTES:
+        raise ApplicationError(LOGO_TOO_BIG, field="logo")
+    try:
+        with Image.open(logo) as image:
+            image.verify()
+            image_format = image.format
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        raise ApplicationError(LOGO_NOT_AN_IMAGE, field="logo") from None
+    if image_format not in LOGO_FORMATS:
+        raise ApplicationError(LOGO_NOT_AN_IMAGE, field="logo")
+    logo.seek(0)
+    return image_format
+
+
+@transaction.atomic
+def site_settings_set_logo(*, actor, logo) -> SiteSettings:
+    """DESIGN (Running): the dealer's logo on every customer document. `logo` None takes it away;
+    the file it replaces leaves the storage once the change is committed."""
+    import os
+
+    permissions.require(actor, "manage_settings", SETTINGS_FORBIDDEN)
+    SiteSettings.objects.get_or_create(pk=1)
+    site_settings = lock_one(SiteSettings, 1)
+    old = site_settings.dealer_logo.name or None
+    if logo is None:
+        site_settings.dealer_logo = ""
+    else:
+        image_format = logo_check(logo)
+        extension = {"JPEG": ".jpg"}.get(image_format, "." + image_format.lower())
+        stem = os.path.splitext(os.path.basename(logo.name or ""))[0][:50] or "logo"
+        site_settings.dealer_logo.save(stem + extension, logo, save=False)
+    save_versioned(site_settings, ["dealer_logo", "updated_at"])
+    if old and old != site_settings.dealer_logo.name:
+        storage = site_settings.dealer_logo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    _audit(actor, site_settings, "settings_updated", {"dealer_logo": site_settings.dealer_logo.name or ""})
+    site_settings_forget()
+    transaction.on_commit(site_settings_forget)
+    return site_settings
+
 
 # --- The background worker's heartbeat ------------------------------------------------------------
 
