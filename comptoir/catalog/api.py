@@ -162,6 +162,8 @@ def delete_price_list(request, price_list_id: int):
 
 
 UnitStatusName = Literal["in_stock", "reserved", "sold", "unavailable"]
+UnitConditionName = Literal["new", "used"]
+Odometer = Annotated[int, Field(ge=0, le=9_999_999, description="Kilometres")]
 
 
 class UnitHolder(Schema):
@@ -185,6 +187,8 @@ class UnitOut(Schema):
     model: str
     trim: str
     colour: str
+    condition: str = Field(description="new or used")
+    odometer_km: int | None
     product: int | None = Field(None, alias="product_id")
     status: str
     lot_location: str
@@ -213,6 +217,8 @@ class UnitFields(Schema):
     model: Annotated[str, StringConstraints(max_length=100)] = ""
     trim: Annotated[str, StringConstraints(max_length=100)] = ""
     colour: Annotated[str, StringConstraints(max_length=60)] = ""
+    condition: UnitConditionName = "new"
+    odometer_km: Odometer | None = None
     product: ProductRef | None = None
     status: UnitStatusName = "in_stock"
     lot_location: Annotated[str, StringConstraints(max_length=60)] = ""
@@ -238,6 +244,8 @@ class UnitPatch(Schema):
     model: Annotated[str, StringConstraints(max_length=100)] | None = None
     trim: Annotated[str, StringConstraints(max_length=100)] | None = None
     colour: Annotated[str, StringConstraints(max_length=60)] | None = None
+    condition: UnitConditionName | None = None
+    odometer_km: Odometer | None = None
     product: ProductRef | None = None
     status: UnitStatusName | None = None
     lot_location: Annotated[str, StringConstraints(max_length=60)] | None = None
@@ -296,7 +304,7 @@ def create_unit(request, payload: UnitIn):
 
 @units_router.patch("/{int:unit_id}", response={200: UnitOut, **ERRORS}, summary="Change a unit (admin)")
 def update_unit(request, unit_id: int, payload: UnitPatch):
-    values, version = patch_values(payload, nullable=("product", "price", "cost", "year"))
+    values, version = patch_values(payload, nullable=("product", "price", "cost", "year", "odometer_km"))
     services.inventory_unit_save(actor=request.user, unit_id=unit_id, version=version, **values)
     return selectors.inventory_unit_list().get(pk=unit_id)
 
