@@ -106,6 +106,7 @@ def _team(request, first: date, last: date) -> dict:
         "awaiting": awaiting[:AWAITING_LIMIT], "more_awaiting": len(awaiting) > AWAITING_LIMIT,
         "margin_warning": site_settings_get().margin_warning_pct,
         "overdue_total": sum(row["overdue"] for row in team["rows"]),
+        "overdue_first": _url("home", {"sort": "-overdue"}, "team"),
     }
     chosen = request.GET.get("overdue", "")
     if is_small_id(chosen):
