@@ -130,8 +130,8 @@ def test_a_manager_lands_on_the_teams_month_and_opens_the_deals_behind_a_figure(
     team = page.locator("#team table")
     expect(team).to_contain_text(salesperson.display_name)
     expect(team).to_contain_text("Tremblay-Fortin")
-    expect(page.locator("#awaiting")).to_contain_text(thin.number)
-    expect(page.locator("#awaiting")).to_contain_text("1 199,00 $ (5,58 %)")  # 1 199 / 21 499 = 5,577 %
+    expect(page.locator("#today")).to_contain_text(thin.number)
+    expect(page.locator("#today")).to_contain_text("1 199,00 $ (5,58 %)")  # 1 199 / 21 499 = 5,577 %
     fits_a_phone(page)
     screenshot(page, "home-manager")
 
