@@ -94,10 +94,44 @@ def public_url(path: str) -> str:
     return settings.COMPTOIR_PUBLIC_URL.rstrip("/") + path
 
 
+# The usual signature delimiter (RFC 3676, « -- » and a space): what follows it is the dealer's footer.
+SIGNATURE = "\n-- \n"
+
+
+def dealer_footer() -> list[str]:
+    """DESIGN (Running): the dealer's identity at the end of every customer email, in the active
+    language: trade name, address, phone and website, then legal name and permit. Nothing when the
+    settings hold no identity."""
+    from comptoir.quotes.documents import dealer_identity
+
+    dealer = dealer_identity(logo=False)
+    if not dealer["name"]:
+        return []  # an address or a permit signed by nobody says nothing
+    contacts = " · ".join(p for p in (dealer["phone"], dealer["email"], dealer["website"]) if p)
+    legal = " · ".join(p for p in (dealer["legal_name"], dealer["permit"]) if p)
+    return [line for line in (dealer["name"], ", ".join(dealer["address"]).replace("\u00a0\u00a0", " "), contacts,
+                              legal) if line]
+
+
+def with_dealer_footer(body_text: str) -> str:
+    """The text part of a customer email, signed with the dealer's identity below the delimiter."""
+    lines = dealer_footer()
+    return body_text.rstrip() + "\n" + SIGNATURE + "\n".join(lines) if lines else body_text
+
+
 def email_html(body_text: str, *, click_url, pixel_url: str | None) -> str:
     """The HTML part: the text with its paragraphs and links, each web link through `click_url(url)`
-    but the unsubscribe link, which is no sign of interest."""
-    html = linebreaks(urlize(escape(body_text), nofollow=True, autoescape=False), autoescape=False)
+    but the unsubscribe link, which is no sign of interest. What follows the signature delimiter (the
+    dealer's identity) is set small and grey under a rule."""
+    body, delimiter, footer = body_text.rpartition(SIGNATURE)
+    if not delimiter:
+        body, footer = body_text, ""
+    html = linebreaks(urlize(escape(body), nofollow=True, autoescape=False), autoescape=False)
+    if footer.strip():
+        html += ('<div style="margin-top:24px;padding-top:8px;border-top:1px solid #d9dee5;color:#5b6775;'
+                 'font-size:12px;line-height:1.5">'
+                 + linebreaks(urlize(escape(footer.strip()), nofollow=True, autoescape=False), autoescape=False)
+                 + "</div>")
     untracked = public_url("/unsubscribe/")
 
     def tracked(match):

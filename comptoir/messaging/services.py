@@ -30,6 +30,7 @@ from comptoir.messaging.models import (
     MessageTemplate,
 )
 from comptoir.messaging.rendering import Compiled, compile_message, email_html, public_url, render, unsubscribe_url
+from comptoir.messaging.rendering import with_dealer_footer
 
 TEMPLATES_FORBIDDEN = _("Seul un administrateur gère les modèles de message.")
 TEMPLATE_NAME_TAKEN = _("Un modèle porte déjà ce nom dans cette langue pour ce canal.")
@@ -197,6 +198,7 @@ def _new_message(actor, recipient, rendered, *, channel: str, template, bulk=Non
         message.tracking_key = secrets.token_urlsafe(24)
         message.message_id = make_msgid(domain=_sender_domain()).strip("<>")
         message.from_address = formataddr((salesperson.display_name, settings.DEFAULT_FROM_EMAIL))
+        message.body_text = with_dealer_footer(message.body_text)
         if bulk is not None:
             message.body_text += "\n\n--\n" + gettext(UNSUBSCRIBE_FOOTER) % {"url": recipient.unsubscribe_url}
         message.body_html = email_html(

@@ -110,6 +110,7 @@ class QuoteOut(Schema):
 class TradeInIn(Schema):
     description: Annotated[str, StringConstraints(max_length=300)] = ""
     vin: Annotated[str, StringConstraints(max_length=50)] = ""
+    odometer_km: int | None = Field(None, ge=0, le=services.MAX_ODOMETER_KM, description="The trade-in's odometer")
     allowance: Amount = Decimal(0)
     lien_payoff: Amount | None = None
     actual_cash_value: Amount | None = None
@@ -137,6 +138,7 @@ class ContractOut(Schema):
     net_to_pay: Decimal
     trade_in_description: str
     trade_in_vin: str
+    trade_in_odometer_km: int | None
     trade_in_actual_cash_value: Decimal | None
     created_at: datetime
 

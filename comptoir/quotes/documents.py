@@ -1,9 +1,13 @@
 """A quote variant as a document: HTML for the preview, PDF through WeasyPrint. The template (an
 admin's, or the one shipped in quotes/templates/quotes/document.html) sees plain data built here,
 never a model, in an engine without loaders or extra tag libraries: it can lay the quote out, not
-reach anything else. Fonts and logo come from quotes/static/quotes; nothing is fetched from a network."""
+reach anything else. Fonts come from quotes/static/quotes and the dealer's logo from the storage,
+inlined; nothing is fetched from a network."""
 
+import base64
+import logging
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -11,11 +15,17 @@ from django.template import Context, TemplateSyntaxError
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from PIL import Image, UnidentifiedImageError
 
+from comptoir.catalog.models import UnitCondition
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.formatting import money_text
 from comptoir.core.sandbox import sandbox_engine
+from comptoir.core.selectors import site_settings_get
+from comptoir.core.services import LOGO_FORMATS, LOGO_MAX_BYTES
 from comptoir.quotes.models import Quote, QuoteTemplate, QuoteVariant
+
+logger = logging.getLogger(__name__)
 
 ASSETS = Path(__file__).resolve().parent / "static" / "quotes"
 SHIPPED = Path(__file__).resolve().parent / "templates" / "quotes" / "document.html"
@@ -25,6 +35,95 @@ SANDBOX = sandbox_engine(autoescape=True)
 
 def _quantity(value: Decimal) -> str:
     return formats.number_format(value.normalize() if value == value.to_integral() else value, use_l10n=True)
+
+
+def rate_text(rate) -> str:
+    """A tax rate as people write it: « 5 % » and « 9,975 % » in French, « 5% » and « 9.975% » in
+    English; no trailing zeros (the settings keep 5.000)."""
+    rate = Decimal(str(rate))
+    rate = rate.quantize(Decimal(1)) if rate == rate.to_integral() else rate.normalize()
+    number = formats.number_format(rate, use_l10n=True)
+    # French puts a (no-break) space before the sign; English and Polish do not.
+    return f"{number}\u00a0%" if (translation.get_language() or "").startswith("fr") else f"{number}%"
+
+
+def tax_lines(taxes: list[dict], currency: str) -> list[dict]:
+    """The taxes of a variant or a contract: « TPS 5 % », « GST 5% » and the amount."""
+    english = translation.get_language() == "en"
+    return [{"name": (t.get("name_en") if english else t.get("name")) or t.get("code"),
+             "rate": rate_text(t["rate"]), "amount": money_text(Decimal(t["amount"]), currency)} for t in taxes]
+
+
+def kilometres(value: int | None) -> str:
+    return f"{formats.number_format(value, use_l10n=True, force_grouping=True)}\u00a0km" if value is not None else ""
+
+
+def _logo_data_uri() -> str:
+    """The dealer's logo, inlined: the PDF's fetcher reads nothing but the shipped assets, and the
+    storage may be a bucket no browser of the customer can reach."""
+    logo = site_settings_get().dealer_logo
+    if not logo:
+        return ""
+    try:
+        with logo.storage.open(logo.name, "rb") as handle:
+            data = handle.read(LOGO_MAX_BYTES + 1)
+        with Image.open(BytesIO(data)) as image:
+            media_type = LOGO_FORMATS.get(image.format)
+    except (OSError, ValueError, UnidentifiedImageError):
+        logger.warning("The dealer's logo %s cannot be read: left off the document", logo.name)
+        return ""
+    if not media_type or len(data) > LOGO_MAX_BYTES:
+        return ""
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def dealer_identity(*, logo: bool = True) -> dict:
+    """DESIGN (Running): the dealer as every customer document and email footer prints it, in the
+    active language; only what the settings hold, so an empty setting leaves no empty label."""
+    site = site_settings_get()
+    trade_name, legal_name = site.dealer_trade_name.strip(), site.dealer_legal_name.strip()
+    city, postal_code = site.dealer_city.strip(), site.dealer_postal_code.strip()
+    # The province alone (QC by default) is no address.
+    locality = " ".join(p for p in (city, site.dealer_province.strip()) if p) if city or postal_code else ""
+    locality = "\u00a0\u00a0".join(p for p in (locality, postal_code) if p)
+    registrations = []
+    if site.gst_number:
+        registrations.append(_("No TPS : %(number)s") % {"number": site.gst_number})
+    if site.qst_number:
+        registrations.append(_("No TVQ : %(number)s") % {"number": site.qst_number})
+    permit = _("No de permis de commerçant : %(number)s") % {"number": site.dealer_permit} \
+        if site.dealer_permit else ""
+    website = site.dealer_website.strip()
+    # The small print at the foot of a document: who the dealer is in law, and its numbers.
+    footer = [legal_name or trade_name, *registrations, permit] if registrations or permit or (
+        legal_name and legal_name != trade_name) else []
+    return {
+        "name": trade_name or legal_name,
+        # The legal name beside the trade name, once: the same name twice says nothing more.
+        "legal_name": legal_name if legal_name and legal_name != (trade_name or legal_name) else "",
+        "address": [line for line in (site.dealer_address.strip(), locality) if line],
+        "phone": site.dealer_phone.strip(), "email": site.dealer_email.strip(),
+        "website": website.removeprefix("https://").removeprefix("http://").rstrip("/"),
+        "registrations": registrations, "permit": permit, "footer": [part for part in footer if part],
+        "logo": _logo_data_uri() if logo else "",
+    }
+
+
+def unit_context(opportunity) -> dict | None:
+    """The vehicle of the deal: the unit on the lot it names, else the serial typed on it."""
+    unit = opportunity.unit
+    if unit is None:
+        serial = (opportunity.inventory_unit or "").strip()
+        return {"title": opportunity.product, "condition": "", "colour": "", "vin": serial, "stock_number": "",
+                "odometer": ""} if serial else None
+    used = unit.condition == UnitCondition.USED
+    return {
+        "title": " ".join(str(p) for p in (unit.year, unit.make, unit.model, unit.trim) if p),
+        "condition": unit.get_condition_display(), "colour": unit.colour, "vin": unit.serial,
+        "stock_number": unit.stock_number,
+        # A new unit's few delivery kilometres are not part of the deal; a used one's are.
+        "odometer": kilometres(unit.odometer_km) if used else "",
+    }
 
 
 def document_context(quote: Quote, variant: QuoteVariant) -> dict:
@@ -39,17 +138,20 @@ def document_context(quote: Quote, variant: QuoteVariant) -> dict:
     for line in variant.lines.all():
         discount = []
         if line.discount_pct:
-            discount.append(f"{formats.number_format(line.discount_pct, use_l10n=True)} %")
+            discount.append(rate_text(line.discount_pct))
         if line.discount_amount:
             discount.append(money_text(line.discount_amount, currency))
         lines.append({"description": line.description, "quantity": _quantity(line.quantity),
                       "unit_price": money_text(line.unit_price, currency), "discount": " + ".join(discount),
                       "total": money_text(line.line_total, currency), "exempt": line.tax_class == "exempt"})
-    english = translation.get_language() == "en"
     return {
         "language": translation.get_language(),
+        # French sets a colon off with a no-break space; English and Polish do not.
+        "colon": "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":",
+        "dealer": dealer_identity(),
         "quote": {"number": quote.number, "title": quote.title, "date": formats.date_format(quote.created_at.date())},
         "opportunity": {"number": opportunity.number},
+        "unit": unit_context(opportunity),
         "customer": {"name": customer.display_name, "company": customer.company, "address": address,
                      "email": customer.email if customer.email_status == "valid" else "",
                      "phones": [p.number for p in customer.phones.all()]},
@@ -61,9 +163,7 @@ def document_context(quote: Quote, variant: QuoteVariant) -> dict:
             "valid_until": formats.date_format(variant.valid_until) if variant.valid_until else "",
             "lines": lines, "subtotal": money_text(variant.subtotal, currency),
             "discount_total": money_text(variant.discount_total, currency),
-            "taxes": [{"name": (t.get("name_en") if english else t.get("name")) or t.get("code"),
-                       "rate": formats.number_format(Decimal(t["rate"]), use_l10n=True),
-                       "amount": money_text(Decimal(t["amount"]), currency)} for t in variant.taxes],
+            "taxes": tax_lines(variant.taxes, currency),
             "total": money_text(variant.total, currency),
         },
         "labels": {
@@ -72,7 +172,9 @@ def document_context(quote: Quote, variant: QuoteVariant) -> dict:
             "description": _("Description"), "quantity": _("Qté"), "unit_price": _("Prix unitaire"),
             "discount": _("Remise"), "amount": _("Montant"), "exempt": _("exonéré"), "subtotal": _("Sous-total"),
             "total": _("Total"), "payment_terms": _("Conditions de paiement"),
-            "delivery_terms": _("Conditions de livraison"),
+            "delivery_terms": _("Conditions de livraison"), "vehicle": _("Véhicule"), "vin": _("NIV"),
+            "stock_number": _("No de stock"), "colour": _("Couleur"), "odometer": _("Odomètre"),
+            "phone": _("Tél."),
         },
     }
 
@@ -108,18 +210,21 @@ def variant_html(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca"
 
 
 def _local_fetcher():
-    """WeasyPrint's fetcher for this document: files of quotes/static/quotes, nothing else."""
+    """WeasyPrint's fetcher for this document: files of quotes/static/quotes and the data: URI of the
+    dealer's logo, nothing else."""
     from weasyprint.urls import URLFetcher
 
     class LocalAssets(URLFetcher):
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
             path = Path(parsed.path).resolve()
             if parsed.scheme != "file" or ASSETS not in path.parents:
                 raise ValueError(f"not a local asset: {url}")
             return super().fetch(url, headers)
 
-    return LocalAssets(allowed_protocols=("file",))
+    return LocalAssets(allowed_protocols=("file", "data"))
 
 
 def variant_pdf(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca", template_id=None) -> bytes:
@@ -136,25 +241,23 @@ def contract_context(contract) -> dict:
     variant = contract.variant
     context = document_context(variant.quote, variant)
     currency = variant.currency
-    english = translation.get_language() == "en"
     context["contract"] = {
         "number": contract.number, "date": formats.date_format(contract.created_at.date()),
         "subtotal": money_text(contract.subtotal, currency), "allowance": money_text(contract.allowance, currency)
         if contract.allowance else "", "taxable_amount": money_text(contract.taxable_amount, currency),
-        "taxes": [{"name": (t.get("name_en") if english else t.get("name")) or t.get("code"),
-                   "rate": formats.number_format(Decimal(t["rate"]), use_l10n=True),
-                   "amount": money_text(Decimal(t["amount"]), currency)} for t in contract.taxes],
+        "taxes": tax_lines(contract.taxes, currency),
         "total": money_text(contract.total, currency),
         "lien_payoff": money_text(contract.lien_payoff, currency) if contract.lien_payoff else "",
         "deposit": money_text(contract.deposit, currency) if contract.deposit else "",
         "net_to_pay": money_text(contract.net_to_pay, currency),
         "trade_in": contract.trade_in_description, "trade_in_vin": contract.trade_in_vin,
+        "trade_in_odometer": kilometres(contract.trade_in_odometer_km),
     }
     context["labels"].update({
         "contract": _("Contrat de vente"), "trade_in": _("Échange"), "taxable_amount": _("Montant taxable"),
         "allowance": _("Valeur d'échange"), "lien_payoff": _("Solde du prêt"), "deposit": _("Dépôt"),
         "net_to_pay": _("Net à payer"), "customer_signature": _("Signature du client"),
-        "dealer_signature": _("Signature du concessionnaire"),
+        "dealer_signature": _("Signature du concessionnaire"), "quote_number": _("Cotation"),
     })
     return context
 

@@ -1,6 +1,7 @@
 """Writes on quotes and contracts: line and tax arithmetic, acceptance, the contract with its
 trade-in (DESIGN: quotes and contracts; API.md: /quotes)."""
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -38,6 +39,8 @@ TOO_LARGE = _("Montant trop grand.")
 UNKNOWN_TAX_CLASS = _("Classe de taxe inconnue : %(value)s (classes : %(known)s).")
 ALREADY_DECIDED = _("Cette variante est déjà %(status)s.")
 VARIANT_NOT_ACCEPTED = _("Le contrat se bâtit sur la variante acceptée de l'opportunité.")
+BAD_ODOMETER = _("L'odomètre est un nombre entier de kilomètres.")
+MAX_ODOMETER_KM = 9_999_999
 
 MAX_VARIANTS, MAX_LINES = 10, 200
 QUANTITY_STEP = Decimal("0.001")
@@ -302,6 +305,20 @@ def _money_value(value, field: str) -> Decimal:
     return cents(amount)
 
 
+def _odometer(value, field: str) -> int | None:
+    """Kilometres as typed (« 48 250 », « 48,250 », « 48250 km ») → 48250; nothing typed → None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ApplicationError(BAD_ODOMETER, field=field)
+    text = re.sub(r"[\s\u202f\xa0]", "", str(value).lower()).removesuffix("km")
+    if re.fullmatch(r"\d{1,3}([,.']\d{3})+", text):  # thousands grouped the English or the Polish way
+        text = re.sub(r"[,.']", "", text)
+    if not is_small_id(text) or int(text) > MAX_ODOMETER_KM:
+        raise ApplicationError(BAD_ODOMETER, field=field)
+    return int(text)
+
+
 @transaction.atomic
 def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: dict | None = None) -> Contract:
     """API.md: POST /opportunities/{id}/contract. With the trade-in tax credit on (the default,
@@ -337,6 +354,7 @@ def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: d
         net_to_pay=total - allowance + lien_payoff - deposit,
         trade_in_description=(trade_in.get("description") or "").strip()[:300],
         trade_in_vin=(trade_in.get("vin") or "").strip().upper()[:50],
+        trade_in_odometer_km=_odometer(trade_in.get("odometer_km"), "trade_in.odometer_km"),
         trade_in_actual_cash_value=_money_value(trade_in["actual_cash_value"], "trade_in.actual_cash_value")
         if trade_in.get("actual_cash_value") not in (None, "") else None,
         created_by=actor)
@@ -390,9 +408,10 @@ def quote_variant_send(*, actor, quote_id, variant_id, to: str | None = None, me
 def quote_email_send(*, variant_id: int, to: str, message: str = "", language: str = "fr-ca") -> None:
     """The email itself (run by the worker): the message, the tracked link, the PDF."""
     from django.conf import settings
-    from django.core.mail import EmailMessage
+    from django.core.mail import EmailMultiAlternatives
     from django.urls import reverse
 
+    from comptoir.messaging.rendering import email_html, with_dealer_footer
     from comptoir.quotes.documents import variant_pdf
 
     variant = QuoteVariant.objects.select_related("quote__opportunity__customer",
@@ -410,10 +429,13 @@ def quote_email_send(*, variant_id: int, to: str, message: str = "", language: s
                 % {"number": quote.number, "variant": variant.name,
                    "total": money_text(variant.total, variant.currency), "link": link}),
             salesperson.display_name if salesperson else "") if part)
-        email = EmailMessage(subject=str(_("Cotation %(number)s — %(variant)s") % {"number": quote.number,
-                                                                                 "variant": variant.name}),
-                             body=body, to=[to], reply_to=[salesperson.email] if salesperson and salesperson.email
-                             else None)
+        # DESIGN (Running): the dealer's identity ends the email, in the customer's language.
+        body = with_dealer_footer(body)
+        email = EmailMultiAlternatives(
+            subject=str(_("Cotation %(number)s — %(variant)s") % {"number": quote.number, "variant": variant.name}),
+            body=body, to=[to], reply_to=[salesperson.email] if salesperson and salesperson.email else None)
+        # The link is tracked by the page it opens: the HTML part needs no click redirect nor pixel.
+        email.attach_alternative(email_html(body, click_url=lambda url: url, pixel_url=None), "text/html")
         email.attach(f"{quote.number}.pdf", variant_pdf(quote, variant, language=language), "application/pdf")
         email.send()
 

@@ -204,12 +204,16 @@ def variant_send(request, quote_id, variant_id):
     return _back(quote.opportunity_id)
 
 
+TRADE_IN_AMOUNTS = ("allowance", "lien_payoff", "actual_cash_value")
+
+
 @login_required
 @require_POST
 def contract_new(request, pk):
-    trade_in = {key: decimal_text(request.POST.get(f"trade_in_{key}", "")) if key != "description" and key != "vin"
+    # Amounts typed the Québec way (24 999,99); the rest as typed, the service reads the odometer.
+    trade_in = {key: decimal_text(request.POST.get(f"trade_in_{key}", "")) if key in TRADE_IN_AMOUNTS
                 else request.POST.get(f"trade_in_{key}", "").strip()
-                for key in ("description", "vin", "allowance", "lien_payoff", "actual_cash_value")}
+                for key in ("description", "vin", "odometer_km", *TRADE_IN_AMOUNTS)}
     trade_in = {k: v for k, v in trade_in.items() if v}
     try:
         contract = services.contract_create(actor=request.user, opportunity_id=pk,
