@@ -330,24 +330,36 @@ def _pages(s) -> list[tuple[str, str, dict | None, tuple]]:
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_pages_in_english_and_polish_show_no_french(showroom, language, django_capture_on_commit_callbacks):
     from comptoir.activities.services import unsubscribe_token
+    from comptoir.core.models import SiteSettings
+    from comptoir.core.selectors import site_settings_forget
 
     User.objects.filter(pk__in=[showroom["seller"].pk, showroom["admin"].pk]).update(language=language)
-    seller, admin, anonymous = Client(), Client(), Client(HTTP_ACCEPT_LANGUAGE=language)
+    # The home page of a sales manager: the team's month, an overdue task, and the accepted quote
+    # (18.99 % margin) under a 20 % alert, waiting on them.
+    boss = UserFactory(role="sales_manager", username="max", first_name="Max", last_name="Stone",
+                       location=showroom["admin"].location, language=language)
+    SiteSettings.objects.filter(pk=1).update(margin_warning_pct=20)
+    site_settings_forget()
+    seller, admin, manager = Client(), Client(), Client()
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE=language)
     seller.force_login(showroom["seller"])
     admin.force_login(showroom["admin"])
+    manager.force_login(boss)
     upload = SimpleUploadedFile("people.csv", b"First name,Last name,Email\nAnn,Lee,ann.lee@leemail.ca\n")
     visits = [(seller, method, url.replace("{language}", language), data, expect)
               for method, url, data, expect in _pages(showroom)]
     visits += [(seller, "post", "/imports/", {"file": upload, "kind": "customers"}, (200,))]
     visits += [(admin, "get", url, None, (200,)) for url in ("/", "/admin/", "/admin/accounts/user/")]
+    visits += [(manager, "get", url, None, (200,))
+               for url in ("/", "/?sort=-won", f"/?overdue={showroom['seller'].pk}")]
     visits += [(anonymous, "get", url, None, (200, 404))
                for url in ("/login/", f"/unsubscribe/{unsubscribe_token(showroom['customer'])}/", "/nowhere/")]
     visits += [(anonymous, "post", "/login/", {"username": "sam", "password": "wrong"}, (200,))]
     seen, broken = {}, {}
     with django_capture_on_commit_callbacks(execute=True):
         for client, method, url, data, expect in visits:
-            page = f"{method.upper()} {url}" + (" (admin)" if client is admin else " (signed out)"
-                                                if client is anonymous else "")
+            page = f"{method.upper()} {url}" + {admin: " (admin)", manager: " (manager)",
+                                                anonymous: " (signed out)"}.get(client, "")
             try:
                 seen[page] = _visit(client, method, url, data, expect)
             except Exception as error:  # one broken page must not hide the French on the others
