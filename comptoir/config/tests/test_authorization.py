@@ -155,6 +155,8 @@ RULES = [
           ("PATCH", f"/{{item_{name.replace('-', '_')}}}", only("admin"), {"position": 3}))],
     Rule("GET", "/settings", everyone()),
     Rule("PATCH", "/settings", only("admin"), {"margin_warning_pct": "11"}),
+    Rule("POST", "/settings/logo", only("admin")),
+    Rule("DELETE", "/settings/logo", only("admin")),
     Rule("GET", "/audit", only("admin")),
     Rule("GET", "/web-forms", only("admin")),
     Rule("POST", "/web-forms", only("admin"), {"name": "Salon"}),
@@ -309,10 +311,11 @@ def _call(world: World, role: str, side: str, rule: Rule):
         return client.get(path)
     if rule.method == "DELETE":
         return client.delete(path)
-    if path.endswith("/photo"):
+    if path.endswith("/photo") or path == "/settings/logo":
         from comptoir.accounts.tests.test_api import _png
 
-        return client.upload(path, photo=SimpleUploadedFile("photo.png", _png(), content_type="image/png"))
+        field = "logo" if path == "/settings/logo" else "photo"
+        return client.upload(path, **{field: SimpleUploadedFile(f"{field}.png", _png(), content_type="image/png")})
     if path == "/attachments":
         return client.upload(path, **body, file=SimpleUploadedFile("permis.pdf", b"%PDF-1.4\n%%EOF\n",
                                                                    content_type="application/pdf"))
