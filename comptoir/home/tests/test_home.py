@@ -120,6 +120,17 @@ def test_done_on_the_home_page_marks_the_task_done_in_place(client, salesperson)
     assert "Tâche faite." not in client.get("/").content.decode()
 
 
+def test_a_task_row_is_only_shown_to_whom_may_see_the_task(client, salesperson):
+    colleague = UserFactory()
+    theirs = task_create(actor=colleague, title="Secret du collègue", due_at=yesterday())
+    client.force_login(salesperson)
+
+    response = client.get("/", {"done": theirs.pk}, HTTP_HX_REQUEST="true")
+    nonsense = client.get("/", {"done": "x"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == nonsense.status_code == 204 and response.content == b""
+
+
 def test_without_javascript_done_comes_back_to_the_whole_home_page(client, salesperson):
     task = task_create(actor=salesperson, title="Rappeler Julie", due_at=yesterday())
     client.force_login(salesperson)
