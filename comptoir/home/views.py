@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from comptoir.accounts.models import User
 from comptoir.activities.selectors import task_list
 from comptoir.core import permissions
 from comptoir.core.selectors import site_settings_get
@@ -65,7 +64,7 @@ def _sort_links(current: str) -> dict:
 def _task_row(request, pk: str):
     """One task row after « Fait » (htmx): task_done redirects here, with its message shown in the row."""
     task = task_list(actor=request.user).filter(pk=pk).first() if is_small_id(pk) else None
-    notes = [message for message in messages.get_messages(request)]  # read here, not on the next page
+    notes = list(messages.get_messages(request))  # read here, so they do not show again on the next page
     if task is None:
         return HttpResponse(status=204)
     return render(request, "home/_task.html", {"task": task, "notes": notes, "when": "time"})
@@ -110,8 +109,8 @@ def _team(request, first: date, last: date) -> dict:
     }
     chosen = request.GET.get("overdue", "")
     if is_small_id(chosen):
-        person = next((row["person"] for row in team["rows"] if row["person"].pk == int(chosen)), None) \
-            or User.objects.filter(pk=int(chosen)).first()
+        # Whoever has an overdue task the actor may see has a line in the team's table.
+        person = next((row["person"] for row in team["rows"] if row["person"].pk == int(chosen)), None)
         if person is not None:
             tasks, more = selectors.overdue_tasks_of(actor=user, assignee=person.pk)
             context["overdue_of"] = {"person": person, "tasks": tasks, "more": more}
