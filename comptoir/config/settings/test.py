@@ -19,3 +19,5 @@ COMPTOIR_REPORTS_DATABASE = "default"
 import tempfile  # noqa: E402
 
 COMPTOIR_IMPORT_DIR = tempfile.mkdtemp(prefix="comptoir-imports-")
+# Uploads (user photos, the dealer's logo, attachments) of a test run never land in the real var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="comptoir-media-"))  # noqa: F405
