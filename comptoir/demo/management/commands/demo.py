@@ -1,26 +1,31 @@
-"""`comptoir demo`: loads the demo data (Maven CRM dataset) and prints the demo logins."""
+"""`comptoir demo`: loads the demo dealership into an empty database and prints the demo logins."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from comptoir.demo.services import demo_is_loaded, demo_load, demo_logins
+from comptoir.demo.services import demo_is_loaded, demo_load, demo_logins, demo_scale
 
 
 class Command(BaseCommand):
-    help = "Load demo data (users, locations… from the Maven CRM dataset) and print the demo logins."
+    help = "Load the demo dealership (18 months of history, dated from today) and print the demo logins."
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
                             help="Do nothing (successfully) when the database already has users.")
+        parser.add_argument("--scale", type=float, default=None,
+                            help="Size of the dealership: 1 (default, or DEMO_SCALE) is about 3,000 customers.")
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, scale=None, **options):
         if demo_is_loaded():
             if if_empty:
                 self.stdout.write(_("La base contient déjà des données : démo non chargée."))
                 self.print_logins()
                 return
             raise CommandError(_("La base contient déjà des utilisateurs : la démo se charge dans une base vide."))
-        result = demo_load()
+        if scale is not None and scale <= 0:
+            raise CommandError(_("L'échelle de la démo doit être plus grande que zéro."))
+        self.stdout.write(_("Chargement de la démo : dix-huit mois d'une concession, un moment…"))
+        result = demo_load(scale=scale if scale is not None else demo_scale())
         counts = ", ".join(f"{name}: {count}" for name, count in result.counts.items())
         self.stdout.write(self.style.SUCCESS(_("Démo chargée (%(counts)s).") % {"counts": counts}))
         self.print_logins()
