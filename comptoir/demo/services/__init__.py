@@ -69,6 +69,7 @@ def demo_load(*, scale: float | None = None, seed: int = DEMO_SEED, now: datetim
         runner.units()
         runner.customers()
         runner.deals()
+        runner.newsletter()
         Activity(runner).queue()
         runner.run()
     result.counts["users"] = User.objects.count()

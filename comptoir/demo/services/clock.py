@@ -31,15 +31,19 @@ def clock(moment: datetime) -> Iterator[None]:
     rows (created_at, closed_at, the sale date, the timeline) are dated as if the call happened
     then. Only the demo uses it, to write a history through the same services as a live sale."""
     fields = _fields_stamped_now()
+    previous = timezone.now, [field.__dict__.get("_get_default") for field in fields]
     timezone.now = lambda: moment
     for field in fields:
         field.__dict__["_get_default"] = timezone.now  # Field caches its default's callable here
     try:
         yield
     finally:
-        timezone.now = _REAL_NOW
-        for field in fields:
-            field.__dict__.pop("_get_default", None)
+        timezone.now = previous[0]
+        for field, default in zip(fields, previous[1]):
+            if default is None:
+                field.__dict__.pop("_get_default", None)
+            else:
+                field.__dict__["_get_default"] = default
 
 
 # The history's emails, walk-in notifications and quote emails happened long ago: the demo records

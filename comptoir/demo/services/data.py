@@ -370,6 +370,12 @@ SURNAMES = (
     "Lachapelle Marcoux Guérin Gamache Loiselle Ouimet Laurin Bisson Charette Brassard Racine Archambault "
     "Labrecque Bouffard Chouinard Marchand Sainte-Marie Saint-Laurent Deslauriers Lafleur Larivière Jolicoeur"
 ).split()
+# Businesses that buy a few machines: the contact person is on the record too.
+COMPANIES = [("Pourvoirie du Lac-Nominingue", "pourvoirie"), ("Pourvoirie Domaine des Cerfs", "pourvoirie"),
+             ("Excavation Gagnon inc.", "flotte"), ("Ferme Lachance et fils", "flotte"),
+             ("Érablière Paquette", "flotte"), ("Camping Lac-des-Écorces", "flotte"),
+             ("Club de motoneige Les Pionniers", "flotte"), ("Construction Hautes-Laurentides", "flotte"),
+             ("Arpentage Rivière-Rouge", "flotte"), ("Municipalité de Kiamika", "flotte")]
 # Names of families that came from elsewhere, as in any Québec customer list.
 OTHER_SURNAMES = ("O'Neill MacDonald Smith Nguyen Diallo Haddad Rodriguez Bélizaire Joseph Pierre-Louis "
                   "Kowalski Rossi Chen Tran Fernandes").split()

@@ -7,24 +7,18 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from comptoir.demo.services import data
-from comptoir.demo.services.people import Crowd, Person, vin, weighted
+from comptoir.demo.services.lot import LotPlanner, UnitPlan, Vehicle, money
+from comptoir.demo.services.people import Crowd, Person, weighted
 
 HISTORY_DAYS = 548  # eighteen months
 NEW_CUSTOMERS = 2400  # at scale 1, over the history
 DMS_CUSTOMERS = 600  # customers the dealer had before the CRM, imported from its DMS
-UNITS = 300  # on the lot at scale 1, sold ones included
-UNIT_DAYS = 45  # vehicle sales of the last weeks are of units still in the inventory (sold)
 DETAILED_DAYS = 120  # the recent months carry follow-up emails, quote sends and web leads
 TASK_DAYS = 45  # and the last weeks the calls after each new deal
 WALK_IN_DAYS = 90  # reception has recorded walk-ins in the CRM for three months
-CENT = Decimal("0.01")
-
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -40,40 +34,10 @@ class CustomerPlan:
     email: str  # valid | placeholder | missing
     lead_at: datetime | None = None  # a web lead: when the form came in
     bounce: bool = False
+    company: str = ""
+    tags: list[str] = field(default_factory=list)
     pk: int | None = None
     bounced: bool = False
-
-
-@dataclass
-class Vehicle:
-    """What a deal is about: a catalogue model (new) or a used vehicle of some year."""
-
-    kind: str
-    name: str
-    price: Decimal
-    cost: Decimal
-    model: data.Model | None = None
-    used: data.UsedModel | None = None
-    year: int | None = None
-    odometer_km: int | None = None
-
-
-@dataclass
-class UnitPlan:
-    serial: str
-    stock_number: str
-    year: int
-    make: str
-    model: str
-    colour: str
-    condition: str
-    price: Decimal
-    cost: Decimal
-    lot: str
-    arrived_at: datetime
-    product: str = ""
-    odometer_km: int | None = None
-    pk: int | None = None
 
 
 @dataclass
@@ -116,7 +80,7 @@ class Plan:
     units: list[UnitPlan] = field(default_factory=list)
 
 
-class Planner:
+class Planner(LotPlanner):
     def __init__(self, rng: random.Random, *, scale: float, now: datetime, zone):
         self.rng, self.scale, self.now, self.zone = rng, scale, now, zone
         self.today = now.astimezone(zone).date()
@@ -180,7 +144,8 @@ class Planner:
             plan.customers.append(CustomerPlan(
                 index=len(plan.customers), person=person, location=location, seller=seller,
                 created_at=self.at(self.start, 8), source="existing_customer",
-                media="import", how="dms", email="valid" if person.email else "missing"))
+                media="import", how="dms", email="valid" if person.email else "missing",
+                tags=["vip"] if rng.random() < 0.06 else []))
 
     def new_customer(self, day: date) -> None:
         rng, plan = self.rng, self.plan
@@ -211,53 +176,14 @@ class Planner:
         valid = rng.random() < taker
         email = "valid" if valid else ("placeholder" if rng.random() < 0.6 else "missing")
         person = self.crowd.person(location, email=valid)
-        plan.customers.append(CustomerPlan(
+        customer = CustomerPlan(
             index=len(plan.customers), person=person, location=location, seller=seller_index,
             created_at=created_at, source=source, media=media, how=how, email=email, lead_at=lead_at,
-            bounce=valid and rng.random() < 0.045))
-
-    # --- Vehicles ---------------------------------------------------------------------------------------
-
-    def used_value(self, used: data.UsedModel, year: int, when: date) -> Decimal:
-        age = max(when.year - year, 0) + 0.5
-        value = used.new_price * (0.86 ** age) * self.rng.uniform(0.9, 1.1)
-        return Decimal(max(round(value / 100) * 100 - 1, 1999))
-
-    def vehicle(self, pipeline: str, day: date) -> Vehicle:
-        rng = self.rng
-        season = dict(data.SEASONS[day.month])
-        if pipeline == data.NEW:
-            kind = weighted(rng, season)
-            model = rng.choice([m for m in data.MODELS if m.kind == kind])
-            return Vehicle(kind=kind, name=model.name, price=Decimal(model.price), cost=Decimal(model.cost),
-                           model=model)
-        season[data.CAR] = sum(season.values()) * 0.8
-        kind = weighted(rng, season)
-        used = rng.choice([u for u in data.USED_MODELS if u.kind == kind])
-        year = day.year - rng.randint(1, 8)
-        price = self.used_value(used, year, day)
-        km = int(used.km_per_year * (day.year - year + 0.5) * rng.uniform(0.5, 1.4)) if used.km_per_year else None
-        name = f"{year} {used.make} {used.model}"
-        return Vehicle(kind=kind, name=name, price=price, cost=money(price * Decimal(str(rng.uniform(0.78, 0.87)))),
-                       used=used, year=year, odometer_km=km)
-
-    def trade_in(self, vehicle: Vehicle, when: date) -> dict:
-        rng = self.rng
-        kinds = {vehicle.kind} if rng.random() < 0.6 else {data.CAR, vehicle.kind}
-        used = rng.choice([u for u in data.USED_MODELS if u.kind in kinds])
-        year = when.year - rng.randint(3, 12)
-        allowance = (self.used_value(used, year, when) * Decimal("0.72")).quantize(Decimal("50"))
-        trade_in = {
-            "description": f"{year} {used.make} {used.model}",
-            "vin": vin(rng, used.wmi, used.vds, year, self.serials),
-            "allowance": str(allowance),
-            "actual_cash_value": str(money(allowance * Decimal("0.94"))),
-            "lien_payoff": str(money(allowance * Decimal(str(rng.uniform(0.2, 0.9))))) if rng.random() < 0.3 else "0",
-            "_used": used, "_year": year,
-        }
-        if used.km_per_year:
-            trade_in["odometer_km"] = int(used.km_per_year * (when.year - year) * rng.uniform(0.6, 1.3))
-        return trade_in
+            bounce=valid and rng.random() < 0.045)
+        if how == "manual" and rng.random() < 0.03:
+            customer.company, tag = rng.choice(data.COMPANIES)
+            customer.tags = [tag]
+        plan.customers.append(customer)
 
     # --- Deals --------------------------------------------------------------------------------------------
 
@@ -369,74 +295,7 @@ class Planner:
             if moment < end and self.past(moment):
                 deal.follow_up_at = moment
 
-    # --- Units ------------------------------------------------------------------------------------------
-
-    def unit(self, vehicle: Vehicle, arrived_at: datetime, location: str) -> UnitPlan:
-        rng = self.rng
-        self.stock += 1
-        if vehicle.model is not None:
-            model = vehicle.model
-            year = self.today.year + (1 if self.today.month >= 8 and model.kind != data.WATER else 0)
-            year = min(year, arrived_at.year + 1)
-            serial = vin(rng, model.wmi, model.vds, year, self.serials)
-            return UnitPlan(serial=serial, stock_number=f"N{year % 100:02d}-{self.stock:04d}", year=year,
-                            make=model.make, model=model.name.removeprefix(model.make).strip(),
-                            colour=rng.choice(model.colours), condition="new", price=vehicle.price,
-                            cost=vehicle.cost, lot=self.lot(location), arrived_at=arrived_at, product=model.code)
-        used = vehicle.used
-        serial = vin(rng, used.wmi, used.vds, vehicle.year, self.serials)
-        return UnitPlan(serial=serial, stock_number=f"U{arrived_at.year % 100:02d}-{self.stock:04d}",
-                        year=vehicle.year, make=used.make, model=used.model,
-                        colour=rng.choice(("Noir", "Blanc", "Gris", "Rouge", "Bleu", "Argent")), condition="used",
-                        price=vehicle.price, cost=vehicle.cost, lot=self.lot(location), arrived_at=arrived_at,
-                        odometer_km=vehicle.odometer_km)
-
-    def lot(self, location: str) -> str:
-        rng = self.rng
-        if rng.random() < 0.15:
-            place = "Salle de montre"
-        elif rng.random() < 0.1:
-            place = "Entrepôt"
-        else:
-            place = f"Cour {rng.choice('ABCD')}-{rng.randint(1, 24):02d}"
-        return place if location == "st-jerome" else f"Mont-Laurier · {place}"
-
-    def units(self) -> None:
-        rng, plan = self.rng, self.plan
-        window = self.now - timedelta(days=UNIT_DAYS)
-        for deal in plan.deals:
-            if deal.vehicle is None or deal.created_at < window:
-                continue
-            late = deal.stage in ("Essai routier", data.PROPOSAL, "Négociation", "Livraison")
-            if deal.outcome == "won" or deal.outcome == "open" and late and rng.random() < 0.6:
-                arrived = max(deal.created_at - timedelta(days=rng.randint(5, 90)), self.at(self.start, 9))
-                deal.unit = self.unit(deal.vehicle, arrived, deal.customer.location)
-                plan.units.append(deal.unit)
-            if deal.outcome == "won" and deal.trade_in and deal.closed_at:
-                trade = deal.trade_in
-                used, year = trade["_used"], trade["_year"]
-                price = money(Decimal(trade["allowance"]) * Decimal("1.3")).quantize(Decimal("100")) - 1
-                self.stock += 1
-                plan.units.append(UnitPlan(
-                    serial=trade["vin"], stock_number=f"U{deal.closed_at.year % 100:02d}-{self.stock:04d}", year=year,
-                    make=used.make, model=used.model, colour=rng.choice(("Noir", "Blanc", "Gris", "Rouge")),
-                    condition="used", price=price, cost=Decimal(trade["allowance"]),
-                    lot=self.lot(deal.customer.location), arrived_at=deal.closed_at + timedelta(hours=1),
-                    odometer_km=trade.get("odometer_km")))
-        # The rest of the lot: next season's models and the used ones waiting for a buyer.
-        target = round(UNITS * self.scale)
-        upcoming = data.SEASONS[(self.today.month % 12) + 1]
-        for _n in range(max(target - len(plan.units), round(target * 0.3))):
-            day = self.today - timedelta(days=rng.randint(1, 120))
-            location = "st-jerome" if rng.random() < 0.65 else "mont-laurier"
-            if rng.random() < 0.7:
-                kind = weighted(rng, upcoming)
-                model = rng.choice([m for m in data.MODELS if m.kind == kind])
-                vehicle = Vehicle(kind=kind, name=model.name, price=Decimal(model.price), cost=Decimal(model.cost),
-                                  model=model)
-            else:
-                vehicle = self.vehicle(data.USED, day)
-            plan.units.append(self.unit(vehicle, self.at(day, 8) + timedelta(minutes=rng.randrange(600)), location))
+    # --- The plan ---------------------------------------------------------------------------------------
 
     def classify(self) -> None:
         """Which deals are written as they happen (open ones, sales with their quote, the recent

@@ -91,6 +91,21 @@ class TestTheDemoDealership(TestCase):
         assert not Opportunity.objects.filter(Q(created_at__gt=NOW) | Q(closed_at__gt=NOW)).exists()
         assert not TimelineEvent.objects.filter(created_at__gt=NOW).exists()
 
+    def test_customers_have_quebec_names_and_numbers_real_numbering_accepts(self):
+        import phonenumbers
+
+        from comptoir.customers.models import Customer, CustomerPhone
+
+        phones = list(CustomerPhone.objects.values_list("number", "e164"))
+        assert len(phones) > 100
+        assert all(phonenumbers.is_valid_number(phonenumbers.parse(e164)) for _n, e164 in phones)
+        assert {e164[2:5] for _n, e164 in phones} <= {"450", "514", "819", "418", "579", "438", "581", "873"}
+        assert not [e164 for _n, e164 in phones if e164[5:8] == "555"]  # the fictional exchange
+        assert {"(", "-", "+"} <= {char for number, _e in phones for char in number}  # as people type them
+        last_names = set(Customer.objects.values_list("last_name", flat=True))
+        assert [n for n in last_names if "-" in n] and [n for n in last_names if set(n) & set("éèêëçîôû")]
+        assert Customer.objects.exclude(company="").filter(tags__isnull=False).exists()
+
     def test_salespeople_email_ratios_fall_on_both_sides_of_the_target(self):
         from comptoir.customers.models import Customer
 
@@ -200,3 +215,17 @@ def test_demo_loads_only_into_an_empty_database(capsys, monkeypatch):
 
     assert User.objects.count() == users
     assert "admin" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option, environment", [(["--scale", "0"], None), ([], "beaucoup")])
+def test_a_scale_that_is_not_a_positive_number_is_refused_and_nothing_loaded(option, environment, monkeypatch):
+    from comptoir.demo.management.commands.demo import BAD_SCALE
+
+    if environment:
+        monkeypatch.setenv("DEMO_SCALE", environment)
+    with pytest.raises(CommandError) as refused:
+        call_command("demo", *option)
+
+    assert str(refused.value) == str(BAD_SCALE)
+    assert not User.objects.exists()

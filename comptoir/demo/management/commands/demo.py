@@ -1,9 +1,14 @@
 """`comptoir demo`: loads the demo dealership into an empty database and prints the demo logins."""
 
+import math
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.demo.services import demo_is_loaded, demo_load, demo_logins, demo_scale
+
+BAD_SCALE = gettext_lazy("L'échelle de la démo (--scale ou DEMO_SCALE) est un nombre plus grand que zéro.")
 
 
 class Command(BaseCommand):
@@ -22,10 +27,14 @@ class Command(BaseCommand):
                 self.print_logins()
                 return
             raise CommandError(_("La base contient déjà des utilisateurs : la démo se charge dans une base vide."))
-        if scale is not None and scale <= 0:
-            raise CommandError(_("L'échelle de la démo doit être plus grande que zéro."))
+        try:
+            scale = demo_scale() if scale is None else scale
+        except ValueError:
+            scale = 0
+        if not (scale > 0 and math.isfinite(scale)):
+            raise CommandError(BAD_SCALE)
         self.stdout.write(_("Chargement de la démo : dix-huit mois d'une concession, un moment…"))
-        result = demo_load(scale=scale if scale is not None else demo_scale())
+        result = demo_load(scale=scale)
         counts = ", ".join(f"{name}: {count}" for name, count in result.counts.items())
         self.stdout.write(self.style.SUCCESS(_("Démo chargée (%(counts)s).") % {"counts": counts}))
         self.print_logins()
