@@ -33,7 +33,7 @@ class Activity:
         self.runner, self.rng, self.plan, self.dealer = runner, runner.rng, runner.plan, runner.dealer
 
     def business(self, day, first: int = 9, last: int = 17) -> datetime:
-        zone = self.plan.now.tzinfo
+        zone = self.plan.zone
         while day.weekday() == 6:
             day += timedelta(days=1)
         return datetime.combine(day, time(first), tzinfo=zone) + timedelta(minutes=self.rng.randrange((last - first) * 60))
@@ -65,14 +65,15 @@ class Activity:
         runner, rng = self.runner, self.rng
         type_, title = NEXT_STEPS[deal.stage]
         now = self.plan.now
-        due = self.business(now.date() + timedelta(days=rng.randint(-5, 8)))
+        late = rng.random() < 0.25
+        due = self.business(self.plan.today + timedelta(days=rng.randint(-4, -1) if late else rng.randint(0, 7)))
         created = min(max(deal.created_at + timedelta(minutes=3), now - timedelta(days=3)),
                       due - timedelta(hours=6), now - timedelta(hours=1))
         runner.at(max(created, deal.created_at + timedelta(minutes=3)), self.task, deal, type_, title, due)
         if deal.pipeline != data.SERVICE and deal.stage in (data.PROPOSAL, "Négociation", "Livraison"):
             runner.at(max(deal.quote_at or deal.created_at, deal.created_at) + timedelta(minutes=30), self.case_card,
                       deal)
-            if deal.accept == 1 and deal.stage in ("Négociation", "Livraison"):
+            if deal.accept == 1:
                 runner.at(max(deal.quote_at or deal.created_at, deal.created_at) + timedelta(hours=1),
                           self.finance_joins, deal)
 
@@ -117,9 +118,9 @@ class Activity:
         for index, seller in enumerate(data.SELLERS):
             for number in range(rng.randint(2, 4)):
                 person = crowd.person(seller.location, email=rng.random() < 0.75)
-                created = self.business(now.date() - timedelta(days=rng.randint(2, 20)))
+                created = self.business(self.plan.today - timedelta(days=rng.randint(2, 20)))
                 offset = (0, 0, 1, 3, -2)[number % 5] if number < 4 else rng.randint(-3, 6)
-                next_contact = self.business(now.date() + timedelta(days=offset), 10, 18)
+                next_contact = self.business(self.plan.today + timedelta(days=offset), 10, 18)
                 source = rng.choice(("facebook", "website", "trade_show", "referral", "kijiji"))
                 runner.at(created, self.lead, index, person, source, next_contact, number == 3)
         for _n in range(max(2, round(6 * min(runner.scale * 4, 1)))):

@@ -129,6 +129,9 @@ MESSAGE_TEMPLATES = [
     ("Relance après essai", "email", "pl", "Twój {{ opportunity.product }}",
      "Dzień dobry {{ customer.first_name }},\n\ndziękujemy za jazdę próbną {{ opportunity.product }}. "
      "Czy ma Pan/Pani pytania? Mogę dziś przygotować ofertę.\n\n{{ salesperson.signature }}"),
+    ("Suivi de votre demande", "email", "fr-ca", "Votre demande : {{ opportunity.product }}",
+     "Bonjour {{ customer.first_name }},\n\nMerci de votre intérêt pour le {{ opportunity.product }}. "
+     "Quand seriez-vous disponible pour venir le voir et l'essayer ?\n\n{{ salesperson.signature }}"),
     ("Nouvelles du client", "email", "fr-ca", "Des nouvelles de chez nous",
      "Bonjour {{ customer.first_name }},\n\nLes modèles de la nouvelle saison sont arrivés en salle de montre. "
      "Passez nous voir !\n\n{{ salesperson.signature }}"),

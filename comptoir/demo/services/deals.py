@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from comptoir.demo.services import data
 from comptoir.demo.services.lot import UnitPlan
-from comptoir.demo.services.plan import DealPlan
+from comptoir.demo.services.plan import DETAILED_DAYS, DealPlan
 
 
 class DealSteps:
@@ -41,7 +41,8 @@ class DealSteps:
             if deal.quote_at is not None:
                 self.at(deal.quote_at, self.quote, deal)
                 send = deal.quote_at + timedelta(minutes=rng.randint(5, 40))
-                if deal.follow_up_at is not None and send < end:
+                recent = (self.plan.now - deal.created_at).days < DETAILED_DAYS
+                if recent and deal.customer.email == "valid" and send < end:
                     self.at(send, self.quote_send, deal)
             if deal.follow_up_at is not None:
                 self.at(deal.follow_up_at, self.follow_up, deal)

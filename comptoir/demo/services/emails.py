@@ -23,15 +23,15 @@ class EmailSteps:
         self.counts["bounces"] += 1
 
     def follow_up(self, moment, deal: DealPlan) -> None:
-        """« Relance après essai » from its template, sent (to the demo's dummy backend) at its date;
-        then it bounces, or is opened, and sometimes answered."""
+        """The follow-up from its template (« Suivi de votre demande », « Relance après essai »), sent (to
+        the demo's dummy backend) at its date; then it bounces, or is opened, and sometimes answered."""
         from comptoir.messaging.services import message_send, messages_deliver_due
 
         customer = deal.customer
         if customer.bounced:
             return
-        message = message_send(actor=self.seller(deal.seller), template_id=self.dealer.templates[
-            "Relance après essai"].pk, opportunity=deal.pk)
+        message = message_send(actor=self.seller(deal.seller), template_id=self.dealer.templates[deal.follow_up].pk,
+                               opportunity=deal.pk)
         messages_deliver_due(now=moment)
         message.refresh_from_db()
         self.counts["emails"] += 1
@@ -42,7 +42,7 @@ class EmailSteps:
         if rng.random() < 0.62:
             opened = moment + timedelta(hours=rng.uniform(0.2, 30))
             self.at(opened, self.opened, message.tracking_key)
-            if rng.random() < 0.22:
+            if rng.random() < 0.3:
                 self.at(opened + timedelta(minutes=rng.randint(3, 240)), self.reply, deal, message)
 
     def opened(self, moment, tracking_key: str) -> None:
@@ -63,7 +63,7 @@ class EmailSteps:
 
     def reply(self, moment, deal: DealPlan, message) -> None:
         """The customer answers: the reply lands in the salesperson's inbox, read a few hours later,
-        except this last week's (and a few forgotten)."""
+        except these last two weeks' (and a few forgotten)."""
         from comptoir.messaging.services import reply_received
 
         reply = reply_received(from_address=deal.customer.person.email, subject=f"Re: {message.subject}",
@@ -74,7 +74,7 @@ class EmailSteps:
             return
         self.counts["replies"] += 1
         read = moment + timedelta(hours=self.rng.uniform(0.5, 8))
-        if read < self.plan.now - timedelta(days=7) and self.rng.random() < 0.95:
+        if read < self.plan.now - timedelta(days=14) and self.rng.random() < 0.95:
             self.at(read, self.read, deal, reply.pk)
 
     def read(self, moment, deal: DealPlan, message_id: int) -> None:
@@ -86,7 +86,7 @@ class EmailSteps:
         """Last month's mailing to the dealer's former customers: the sales manager's bulk send, which the
         worker sends at the settings' pace; a third of them open it, a couple unsubscribe."""
         last_month = self.plan.today.replace(day=1) - timedelta(days=1)
-        moment = datetime.combine(last_month.replace(day=15), time(10), tzinfo=self.plan.now.tzinfo)
+        moment = datetime.combine(last_month.replace(day=15), time(10), tzinfo=self.plan.zone)
         if moment.weekday() == 6:
             moment += timedelta(days=1)
         customers = [c for c in self.plan.customers if c.how == "dms" and c.email == "valid" and not c.bounce

@@ -141,7 +141,7 @@ class LotPlanner:
             if deal.outcome == "won" and deal.trade_in and deal.created_at >= window:
                 trade = deal.trade_in
                 used, year = trade["_used"], trade["_year"]
-                price = money(Decimal(trade["allowance"]) * Decimal("1.3")).quantize(Decimal("100")) - 1
+                price = (Decimal(trade["allowance"]) * Decimal("0.013")).quantize(Decimal("1")) * 100 - 1
                 self.stock += 1
                 plan.units.append(UnitPlan(
                     serial=trade["vin"], stock_number=f"U{deal.closed_at.year % 100:02d}-{self.stock:04d}", year=year,

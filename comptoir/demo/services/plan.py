@@ -6,7 +6,7 @@ the same history, and a load on any day looks current (its last sale was this we
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from comptoir.demo.services import data
@@ -63,6 +63,7 @@ class DealPlan:
     trade_in: dict | None = None
     unit: UnitPlan | None = None
     follow_up_at: datetime | None = None
+    follow_up: str = ""  # the message template of the follow-up
     pk: int | None = None
     quote: int | None = None
     variants: list[int] = field(default_factory=list)
@@ -73,8 +74,9 @@ class DealPlan:
 @dataclass
 class Plan:
     start: date
-    today: date
+    today: date  # in the dealer's time zone
     now: datetime
+    zone: tzinfo
     customers: list[CustomerPlan] = field(default_factory=list)
     deals: list[DealPlan] = field(default_factory=list)
     units: list[UnitPlan] = field(default_factory=list)
@@ -88,7 +90,7 @@ class Planner(LotPlanner):
         self.crowd = Crowd(rng)
         self.serials: set[str] = set()
         self.stock = 0
-        self.plan = Plan(start=self.start, today=self.today, now=now)
+        self.plan = Plan(start=self.start, today=self.today, now=now, zone=zone)
 
     # --- Moments -----------------------------------------------------------------------------------
 
@@ -198,7 +200,8 @@ class Planner(LotPlanner):
                     pipeline = data.SERVICE if rng.random() < 0.7 else rng.choice((data.NEW, data.USED))
                     self.deal(customer, self.business_moment(day), pipeline, returning=True)
                 continue
-            if rng.random() < 0.92:
+            # Most come in about a vehicle; a walk-in is often just looking.
+            if rng.random() < (0.7 if customer.how in ("walk_in", "reception_walk_in") else 0.92):
                 seller = data.SELLERS[customer.seller]
                 pipeline = data.USED if rng.random() < seller.used else data.NEW
                 if rng.random() < 0.04:
@@ -238,8 +241,9 @@ class Planner(LotPlanner):
         chance = min(max(chance, 0.04), 0.92)
         won = rng.random() < chance
         if days is None:
-            days = int(rng.lognormvariate(math.log(9 if won else 15), 0.8))
-            days = min(days, 90 if won else 120)
+            # A sale closes in a week or two; a lost deal lingers before someone calls it.
+            days = int(rng.lognormvariate(math.log(10 if won else 22), 0.8))
+            days = min(days, 90 if won else 150)
         closed_at = self.business_moment(created_at.date() + timedelta(days=days))
         if closed_at <= created_at:
             closed_at = created_at + timedelta(hours=rng.randint(1, 3))
@@ -249,7 +253,7 @@ class Planner(LotPlanner):
         age = (self.now - created_at).days
         if not self.past(closed_at):
             deal.outcome = "open"
-        elif not won and age > 60 and rng.random() < 0.02:
+        elif not won and age > 60 and pipeline != data.SERVICE and rng.random() < 0.012:
             deal.outcome = "open"  # never closed: the manager's list of deals to clean up
         elif not won and pipeline != data.SERVICE and rng.random() < 0.03:
             deal.outcome = "suspended"
@@ -290,10 +294,11 @@ class Planner(LotPlanner):
             deal.accept = 1 if rng.random() < 0.58 else 0
         if deal.outcome == "won" and rng.random() < 0.35:
             deal.trade_in = self.trade_in(deal.vehicle, end.date())
-        if recent and stages.index(deal.stage) >= 3 and deal.customer.email == "valid":
+        if recent and stages.index(deal.stage) >= 1 and deal.customer.email == "valid":
             moment = self.business_moment(deal.created_at.date() + timedelta(days=rng.randint(1, 3)))
             if moment < end and self.past(moment):
                 deal.follow_up_at = moment
+                deal.follow_up = "Relance après essai" if stages.index(deal.stage) >= 3 else "Suivi de votre demande"
 
     # --- The plan ---------------------------------------------------------------------------------------
 

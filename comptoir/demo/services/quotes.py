@@ -36,6 +36,8 @@ class QuoteSteps:
         chosen = rng.sample(accessories, k=min(len(accessories), rng.choice((0, 1, 1, 2, 3))))
         extras = [{"product": code} for code in fees + chosen]
         discount = rng.choice(("0", "0", "2", "3", "5"))
+        if deal.outcome == "open" and deal.stage == "Négociation":
+            discount = "8"  # the customer is pushing: a margin the manager will want to look at
         cash = [{**line, "discount_pct": discount}, *extras]
         finance = [line, *extras, *({"product": code} for code in warranty)]
         if rng.random() < 0.4:

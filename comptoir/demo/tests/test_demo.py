@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q
 from django.test import TestCase
+from django.utils import timezone
 
 from comptoir.accounts.models import Role, User
 from comptoir.demo.services import DEMO_PASSWORD, demo_load, demo_logins
@@ -148,6 +149,9 @@ class TestTheDemoDealership(TestCase):
 
         assert Task.objects.filter(done_at=None, due_at__lt=NOW).exists()
         assert Task.objects.filter(done_at=None, due_at__gt=NOW).exists()
+        # in the dealer's hours, in its time zone
+        assert {timezone.localtime(t.due_at).hour for t in Task.objects.exclude(type__code="store_visit")} <= set(
+            range(9, 18))
         assert StoreVisit.objects.exists()
         assert Lead.objects.filter(next_contact_at__gte=NOW).exists() and Lead.objects.filter(owner=None).exists()
         sent = Message.objects.filter(direction="out")
