@@ -33,10 +33,10 @@ class Activity:
         self.runner, self.rng, self.plan, self.dealer = runner, runner.rng, runner.plan, runner.dealer
 
     def business(self, day, first: int = 9, last: int = 17) -> datetime:
-        zone = self.plan.zone
-        while day.weekday() == 6:
+        while day.weekday() == 6:  # closed on Sundays
             day += timedelta(days=1)
-        return datetime.combine(day, time(first), tzinfo=zone) + timedelta(minutes=self.rng.randrange((last - first) * 60))
+        minutes = self.rng.randrange((last - first) * 60)
+        return datetime.combine(day, time(first), tzinfo=self.plan.zone) + timedelta(minutes=minutes)
 
     def queue(self) -> None:
         for deal in self.plan.deals:
@@ -94,7 +94,7 @@ class Activity:
         from comptoir.sales.services import opportunity_update
 
         rng = self.rng
-        values = {"expected_decision_date": (self.plan.now + timedelta(days=rng.randint(2, 30))).date(),
+        values = {"expected_decision_date": self.plan.today + timedelta(days=rng.randint(2, 30)),
                   "probability": rng.choice((30, 50, 60, 70, 80, 90))}
         if rng.random() < 0.3:
             values["competitors"] = [rng.choice([c[0] for c in data.COMPETITORS])]

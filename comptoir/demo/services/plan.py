@@ -169,7 +169,8 @@ class Planner(LotPlanner):
             # Before the CRM took its web form's leads, the salesperson typed the inquiry in.
             lead_at, created_at = None, self.business_moment(day)
             how = "manual"
-            if (self.today - day).days < WALK_IN_DAYS and media == "in_store" and source in ("walk_in", "referral", "advertising"):
+            if (self.today - day).days < WALK_IN_DAYS and media == "in_store" \
+                    and source in ("walk_in", "referral", "advertising"):
                 how = "reception_walk_in" if rng.random() < 0.4 else "walk_in"
         if not self.past(created_at):
             return
