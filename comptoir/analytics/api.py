@@ -17,7 +17,7 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.customers.selectors import email_ratio_compute
 from comptoir.core.schemas import Id
 from comptoir.sales.models import Pipeline
-from comptoir.sales.selectors import conversion_compute, plan_compute
+from comptoir.sales.selectors import conversion_compute, pipeline_default, plan_compute
 
 router = Router(tags=["analytics"])
 NO_PIPELINE = _("Aucun processus de vente de ce numéro.")
@@ -147,7 +147,7 @@ def plan_csv(result: dict) -> HttpResponse:
 def plan(request, target_sales: int = Query(..., ge=1, le=1_000_000), pipeline: Id | None = None,
          by: Literal["salesperson"] | None = None, format: Literal["json", "csv"] = "json"):
     chosen = Pipeline.objects.filter(pk=pipeline).first() if pipeline else \
-        Pipeline.objects.filter(active=True).order_by("name").first()
+        pipeline_default()
     if chosen is None:
         raise ApplicationError(NO_PIPELINE, field="pipeline", status=404)
     result = plan_compute(actor=request.user, target_sales=target_sales, pipeline=chosen, by=by)

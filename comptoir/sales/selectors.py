@@ -20,7 +20,7 @@ from comptoir.accounts.models import User
 from comptoir.activities.models import Task
 from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_search_q, email_ratio_compute
-from comptoir.sales.models import Opportunity, Stage, StageChange, Status
+from comptoir.sales.models import Opportunity, Pipeline, Stage, StageChange, Status
 
 CONVERSION_DIMENSIONS = ("salesperson", "manager", "location", "source", "media", "product", "competitor",
                          "decision_month", "stage", "month")
@@ -36,6 +36,13 @@ _GROUPS = {
     # A deal against two competitors counts in both groups; the total is counted once (by salesperson).
     "competitor": ("competitors__id", F("competitors__name")),
 }
+
+
+def pipeline_default() -> Pipeline | None:
+    """The sales process a page opens on when none is chosen: the first active one an admin created
+    (a dealership sets up its main process first, « Véhicules neufs » before « Pièces et service »),
+    whatever the names' alphabetical order."""
+    return Pipeline.objects.filter(active=True).order_by("pk").first()
 
 
 def opportunity_visible(actor) -> QuerySet:

@@ -26,7 +26,7 @@ from comptoir.sales.selectors import NO_GROUP
 from comptoir.sales.forms import (
     AnalyticsFilter, BoardFilter, CaseForm, DealsFilter, LostForm, OpportunityForm, PlanForm, SaleDateForm, WinForm,
 )
-from comptoir.sales.models import Pipeline, Status
+from comptoir.sales.models import Status
 
 BOARD_LIMIT = 500
 CARD_DEALS = 20
@@ -49,7 +49,7 @@ def board(request):
     form = BoardFilter(data, user=request.user)
     form.is_valid()
     filters = form.cleaned_data
-    pipeline = filters.get("pipeline") or Pipeline.objects.filter(active=True).order_by("name").first()
+    pipeline = filters.get("pipeline") or selectors.pipeline_default()
     salesperson = filters.get("salesperson")
     now = timezone.now()
     today = timezone.localdate()
@@ -240,7 +240,7 @@ def analytics(request):
     plan_form = PlanForm(request.GET if "target_sales" in request.GET else None)
     plan = None
     if plan_form.is_valid():
-        pipeline = plan_form.cleaned_data["pipeline"] or Pipeline.objects.filter(active=True).order_by("name").first()
+        pipeline = plan_form.cleaned_data["pipeline"] or selectors.pipeline_default()
         if pipeline is not None:
             plan = selectors.plan_compute(actor=request.user, target_sales=plan_form.cleaned_data["target_sales"],
                                           pipeline=pipeline)

@@ -314,3 +314,14 @@ def test_the_email_ratio_is_shown_month_by_month_for_a_year(client, manager, sal
     assert len(months) == 12 and months[-1]["month"] == timezone.localdate().strftime("%Y-%m")
     assert (months[-1]["created"], months[-1]["ratio_pct"]) == (2, Decimal("50.00"))
     assert sum(m["created"] for m in months) == 2  # the one from 400 days ago is out of the year
+
+
+def test_the_board_opens_on_the_first_process_created_not_the_first_by_name(client, admin, salesperson):
+    main = make_pipeline(admin, name="Véhicules neufs", prefix="VN")
+    make_pipeline(admin, name="Pièces et service", prefix="PS", stages=["Demande"])
+    deal = make_opportunity(salesperson, make_customer(salesperson), main)
+    client.force_login(salesperson)
+
+    html = client.get("/sales/").content.decode()
+
+    assert deal.number in html and "Demande" not in html
