@@ -198,9 +198,9 @@ def _opportunities(actor, deals: list[dict], users: dict, prices: dict, cost_rat
 
 @transaction.atomic
 def dataset_load(*, actor, name: str, directory: Path, cost_ratio: Decimal = Decimal("0.80"),
-                 shift_days: int = 0, deals_limit: int | None = None) -> LoadResult:
-    """Load a dataset's files through the services; `shift_days` moves every date (the demo brings
-    the dataset's last close to yesterday); `deals_limit` keeps the first deals only (quick demos)."""
+                 shift_days: int = 0) -> LoadResult:
+    """Load a dataset's files through the services; `shift_days` moves every date (e.g. to bring the
+    dataset's last close near today)."""
     from comptoir.catalog.selectors import product_match_key
 
     if name not in DATASETS:
@@ -209,7 +209,7 @@ def dataset_load(*, actor, name: str, directory: Path, cost_ratio: Decimal = Dec
     teams = _read(directory, "sales_teams.csv")
     accounts = _read(directory, "accounts.csv")
     products = _read(directory, "products.csv")
-    deals = _read(directory, "sales_pipeline.csv")[:deals_limit]
+    deals = _read(directory, "sales_pipeline.csv")
     result = LoadResult()
     users = _users(actor, teams, _locations(actor), result)
     _products(actor, products, result)
@@ -218,11 +218,3 @@ def dataset_load(*, actor, name: str, directory: Path, cost_ratio: Decimal = Dec
     _opportunities(actor, deals, users, prices, Decimal(cost_ratio), timedelta(days=shift_days), result)
     return result
 
-
-def maven_shift_to_recent(directory: Path) -> int:
-    """Days that bring the dataset's last close to yesterday (for demo boards that show this month;
-    not today, whose noon may still be ahead)."""
-    from django.utils import timezone
-
-    last = max(d["close_date"] for d in _read(Path(directory), "sales_pipeline.csv") if d["close_date"])
-    return (timezone.localdate() - timedelta(days=1) - date.fromisoformat(last)).days
