@@ -42,7 +42,7 @@ def price_list_list(*, active: bool | None = None) -> QuerySet:
     return queryset.order_by("name", "pk")
 
 
-def inventory_unit_list(*, q: str | None = None, status: str | None = None) -> QuerySet:
+def inventory_unit_list(*, q: str | None = None, status: str | None = None, condition: str | None = None) -> QuerySet:
     """Units by stock number, serial (its start, or its last characters as a salesperson reads them
     off a windshield), DMS id, make or model; each with the deals that touch it (one query more)."""
     from django.db.models import Prefetch
@@ -53,6 +53,8 @@ def inventory_unit_list(*, q: str | None = None, status: str | None = None) -> Q
     queryset = InventoryUnit.objects.all()
     if status:
         queryset = queryset.filter(status=status)
+    if condition:
+        queryset = queryset.filter(condition=condition)
     if q and q.strip():
         text = q.strip()[:60]
         upper = text.upper()

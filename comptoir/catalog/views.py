@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.catalog import selectors, services
-from comptoir.catalog.models import InventoryUnit
+from comptoir.catalog.models import InventoryUnit, UnitCondition, UnitStatus
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.views import posted_version, render_page_or_rows
@@ -18,11 +19,18 @@ UNITS_PICKED = 8
 
 @login_required
 def unit_list(request):
+    """The lot, a page at a time, searched as you type and filtered by state and new or used."""
     q = request.GET.get("q", "")[:60]
-    status = request.GET.get("status") or None
-    units = selectors.inventory_unit_list(q=q, status=status)[:UNITS_SHOWN]
-    return render_page_or_rows(request, "catalog/units.html", "catalog/_unit_rows.html",
-                               {"units": units, "q": q, "status": status})
+    status = request.GET.get("status") if request.GET.get("status") in UnitStatus.values else None
+    condition = request.GET.get("condition") if request.GET.get("condition") in UnitCondition.values else None
+    page = Paginator(selectors.inventory_unit_list(q=q, status=status, condition=condition),
+                     UNITS_SHOWN).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_page_or_rows(request, "catalog/units.html", "catalog/_unit_rows.html", {
+        "page": page, "units": page.object_list, "q": q, "status": status, "condition": condition,
+        "statuses": UnitStatus.choices, "conditions": UnitCondition.choices, "pager_query": query.urlencode(),
+    })
 
 
 @login_required

@@ -3,6 +3,7 @@ export whose columns say it in French or English."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -72,3 +73,20 @@ def test_a_french_dms_feed_fills_the_condition_and_the_odometer(admin, tmp_path)
 
     units = {u.stock_number: (u.condition, u.odometer_km) for u in InventoryUnit.objects.all()}
     assert units == {"U-7": ("used", 48250), "N-1": ("new", None)}
+
+
+def test_the_lot_pages_through_every_unit_and_filters_new_or_used(admin, salesperson, client,
+                                                                 django_assert_max_num_queries):
+    for number in range(60):
+        inventory_unit_save(actor=admin, serial=f"HULL{number:04d}X", stock_number=f"S-{number}", make="Sea-Doo",
+                            model="Spark", condition="used" if number % 3 == 0 else "new")
+    client.force_login(salesperson)
+
+    first = client.get("/catalog/units/").content.decode()
+    second = client.get("/catalog/units/", {"page": 2}).content.decode()
+    with django_assert_max_num_queries(8):
+        used = client.get("/catalog/units/", {"condition": "used", "page": 1}).content.decode()
+
+    assert "60 unités" in first and "Page 1 sur 2" in first and "page=2" in first
+    assert len(re.findall(r'href="/catalog/units/\d+/"', second)) == 10  # the last 10 of 60
+    assert "20 unités" in used and "Neuf</td>" not in used
