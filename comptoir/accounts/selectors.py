@@ -40,9 +40,17 @@ def user_get(*, actor, pk) -> User:
     return user
 
 
+ASSIGNABLE = Q(is_active=True, department__isnull=False)
+
+
+def users_assignable() -> QuerySet:
+    """DESIGN: only an active user who belongs to a department may be put on a record; by name."""
+    return User.objects.filter(ASSIGNABLE).order_by("last_name", "first_name", "username", "pk")
+
+
 def assignable_user(pk, *, field: str, message) -> User:
     """DESIGN: only an active user who belongs to a department may be put on a record."""
-    user = User.objects.filter(pk=pk, is_active=True, department__isnull=False).first() if pk is not None else None
+    user = users_assignable().filter(pk=pk).first() if pk is not None else None
     if user is None:
         raise ApplicationError(message, field=field)
     return user

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts.models import User
+from comptoir.accounts.selectors import users_assignable
 from comptoir.core.models import Source, Tag
 from comptoir.customers.models import Customer, PhoneKind
 
@@ -24,8 +24,7 @@ class CustomerForm(forms.Form):
     source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.filter(active=True), required=False)
     tags = forms.ModelMultipleChoiceField(label=_("Étiquettes"), queryset=Tag.objects.filter(active=True),
                                           required=False)
-    salesperson = forms.ModelChoiceField(label=_("Vendeur"), required=False, queryset=User.objects.filter(
-        is_active=True, department__isnull=False).order_by("last_name", "first_name"))
+    salesperson = forms.ModelChoiceField(label=_("Vendeur"), required=False, queryset=users_assignable())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, phone_rows: int = PHONE_ROWS, **kwargs):

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from comptoir.accounts.models import User
+from comptoir.accounts.selectors import ASSIGNABLE
 from comptoir.activities.selectors import leads_to_contact, task_list
 from comptoir.core import permissions
 from comptoir.core.selectors import site_settings_get
@@ -112,7 +113,7 @@ def team_month(*, actor, year: int, month: int, sort: str = DEFAULT_TEAM_SORT) -
     overdue = overdue_task_counts(actor=actor)
     if permissions.can_see_team(actor):
         people = User.objects.filter(Q(pk__in=set(strip) | set(overdue))
-                                     | Q(is_active=True, department__isnull=False, role__in=_selling_roles()))
+                                     | (ASSIGNABLE & Q(role__in=_selling_roles())))
     else:
         people = User.objects.filter(pk=actor.pk)
     rows = []

@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts.models import Location, User
+from comptoir.accounts.models import Location
+from comptoir.accounts.selectors import users_assignable
 from comptoir.core import permissions
 from comptoir.core.figures import default_period
 from comptoir.core.models import Competitor, LostReason, Source
@@ -21,8 +22,10 @@ class BoardFilter(forms.Form):
     pipeline = forms.ModelChoiceField(label=_("Processus"), queryset=Pipeline.objects.filter(active=True),
                                       required=False, empty_label=None)
     salesperson = forms.ModelChoiceField(label=_("Vendeur"), required=False, empty_label=_("Toute l'équipe"),
-                                         queryset=User.objects.filter(is_active=True, department__isnull=False))
-    status = forms.ChoiceField(label=_("Statut"), choices=Status.choices, required=False, initial=Status.OPEN)
+                                         queryset=users_assignable())
+    # "" is every status: the home page's « créées » figure opens the month's deals whatever became of them.
+    status = forms.ChoiceField(label=_("Statut"), choices=[("", _("Tous")), *Status.choices], required=False,
+                               initial=Status.OPEN)
     source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.filter(active=True), required=False,
                                     empty_label=_("Toutes"))
     location = forms.ModelChoiceField(label=_("Succursale"), queryset=Location.objects.filter(active=True),

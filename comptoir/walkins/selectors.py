@@ -7,7 +7,7 @@ from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.utils import timezone
 
-from comptoir.accounts.models import User
+from comptoir.accounts.selectors import users_assignable
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
 from comptoir.core.figures import check_period, percentage
@@ -80,9 +80,9 @@ def walk_in_get(*, actor, pk) -> StoreVisit:
 def walk_in_salespeople(*, actor) -> QuerySet:
     """Whom the actor may put on a walk-in: an assigner anyone assignable (active, in a department);
     a salesperson themselves (core.permissions.can_assign)."""
-    assignable = User.objects.filter(is_active=True, department__isnull=False)
+    assignable = users_assignable()
     if permissions.has_capability(actor, "assign"):
-        return assignable.order_by("last_name", "first_name", "username")
+        return assignable
     return assignable.filter(pk=actor.pk) if permissions.has_capability(actor, "work_own") else assignable.none()
 
 

@@ -10,6 +10,7 @@ from comptoir.activities.services import task_create
 from comptoir.accounts.tests.factories import UserFactory
 from comptoir.customers.tests.factories import make_customer
 from comptoir.sales.models import Opportunity
+from comptoir.sales.services import opportunity_change_status
 from comptoir.sales.tests.factories import make_opportunity, make_pipeline
 
 pytestmark = pytest.mark.django_db
@@ -325,3 +326,15 @@ def test_the_board_opens_on_the_first_process_created_not_the_first_by_name(clie
     html = client.get("/sales/").content.decode()
 
     assert deal.number in html and "Demande" not in html
+
+
+def test_the_board_shows_every_status_when_asked_and_says_so(client, manager, salesperson, pipeline):
+    open_deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+    won = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+    opportunity_change_status(actor=salesperson, opportunity_id=won.pk, status="won", amount="100.00", cost="50.00")
+    client.force_login(manager)
+
+    html = client.get("/sales/", {"status": ""}).content.decode()
+
+    assert open_deal.number in html and won.number in html
+    assert '<option value="" selected>' in html
