@@ -65,9 +65,11 @@ def dealer_create() -> Dealer:
                             location=locations[location].pk)
     # One hash for every demo account: hashing each password apart costs a third of a second.
     User.objects.exclude(pk=admin.pk).update(password=make_password(DEMO_PASSWORD))
+    # The dealer's name and address close every email already (its footer): a signature is the person.
+    titles = {**{m.pk: "Directeur des ventes" for m in managers.values()}, finance.pk: "Directeur commercial (F et A)"}
     for user in (*managers.values(), *sellers, finance):
-        user.signature = f"{user.get_full_name()}\n{data.DEALER['dealer_trade_name']} · {user.location.name}\n" \
-                         f"{user.location.phone}"
+        user.signature = f"{user.get_full_name()}\n{titles.get(user.pk, 'Conseiller aux ventes')} · " \
+                         f"{user.location.name}\n{user.location.phone}"
     User.objects.bulk_update([*managers.values(), *sellers, finance], ["signature"])
     return Dealer(admin=admin, reception=reception, finance=finance, managers=managers, sellers=sellers,
                   locations=locations)
