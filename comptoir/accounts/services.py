@@ -18,11 +18,11 @@ from PIL import Image, UnidentifiedImageError
 
 from comptoir.accounts.models import LANGUAGE_CODES, ApiToken, Department, Location, Role, User
 from comptoir.accounts.selectors import assignable_user
-from comptoir.activities.services import timeline_record
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden
 from comptoir.core.selectors import reference_resolve
 from comptoir.core.versioning import check_version, lock_one, save_versioned
+from comptoir.timeline.services import timeline_record
 
 USERS_FORBIDDEN = _("Seul un administrateur crée ou modifie les utilisateurs.")
 OWN_FIELDS_ONLY = _("Vous ne pouvez modifier que votre nom, votre courriel, votre mot de passe, votre photo, "

@@ -1,8 +1,8 @@
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from comptoir.activities.models import Task, TimelineEvent
+from comptoir.activities.models import Task
 from comptoir.core import permissions
+from comptoir.timeline.models import TimelineEvent
 
 
 def record_get(*, actor, kind: str | None, pk):
@@ -23,17 +23,6 @@ def record_get(*, actor, kind: str | None, pk):
     from comptoir.core.exceptions import NotFound
 
     raise NotFound()
-
-
-def timeline_for(subject) -> QuerySet:
-    return (
-        TimelineEvent.objects.filter(
-            subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
-            subject_id=subject.pk,
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-pk")
-    )
 
 
 def task_visible(actor) -> QuerySet:

@@ -1,46 +1,15 @@
-"""The one way a write lands in a timeline (STYLE: every write records a timeline row), and tasks:
-who may give a task to whom, completion with its outcome, every change in the timeline of the task
-and of what it is about (DESIGN: activities)."""
+"""Tasks: who may give a task to whom, completion with its outcome, every change in the timeline of the
+task and of what it is about; the private calendar; the morning reminders (DESIGN: activities)."""
 
-import json
-
-from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.activities.models import Task, TimelineEvent
+from comptoir.activities.models import Task
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
-
-
-def timeline_record(*, actor, subject, verb: str, data: dict | None = None) -> TimelineEvent:
-    # Round-trip through Django's encoder so Decimals, dates and lazy strings are stored as text.
-    payload = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    return TimelineEvent.objects.create(
-        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
-        subject_id=subject.pk,
-        actor=actor if getattr(actor, "pk", None) else None,
-        verb=verb,
-        data=payload,
-    )
-
-
-ADMIN_SITE_VERBS = {1: "admin_site_added", 2: "admin_site_changed", 3: "admin_site_deleted"}
-
-
-def admin_site_change_record(sender, instance, created: bool, **kwargs) -> None:
-    """A Django admin LogEntry, copied into the timeline of the object it is about."""
-    if not created or not instance.content_type_id or not str(instance.object_id or "").isdigit():
-        return
-    TimelineEvent.objects.create(
-        subject_type_id=instance.content_type_id, subject_id=int(instance.object_id), actor_id=instance.user_id,
-        verb=ADMIN_SITE_VERBS.get(instance.action_flag, "admin_site_changed"),
-        data={"object": instance.object_repr, "change": instance.get_change_message()},
-    )
-
+from comptoir.timeline.services import timeline_record
 
 # --- Tasks ---------------------------------------------------------------------------------------
 TITLE_REQUIRED = _("Il faut un titre à la tâche.")
@@ -242,44 +211,3 @@ def _reminder_email(user, day, start, tasks, leads) -> None:
                       for t in late]
         send_mail(gettext("Votre journée du %(day)s") % {"day": formats.date_format(day)}, "\n".join(lines),
                   None, [user.email])
-
-
-# --- Unsubscribe ------------------------------------------------------------------------------------
-
-UNSUBSCRIBE_SALT = "comptoir.unsubscribe"
-
-
-def unsubscribe_token(subject) -> str:
-    """A signed token naming a customer or a lead, for the link at the foot of an email."""
-    from django.core import signing
-
-    return signing.dumps({"m": subject._meta.model_name, "id": subject.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unsubscribe_subject(token: str):
-    """The customer or lead a token names, or NotFound for a forged or broken one."""
-    from django.core import signing
-
-    from comptoir.customers.models import Customer
-    from comptoir.leads.models import Lead
-
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        raise NotFound() from None
-    model = {"customer": Customer, "lead": Lead}.get(data.get("m"))
-    subject = model.objects.filter(pk=data.get("id")).first() if model else None
-    if subject is None:
-        raise NotFound()
-    return subject
-
-
-@transaction.atomic
-def unsubscribe(*, token: str):
-    """DESIGN: following the link sets `unsubscribed`; bulk sends skip them."""
-    subject = unsubscribe_subject(token)
-    if not subject.unsubscribed:
-        type(subject).objects.filter(pk=subject.pk).update(unsubscribed=True)
-        timeline_record(actor=None, subject=subject, verb="unsubscribed", data={})
-        subject.unsubscribed = True
-    return subject

@@ -1,6 +1,5 @@
 """Activities pages. Without signing in: the private calendar feed (the secret in its address is the
-permission) and the unsubscribe link (its signed token is). Signed in: my day, the week, tasks
-added from any card and marked done."""
+permission). Signed in: my day, the week, tasks added from any card and marked done."""
 
 from datetime import datetime, timedelta
 
@@ -13,7 +12,6 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.activities import selectors, services
@@ -33,16 +31,6 @@ def calendar_feed(request, secret):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
-
-
-@csrf_exempt  # the person follows a link from an email: no session, the signed token is the permission
-def unsubscribe_view(request, token):
-    """GET shows the choice (mail scanners follow links), POST records it, also as RFC 8058's one-click."""
-    subject = services.unsubscribe_subject(token)
-    if request.method == "POST":
-        subject = services.unsubscribe(token=token)
-        return render(request, "activities/unsubscribe.html", {"done": True, "subject": subject})
-    return render(request, "activities/unsubscribe.html", {"done": subject.unsubscribed, "subject": subject})
 
 
 def _back(request, fallback: str):

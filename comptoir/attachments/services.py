@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from comptoir.activities.services import timeline_record
 from comptoir.attachments import kinds, selectors
 from comptoir.attachments.models import Attachment
 from comptoir.core import permissions
 from comptoir.messaging.rendering import public_url
 from comptoir.core.exceptions import ApplicationError, Forbidden
+from comptoir.timeline.services import timeline_record
 
 FILE_REQUIRED = _("Choisissez un fichier.")
 FILE_EMPTY = _("Le fichier est vide.")

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.files import File
 
 from comptoir.bench.customers import CITIES, DOMAINS, FIRST_NAMES, _last_name
+from comptoir.timeline.models import TimelineEvent
 
 MAVEN_GOAL_SECONDS = 5.0
 ROWS_GOAL_PER_SECOND = 20_000
@@ -90,7 +91,6 @@ def run_database_share(rows: int = 50_000) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from comptoir.activities.models import TimelineEvent
     from comptoir.core import bulk
     from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken
     from comptoir.customers.services import _CUSTOMER_FIELDS, customer_keys, customer_tokens

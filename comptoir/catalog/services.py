@@ -3,7 +3,6 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.activities.services import timeline_record
 from comptoir.catalog.models import Product, TaxClass
 from comptoir.catalog.selectors import product_match_key
 from comptoir.core import permissions
@@ -11,6 +10,7 @@ from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotF
 from comptoir.core.figures import money_clean
 from comptoir.core.text import decimal_text, is_small_id, normalize
 from comptoir.core.versioning import check_version, lock_one, save_versioned
+from comptoir.timeline.services import timeline_record
 
 CATALOG_FORBIDDEN = _("Seul un administrateur gère le catalogue.")
 CODE_TAKEN = _("Un produit porte déjà ce code.")

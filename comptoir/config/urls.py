@@ -6,11 +6,12 @@ from django.views.static import serve as serve_file
 
 from comptoir.accounts.views import set_language
 from comptoir.activities import views as activity_views
-from comptoir.activities.views import calendar_feed, unsubscribe_view
+from comptoir.activities.views import calendar_feed
 from comptoir.config.api import api
 from comptoir.core.views import healthz, search
 from comptoir.home import views as home_views
 from comptoir.messaging.urls import tracking_urls
+from comptoir.messaging.views import unsubscribe_view
 
 admin.site.site_header = "Comptoir"
 admin.site.site_title = "Comptoir"

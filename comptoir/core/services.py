@@ -12,6 +12,7 @@ from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.core.models import ReferenceItem, SiteSettings, WorkerHeartbeat
 from comptoir.core.selectors import site_settings_forget, worker_status_forget
 from comptoir.core.versioning import check_version, lock_one, save_versioned
+from comptoir.timeline.services import timeline_record
 
 DUPLICATE_NAME = _("Une entrée porte déjà ce nom dans cette liste.")
 DUPLICATE_CODE = _("Une entrée porte déjà ce code dans cette liste.")
@@ -68,8 +69,6 @@ def reference_item_create(*, actor, model: type[ReferenceItem], **values) -> Ref
 
 def _audit(actor, subject, verb: str, values: dict) -> None:
     """An admin's change of the configuration, in its timeline and so in the audit log."""
-    from comptoir.activities.services import timeline_record
-
     timeline_record(actor=actor, subject=subject, verb=verb,
                     data={"model": subject._meta.label, "values": {k: str(v) for k, v in values.items()}})
 

@@ -7,11 +7,11 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
-from comptoir.activities.selectors import timeline_for
 from comptoir.core.api import ERRORS
 from comptoir.core.schemas import ContactFields, ContactPatch, Id, ReferenceValue, Version, patch_values
 from comptoir.customers import selectors, services
 from comptoir.customers.models import Customer
+from comptoir.timeline.selectors import timeline_for
 
 router = Router(tags=["customers"])
 

@@ -140,3 +140,22 @@ class CustomerSearchToken(models.Model):
             models.Index(fields=["token", "customer"], name="customer_token_idx"),
             models.Index(fields=["customer", "token"], name="customer_token_owner_idx"),
         ]
+
+
+class Note(models.Model):
+    """A free-text note on a customer's card. The table kept its name from when notes lived in
+    activities: the rows never moved."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("note"), max_length=10_000)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        db_table = "activities_note"
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -13,8 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from email_validator import EmailNotValidError, validate_email
 
 from comptoir.accounts.services import salesperson_resolve
-from comptoir.activities.models import Note, TimelineEvent
-from comptoir.activities.services import timeline_record
 from comptoir.core import permissions
 from comptoir.core.bulk import blank_instance, insert_rows, reserve_ids
 from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
@@ -28,9 +26,12 @@ from comptoir.customers.models import (
     CustomerPhone,
     CustomerSearchToken,
     EmailStatus,
+    Note,
     PhoneKind,
 )
 from comptoir.customers.selectors import customer_ids_by_name_and_postal
+from comptoir.timeline.models import TimelineEvent
+from comptoir.timeline.services import timeline_move, timeline_record
 
 FAKE_EMAIL = _(
     "Cette adresse est fictive (« %(pattern)s ») : il faut le vrai courriel du client, "
@@ -484,8 +485,7 @@ def customer_merge(*, actor, customer_id, other_id) -> Customer:
     moved = _move_children(survivor, other)
     # Records merged into `other` earlier now point at the survivor: no chain to follow.
     Customer.objects.filter(merged_into=other).update(merged_into=survivor)
-    customer_type = ContentType.objects.get_for_model(Customer)
-    TimelineEvent.objects.filter(subject_type=customer_type, subject_id=other.pk).update(subject_id=survivor.pk)
+    timeline_move(from_subject=other, to_subject=survivor)
     _refresh_keys(survivor)
     save_versioned(survivor, [*filled, "email_status", "search_name", "name_key", "postal_key", "updated_at"])
     _save_tokens(survivor)

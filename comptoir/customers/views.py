@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comptoir.activities.selectors import task_list, timeline_for
+from comptoir.activities.selectors import task_list
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.views import render_page_or_rows
 from comptoir.customers import selectors, services
 from comptoir.customers.forms import CustomerForm
+from comptoir.timeline.selectors import timeline_for
 
 PAGE_SIZE = 25
 

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.services import salesperson_resolve
-from comptoir.activities.services import timeline_record
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.models import Media, Source
@@ -15,6 +14,8 @@ from comptoir.customers.models import Channel
 from comptoir.customers.services import CHANNEL_MEDIA, SYSTEM_CHANNELS, email_clean, phones_clean
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
 from comptoir.leads.models import Lead, LeadStatus, WebForm
+from comptoir.timeline.models import TimelineEvent
+from comptoir.timeline.services import timeline_record
 
 CREATE_FORBIDDEN = _("Votre rôle ne permet pas de créer des pistes.")
 NAME_REQUIRED = _("Il faut un prénom, un nom ou une entreprise.")
@@ -132,7 +133,6 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
     """DESIGN: converting creates the customer with every field of the lead (or links the existing
     one named, or found as a sure duplicate once the user confirms), optionally an opportunity,
     marks the lead converted and pointing to them, and the lead's history follows to the customer."""
-    from comptoir.activities.models import TimelineEvent
     from comptoir.core.bulk import insert_rows
     from comptoir.customers.models import Customer
     from comptoir.customers.selectors import customer_duplicates, customer_get

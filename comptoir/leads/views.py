@@ -9,12 +9,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comptoir.activities.selectors import task_list, timeline_for
+from comptoir.activities.selectors import task_list
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.core.views import render_page_or_rows
 from comptoir.leads import selectors, services
 from comptoir.leads.models import LeadStatus
 from comptoir.core.text import is_small_id
+from comptoir.timeline.selectors import timeline_for
 
 PAGE_SIZE = 25
 ENTRY_FIELDS = ("first_name", "last_name", "company", "email", "city", "notes")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.sandbox import sandbox_engine
+from comptoir.messaging.unsubscribe import unsubscribe_token
 
 # What a template may print: {{ customer.first_name }}, {{ opportunity.number }}, ...
 MERGE_FIELDS = {
@@ -144,6 +145,4 @@ def email_html(body_text: str, *, click_url, pixel_url: str | None) -> str:
 
 
 def unsubscribe_url(subject) -> str:
-    from comptoir.activities.services import unsubscribe_token
-
     return public_url(reverse("unsubscribe", args=[unsubscribe_token(subject)]))

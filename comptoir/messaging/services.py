@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
-from comptoir.activities.services import timeline_record
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, NotFound
 from comptoir.core.versioning import check_version, lock_one, save_versioned
@@ -31,6 +30,7 @@ from comptoir.messaging.models import (
 )
 from comptoir.messaging.rendering import Compiled, compile_message, email_html, public_url, render, unsubscribe_url
 from comptoir.messaging.rendering import with_dealer_footer
+from comptoir.timeline.services import timeline_record
 
 TEMPLATES_FORBIDDEN = _("Seul un administrateur gère les modèles de message.")
 TEMPLATE_NAME_TAKEN = _("Un modèle porte déjà ce nom dans cette langue pour ce canal.")

@@ -1,5 +1,5 @@
-"""Public tracking endpoints (no login: the recipient's mail client calls them) and the card's
-communications section."""
+"""Public tracking endpoints (no login: the recipient's mail client calls them), the unsubscribe link
+(its signed token is the permission) and the card's communications section."""
 
 import base64
 
@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.messaging import selectors, services
 from comptoir.messaging.models import Channel
+from comptoir.messaging.unsubscribe import unsubscribe, unsubscribe_subject
 from comptoir.core.text import is_small_id
 
 # A transparent 1×1 GIF.
@@ -31,6 +33,16 @@ def open_pixel(request, key):
 @never_cache
 def click(request, token):
     return HttpResponseRedirect(services.message_clicked(token=token))
+
+
+@csrf_exempt  # the person follows a link from an email: no session, the signed token is the permission
+def unsubscribe_view(request, token):
+    """GET shows the choice (mail scanners follow links), POST records it, also as RFC 8058's one-click."""
+    subject = unsubscribe_subject(token)
+    if request.method == "POST":
+        subject = unsubscribe(token=token)
+        return render(request, "messaging/unsubscribe.html", {"done": True, "subject": subject})
+    return render(request, "messaging/unsubscribe.html", {"done": subject.unsubscribed, "subject": subject})
 
 
 # --- Signed-in pages: the card's communications, a bulk follow-up and its progress -----------------------

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.activities.services import timeline_record
 from comptoir.catalog.models import Product
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
@@ -20,6 +19,7 @@ from comptoir.core.versioning import lock_rows, save_versioned
 from comptoir.quotes.models import Contract, Quote, QuoteLine, QuoteVariant, VariantStatus
 from comptoir.sales.models import Opportunity, Status
 from comptoir.sales.services import opportunity_lock
+from comptoir.timeline.services import timeline_record
 
 QUOTES_FORBIDDEN = _("Votre rôle ne permet pas de préparer des cotations.")
 PIPELINE_WITHOUT_QUOTES = _("Ce processus de vente fonctionne sans cotation : saisissez le montant et le coût "

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.accounts.models import Location, User
 from comptoir.accounts.selectors import assignable_user
 from comptoir.accounts.services import salesperson_resolve
-from comptoir.activities.services import timeline_record
 from comptoir.catalog.selectors import unit_resolve
 from comptoir.catalog.services import unit_for_sale, unit_released, unit_sold
 from comptoir.core import permissions
@@ -22,6 +21,8 @@ from comptoir.customers.selectors import customer_get
 from comptoir.sales.models import (
     NumberCounter, Opportunity, OpportunityContact, Pipeline, Stage, StageChange, Status,
 )
+from comptoir.timeline.models import TimelineEvent
+from comptoir.timeline.services import timeline_record
 
 PIPELINES_FORBIDDEN = _("Seul un administrateur gère les processus de vente.")
 PIPELINE_NAME_TAKEN = _("Un processus de vente porte déjà ce nom.")
@@ -581,8 +582,6 @@ def opportunities_import(*, actor, rows: list[dict], lookups, on_duplicate: str 
     whose `external_id` is already known is skipped, or updated (its plain fields, not its
     status) when `on_duplicate` is "update". One outcome per row, as customers_import answers."""
     from django.contrib.contenttypes.models import ContentType
-
-    from comptoir.activities.models import TimelineEvent
 
     site = site_settings_get()
     outcomes: list = [None] * len(rows)

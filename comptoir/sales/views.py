@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from comptoir.activities.selectors import task_list, timeline_for
+from comptoir.activities.selectors import task_list
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.views import posted_version
@@ -27,6 +27,7 @@ from comptoir.sales.forms import (
     AnalyticsFilter, BoardFilter, CaseForm, DealsFilter, LostForm, OpportunityForm, PlanForm, SaleDateForm, WinForm,
 )
 from comptoir.sales.models import Status
+from comptoir.timeline.selectors import timeline_for
 
 BOARD_LIMIT = 500
 CARD_DEALS = 20

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.services import salesperson_resolve
-from comptoir.activities.services import task_create, task_update, timeline_record
+from comptoir.activities.services import task_create, task_update
 from comptoir.core import permissions
 from comptoir.messaging.rendering import public_url
 from comptoir.core.exceptions import NOT_FOUND, ApplicationError, Conflict, Forbidden, NotFound
@@ -18,6 +18,7 @@ from comptoir.customers.models import Channel, Customer
 from comptoir.customers.selectors import customer_duplicates, customer_get
 from comptoir.customers.services import (BAD_SALESPERSON, CHANNEL_MEDIA, TOO_LONG, customer_create,
                                          customer_update)
+from comptoir.timeline.services import timeline_record
 from comptoir.walkins.models import StoreVisit
 
 RECORD_FORBIDDEN = _("Votre rôle ne permet pas d'enregistrer des visites en magasin.")

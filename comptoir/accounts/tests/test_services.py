@@ -4,8 +4,8 @@ from django.contrib.auth.hashers import check_password
 from comptoir.accounts import services
 from comptoir.accounts.models import ApiToken, Role, User
 from comptoir.accounts.tests.factories import PASSWORD, LocationFactory, UserFactory
-from comptoir.activities.selectors import timeline_for
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, StaleUpdate
+from comptoir.timeline.selectors import timeline_for
 
 pytestmark = pytest.mark.django_db
 

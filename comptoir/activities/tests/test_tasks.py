@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comptoir.activities.models import Task, TimelineEvent
+from comptoir.activities.models import Task
 from comptoir.customers.tests.factories import make_customer
+from comptoir.timeline.models import TimelineEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from comptoir.activities.models import TimelineEvent
 from comptoir.attachments import selectors, services
 from comptoir.attachments.models import Attachment
 from comptoir.attachments.tests.conftest import (
@@ -20,6 +19,7 @@ from comptoir.customers.services import customer_merge
 from comptoir.customers.tests.factories import make_customer
 from comptoir.messaging import sms
 from comptoir.messaging.models import Message
+from comptoir.timeline.models import TimelineEvent
 
 
 def _add(actor, customer, name="permis.pdf", data=PDF, **values):

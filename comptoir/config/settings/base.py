@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "comptoir.core",
+    "comptoir.timeline",
     "comptoir.accounts",
     "comptoir.activities",
     "comptoir.customers",

@@ -6,12 +6,12 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from comptoir.activities.models import TimelineEvent
 from comptoir.conftest import ApiClient, issue_token
 from comptoir.customers.models import Customer
 from comptoir.customers.services import customer_merge
 from comptoir.customers.tests.factories import make_customer
 from comptoir.sales.tests.factories import make_opportunity, make_pipeline
+from comptoir.timeline.models import TimelineEvent
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need a server database"),

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from comptoir.accounts.models import User
 from comptoir.accounts.tests.factories import PASSWORD, LocationFactory, UserFactory
+from comptoir.messaging.unsubscribe import unsubscribe_token
 
 SOURCE = Path(__file__).resolve().parents[2]  # the comptoir package: what `make messages` reads
 LOCALE = SOURCE / "locale"
@@ -329,7 +330,6 @@ def _pages(s) -> list[tuple[str, str, dict | None, tuple]]:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_pages_in_english_and_polish_show_no_french(showroom, language, django_capture_on_commit_callbacks):
-    from comptoir.activities.services import unsubscribe_token
     from comptoir.core.models import SiteSettings
     from comptoir.core.selectors import site_settings_forget
 

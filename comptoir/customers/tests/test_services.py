@@ -1,18 +1,19 @@
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from comptoir.accounts.tests.factories import UserFactory
-from comptoir.activities.models import Note
-from comptoir.activities.selectors import timeline_for
 from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound, StaleUpdate
 from comptoir.core.models import Tag
 from comptoir.core.services import site_settings_update
 from comptoir.customers import selectors, services
-from comptoir.customers.models import Channel, Customer, CustomerPhone, EmailStatus
+from comptoir.customers.models import Channel, Customer, CustomerPhone, EmailStatus, Note
 from comptoir.customers.tests.factories import make_customer
+from comptoir.timeline.selectors import timeline_for
+from comptoir.timeline.services import timeline_move
 
 pytestmark = pytest.mark.django_db
 
@@ -447,6 +448,24 @@ def test_merge_moves_rows_of_any_model_pointing_at_the_customer(manager):
     services.customer_merge(actor=manager, customer_id=keep.pk, other_id=other.pk)
 
     assert set(Note.objects.filter(customer=keep).values_list("pk", flat=True)) == {n.pk for n in notes}
+
+
+def test_merge_moves_the_others_history_through_the_timeline_with_its_dates_and_authors(manager, salesperson):
+    # given
+    keep, other = make_customer(manager, last_name="Roy"), make_customer(salesperson, last_name="Roi")
+    services.customer_note_add(actor=salesperson, customer_id=other.pk, body="Rappeler en mars.")
+    history = [(e.pk, e.created_at, e.actor_id, e.verb) for e in timeline_for(other)]
+
+    # when
+    with mock.patch("comptoir.customers.services.timeline_move", wraps=timeline_move) as move:
+        services.customer_merge(actor=manager, customer_id=keep.pk, other_id=other.pk)
+
+    # then
+    move.assert_called_once_with(from_subject=other, to_subject=keep)
+    moved = timeline_for(keep).filter(pk__in=[h[0] for h in history])
+    assert [(e.pk, e.created_at, e.actor_id, e.verb) for e in moved] == history
+    assert [h[3] for h in history] == ["note_added", "customer_created"]
+    assert [e.verb for e in timeline_for(other)] == ["customer_merged_into"]
 
 
 def test_a_customer_cannot_be_merged_with_itself_or_a_hidden_one(salesperson):

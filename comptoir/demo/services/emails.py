@@ -6,6 +6,7 @@ backend at their date (demo.services.clock.nothing_delivered)."""
 from datetime import datetime, time, timedelta
 
 from comptoir.demo.services.plan import CustomerPlan, DealPlan
+from comptoir.messaging.unsubscribe import unsubscribe, unsubscribe_token
 
 BOUNCE_REASON = "550 5.1.1 Recipient address rejected: user unknown"
 
@@ -119,7 +120,6 @@ class EmailSteps:
 
     def unsubscribe(self, moment, customer_id: int) -> None:
         """DESIGN: following the unsubscribe link sets `unsubscribed`; bulk sends skip them."""
-        from comptoir.activities.services import unsubscribe, unsubscribe_token
         from comptoir.customers.models import Customer
 
         unsubscribe(token=unsubscribe_token(Customer.objects.get(pk=customer_id)))

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from comptoir.accounts.models import Role, User
 from comptoir.demo.services import DEMO_PASSWORD, demo_load, demo_logins
+from comptoir.timeline.models import TimelineEvent
 
 SCALE = 0.06
 # A Thursday afternoon in May: the walk-ins of the day, the calls of the week.
@@ -82,7 +83,6 @@ class TestTheDemoDealership(TestCase):
         assert not trade_ins.filter(Q(trade_in_vin="") | Q(allowance=0)).exists()
 
     def test_the_history_spans_eighteen_months_and_nothing_is_in_the_future(self):
-        from comptoir.activities.models import TimelineEvent
         from comptoir.sales.models import Opportunity
 
         first = Opportunity.objects.order_by("created_at").first().created_at

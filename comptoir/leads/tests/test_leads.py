@@ -2,13 +2,13 @@
 
 import pytest
 
-from comptoir.activities.models import TimelineEvent
 from comptoir.customers.models import Customer
 from comptoir.customers.tests.factories import make_customer
 from comptoir.leads import services
 from comptoir.leads.models import Lead, WebForm
 from comptoir.sales.models import Opportunity
 from comptoir.sales.tests.factories import make_pipeline
+from comptoir.timeline.models import TimelineEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from comptoir.accounts.tests.factories import UserFactory
-from comptoir.activities.models import TimelineEvent
 from comptoir.customers.tests.factories import make_customer
 from comptoir.messaging import context_processors, selectors, services
 from comptoir.messaging.models import Message
 from comptoir.sales.tests.factories import make_opportunity
+from comptoir.timeline.models import TimelineEvent
 
 
 @pytest.fixture

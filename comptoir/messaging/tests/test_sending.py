@@ -6,13 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comptoir.activities.models import TimelineEvent
 from comptoir.core.exceptions import ApplicationError, NotFound
 from comptoir.customers.tests.factories import make_customer
 from comptoir.messaging import services, sms
 from comptoir.messaging.models import Message, MessageStatus
 from comptoir.messaging.tests.backends import DyingBackend, WorkerKilled
 from comptoir.sales.tests.factories import make_opportunity
+from comptoir.timeline.models import TimelineEvent
 
 
 def _deals(actor, pipeline, count, **customer_values):

@@ -3,9 +3,9 @@ import re
 from django.core import mail
 from django.test import Client
 
-from comptoir.activities.models import TimelineEvent
 from comptoir.messaging import services
 from comptoir.messaging.models import Message, MessageEvent
+from comptoir.timeline.models import TimelineEvent
 
 
 def _sent(salesperson, deal, capture, body="Voyez https://concession.example/vtt"):

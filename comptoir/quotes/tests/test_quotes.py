@@ -12,6 +12,7 @@ from comptoir.quotes.models import Quote, QuoteVariant
 from comptoir.sales.models import Opportunity
 from comptoir.sales.services import WON_NEEDS_QUOTE, pipeline_update
 from comptoir.sales.tests.factories import make_opportunity, make_pipeline
+from comptoir.timeline.models import TimelineEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -268,8 +269,6 @@ def test_an_admin_template_sees_the_quotes_data_and_nothing_else(admin, salesper
 def test_sending_a_variant_emails_a_tracked_link_whose_opening_is_counted(salesperson_api, deal, client,
                                                                           django_capture_on_commit_callbacks):
     from django.core import mail
-
-    from comptoir.activities.models import TimelineEvent
 
     quote = _accepted_quote(salesperson_api, deal)
     variant = quote["variants"][0]["id"]

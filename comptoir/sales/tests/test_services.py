@@ -5,12 +5,12 @@ import pytest
 from django.utils import timezone
 
 from comptoir.accounts.tests.factories import UserFactory
-from comptoir.activities.selectors import timeline_for
 from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
 from comptoir.customers.tests.factories import make_customer
 from comptoir.sales import selectors, services
 from comptoir.sales.models import Opportunity, StageChange
 from comptoir.sales.tests.factories import make_opportunity, make_pipeline
+from comptoir.timeline.selectors import timeline_for
 
 pytestmark = pytest.mark.django_db
 

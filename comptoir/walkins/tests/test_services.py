@@ -8,11 +8,12 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from comptoir.accounts.tests.factories import UserFactory
-from comptoir.activities.models import Task, TimelineEvent
+from comptoir.activities.models import Task
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, StaleUpdate
 from comptoir.customers.models import Customer
 from comptoir.customers.tests.factories import make_customer
 from comptoir.sales.tests.factories import make_opportunity, make_pipeline
+from comptoir.timeline.models import TimelineEvent
 from comptoir.walkins import services
 from comptoir.walkins.models import StoreVisit
 from comptoir.walkins.selectors import walk_in_get

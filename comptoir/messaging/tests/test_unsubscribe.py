@@ -1,12 +1,13 @@
 """Unsubscribe links: a signed token sets `unsubscribed` on the customer or lead it names."""
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from comptoir.activities.services import unsubscribe_token
 from comptoir.customers.tests.factories import make_customer
 from comptoir.leads.services import lead_create
+from comptoir.messaging.unsubscribe import unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,17 @@ def test_a_forged_unsubscribe_token_answers_404(salesperson):
     assert Client().post(reverse("unsubscribe", args=[token[:-2] + "xx"])).status_code == 404
     customer.refresh_from_db()
     assert customer.unsubscribed is False
+
+
+def test_a_link_sent_before_unsubscribing_moved_to_messaging_still_works(salesperson):
+    # given a link as activities signed it: same address, salt and payload
+    customer = make_customer(salesperson)
+    token = signing.dumps({"m": "customer", "id": customer.pk}, salt="comptoir.unsubscribe", compress=True)
+
+    # when the person follows it
+    response = Client().post(f"/unsubscribe/{token}/")
+
+    # then
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.unsubscribed is True

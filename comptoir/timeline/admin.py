@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from comptoir.activities.models import TimelineEvent
+from comptoir.timeline.models import TimelineEvent
 
 
 @admin.register(TimelineEvent)
