@@ -100,7 +100,9 @@ def lead_update(*, actor, lead_id, version: int | None = None, email=None, phone
     if "media" in values:
         lead.media = reference_resolve(Media, values["media"], field="media")
         changed.append("media")
-    if "owner" in values:
+    owner = values.get("owner")
+    if "owner" in values and (owner.pk if hasattr(owner, "pk") else owner) != lead.owner_id:
+        # Keeping the owner is no change, even one who has left since (no longer assignable).
         lead.owner = salesperson_resolve(actor=actor, value=values["owner"], field="owner",
                                          forbidden_message=ASSIGN_FORBIDDEN, invalid_message=BAD_OWNER)
         changed.append("owner")

@@ -9,7 +9,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comptoir.accounts.selectors import users_assignable
 from comptoir.activities.selectors import task_list
+from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.core.views import render_page_or_rows
 from comptoir.leads import selectors, services
@@ -56,6 +58,8 @@ def lead_card(request, pk, duplicates=None):
         "lead": lead, "statuses": [(v, label) for v, label in LeadStatus.choices if v != LeadStatus.CONVERTED],
         "tasks": task_list(actor=request.user, lead=lead.pk),
         "timeline": timeline_for(lead)[:50], "duplicates": duplicates or [],
+        # Reception and managers hand a lead to a salesperson (DESIGN: reception assigns, owns none).
+        "assignees": users_assignable() if permissions.has_capability(request.user, "assign") else None,
     }, status=409 if duplicates else 200)
 
 
@@ -65,6 +69,9 @@ def lead_change(request, pk):
     values = {}
     if request.POST.get("status"):
         values["status"] = request.POST["status"]
+    if "owner" in request.POST:
+        owner = request.POST["owner"]
+        values["owner"] = int(owner) if is_small_id(owner) else None
     if "next_contact_at" in request.POST:
         text = request.POST["next_contact_at"].strip()
         values["next_contact_at"] = parse_datetime(text) if text else None

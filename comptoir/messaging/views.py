@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django.db.models import Q
 
+from comptoir.accounts.models import User
+from comptoir.accounts.selectors import ASSIGNABLE
+from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
 from comptoir.messaging import selectors, services
 from comptoir.messaging.models import Channel
@@ -166,14 +170,9 @@ def _back(request, value) -> str:
 def _inbox_people(actor, selected):
     """Whose inbox a manager may open: the active users who work deals (the board's list), and the one
     shown even once inactive. Nobody else's for a salesperson."""
-    from django.db.models import Q
-
-    from comptoir.accounts.models import User
-    from comptoir.core import permissions
-
     if not permissions.can_see_team(actor):
         return None
-    return (User.objects.filter(Q(is_active=True, department__isnull=False) | Q(pk__in={actor.pk, selected}))
+    return (User.objects.filter(ASSIGNABLE | Q(pk__in={actor.pk, selected}))
             .order_by("last_name", "first_name", "username", "pk"))
 
 

@@ -13,6 +13,7 @@ from comptoir.customers.models import Customer
 from comptoir.customers.tests.factories import make_customer
 from comptoir.leads.models import Lead
 from comptoir.leads.services import lead_create
+from comptoir.timeline.models import TimelineEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,27 @@ def test_a_refused_lead_entry_keeps_what_was_typed(browser):
     assert response.status_code == 422
     assert 'value="luc@exemple.ca"' in page and 'value="819 555-0111"' in page
     assert not Lead.objects.exists()
+
+
+def test_reception_hands_a_lead_to_a_salesperson_from_its_card(client, reception, salesperson):
+    lead = lead_create(actor=reception, first_name="Gabriel", last_name="Lavoie", email="")
+    client.force_login(reception)
+
+    page = client.get(f"/leads/{lead.pk}/").content.decode()
+    response = client.post(f"/leads/{lead.pk}/change/", {"owner": salesperson.pk, "status": lead.status})
+
+    assert 'name="owner"' in page and response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.owner == salesperson
+    assert TimelineEvent.objects.filter(verb="lead_updated", subject_id=lead.pk).exists()
+
+
+def test_a_salesperson_gets_no_owner_picker_and_keeps_their_lead(client, salesperson):
+    lead = lead_create(actor=salesperson, first_name="Chloé", last_name="Bergeron", email="")
+    client.force_login(salesperson)
+
+    page = client.get(f"/leads/{lead.pk}/").content.decode()
+    client.post(f"/leads/{lead.pk}/change/", {"status": lead.status})
+
+    lead.refresh_from_db()
+    assert 'name="owner"' not in page and lead.owner == salesperson
