@@ -4,11 +4,14 @@ email and accentless name, side by side with an unindexed scan of the same rows.
 import random
 import statistics
 import time
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from comptoir.accounts.models import User
+from comptoir.accounts.services import token_issue
 from comptoir.core.text import normalize
 from comptoir.customers.models import Customer
 from comptoir.customers.services import customer_keys, customer_tokens, phone_digits_reversed
@@ -34,8 +37,6 @@ def _last_name(rng: random.Random) -> str:
 
 
 def _rows(start_id: int, count: int, rng: random.Random, now, creators: list[int]):
-    from datetime import timedelta
-
     for pk in range(start_id, start_id + count):
         created = now - timedelta(days=rng.uniform(0, 3 * 365))
         first, last = rng.choice(FIRST_NAMES), _last_name(rng)
@@ -152,16 +153,12 @@ def time_scan(queries: list[str]) -> list[float]:
 
 def bench_admin():
     """The benchmark's admin, who sees everything (as the manager of a whole dealership)."""
-    from comptoir.accounts.models import User
-
     return User.objects.filter(username="bench.admin").first() or User.objects.create_superuser(
         "bench.admin", "bench@example.com", None)
 
 
 def bench_token() -> str:
     """A token for the benchmark's admin."""
-    from comptoir.accounts.services import token_issue
-
     admin = bench_admin()
     admin.set_password("Bench-Admin-2026")
     admin.save(update_fields=["password"])

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from comptoir.accounts.models import Department, Location, Role, User
+from comptoir.activities.models import Task
 from comptoir.bench.customers import BATCH, _insert, _percentile, bench_admin
 from comptoir.core.figures import period_bounds
 from comptoir.core.models import LostReason, Media, Source, TaskType
@@ -115,8 +116,6 @@ def ensure_opportunities(target: int, salespeople: list[int], log) -> int:
 
 
 def ensure_tasks(customers: int, salespeople: list[int], log) -> int:
-    from comptoir.activities.models import Task
-
     target, existing = int(customers * TASKS_PER_CUSTOMER), Task.objects.count()
     if existing >= target:
         return existing

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "comptoir.analytics",
     "comptoir.attachments",
     "comptoir.demo",
+    "comptoir.bench",
     "comptoir.home",
 ]
 

@@ -10,6 +10,7 @@ from comptoir.bench import api as api_bench
 from comptoir.bench import customers as customer_bench
 from comptoir.bench import opportunities as opportunity_bench
 from comptoir.bench import report
+from comptoir.customers.models import Customer
 
 
 class Command(BaseCommand):
@@ -32,8 +33,6 @@ class Command(BaseCommand):
                                   headers=headers)
         rows += opportunity_bench.run(customers=customers, target=opportunities, client=client, headers=headers,
                                       log=log)
-        from comptoir.customers.models import Customer
-
         customer_id = Customer.objects.order_by("pk").values_list("pk", flat=True)[customers // 2]
         rows += api_bench.run(token=token, customer_id=customer_id, log=log, seconds=seconds)
         for row in rows:

@@ -8,6 +8,7 @@ from django.db import connection
 
 from comptoir.accounts.models import User
 from comptoir.bench import imports as bench
+from comptoir.bench import report
 
 
 class Command(BaseCommand):
@@ -42,8 +43,6 @@ class Command(BaseCommand):
         log(f"{database:<11}memory: {customers['rss_at_10pct_mb']:.0f} MB at 10 % of the rows, "
             f"{customers['rss_at_end_mb']:.0f} MB at the end "
             f"({customers['rss_at_end_mb'] / customers['rss_at_10pct_mb']:.2f}×)")
-        from comptoir.bench import report
-
         report.write(f"imports-{database}", [
             {"database": database, "figure": f"Maven dataset import ({maven['deals']:,} deals)",
              "value": maven["seconds"], "unit": "s", "goal": f"< {bench.MAVEN_GOAL_SECONDS:.0f} s",
