@@ -1,7 +1,7 @@
 """The lot: what each deal is about (a model sold new, a used vehicle of some year, what the customer
 trades in) and the units in the inventory, with their VIN or hull number, stock number, price and
-place on the lot: the recent sales' units (sold), the units open deals hold, next season's models
-and the used ones waiting for a buyer."""
+place on the lot: every vehicle sold (sold, still in the inventory's history), the units open deals
+hold, the recent trade-ins, next season's models and the used ones waiting for a buyer."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -10,8 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from comptoir.demo.services import data
 from comptoir.demo.services.people import vin, weighted
 
-UNITS = 300  # on the lot at scale 1, sold ones included
-UNIT_DAYS = 45  # vehicle sales of the last weeks are of units still in the inventory (sold)
+UNITS = 300  # on the lot (in stock) at scale 1; the units sold are on top
+TRADE_IN_DAYS = 45  # the trade-ins of the last weeks wait on the lot; older ones are long gone (wholesale)
+TEST_DRIVE = "Essai routier"
 CENT = Decimal("0.01")
 
 
@@ -95,23 +96,22 @@ class LotPlanner:
             trade_in["odometer_km"] = int(used.km_per_year * (when.year - year) * rng.uniform(0.6, 1.3))
         return trade_in
 
-
     def unit(self, vehicle: Vehicle, arrived_at: datetime, location: str) -> UnitPlan:
+        """The unit the DMS delivered for `vehicle`: a new one of the model year on sale when it arrived
+        (next year's from August, watercraft excepted), or the used vehicle of its year and mileage.
+        Its stock number comes with the others' (stock_numbers)."""
         rng = self.rng
-        self.stock += 1
         if vehicle.model is not None:
             model = vehicle.model
-            year = self.today.year + (1 if self.today.month >= 8 and model.kind != data.WATER else 0)
-            year = min(year, arrived_at.year + 1)
+            year = arrived_at.year + (1 if arrived_at.month >= 8 and model.kind != data.WATER else 0)
             serial = vin(rng, model.wmi, model.vds, year, self.serials)
-            return UnitPlan(serial=serial, stock_number=f"N{year % 100:02d}-{self.stock:04d}", year=year,
+            return UnitPlan(serial=serial, stock_number="", year=year,
                             make=model.make, model=model.name.removeprefix(model.make).strip(),
                             colour=rng.choice(model.colours), condition="new", price=vehicle.price,
                             cost=vehicle.cost, lot=self.lot(location), arrived_at=arrived_at, product=model.code)
         used = vehicle.used
         serial = vin(rng, used.wmi, used.vds, vehicle.year, self.serials)
-        return UnitPlan(serial=serial, stock_number=f"U{arrived_at.year % 100:02d}-{self.stock:04d}",
-                        year=vehicle.year, make=used.make, model=used.model,
+        return UnitPlan(serial=serial, stock_number="", year=vehicle.year, make=used.make, model=used.model,
                         colour=rng.choice(("Noir", "Blanc", "Gris", "Rouge", "Bleu", "Argent")), condition="used",
                         price=vehicle.price, cost=vehicle.cost, lot=self.lot(location), arrived_at=arrived_at,
                         odometer_km=vehicle.odometer_km)
@@ -126,25 +126,35 @@ class LotPlanner:
             place = f"Cour {rng.choice('ABCD')}-{rng.randint(1, 24):02d}"
         return place if location == "st-jerome" else f"Mont-Laurier · {place}"
 
+    def holds_unit(self, deal) -> bool:
+        """Every vehicle sold had its VIN and stock number; an open deal has its unit from the proposal
+        on (most test drives already had one)."""
+        if deal.vehicle is None or deal.outcome not in ("won", "open"):
+            return False
+        if deal.outcome == "won":
+            return True
+        stages = data.PIPELINES[deal.pipeline][2]
+        if stages.index(deal.stage) >= stages.index(data.PROPOSAL):
+            return True
+        return deal.stage == TEST_DRIVE and self.rng.random() < 0.7
+
     def units(self) -> None:
         rng, plan = self.rng, self.plan
-        window = self.now - timedelta(days=UNIT_DAYS)
+        window = self.now - timedelta(days=TRADE_IN_DAYS)
+        on_lot = 0  # the units not sold: held by open deals, and the recent trade-ins
         for deal in plan.deals:
-            if deal.vehicle is None:
-                continue
-            late = deal.stage in ("Essai routier", data.PROPOSAL, "Négociation", "Livraison")
-            if deal.outcome == "won" and deal.created_at >= window or deal.outcome == "open" and late \
-                    and rng.random() < 0.7:
+            if self.holds_unit(deal):
                 arrived = max(deal.created_at - timedelta(days=rng.randint(5, 90)), self.at(self.start, 9))
                 deal.unit = self.unit(deal.vehicle, arrived, deal.customer.location)
                 plan.units.append(deal.unit)
+                on_lot += deal.outcome != "won"
             if deal.outcome == "won" and deal.trade_in and deal.created_at >= window:
+                on_lot += 1
                 trade = deal.trade_in
                 used, year = trade["_used"], trade["_year"]
                 price = (Decimal(trade["allowance"]) * Decimal("0.013")).quantize(Decimal("1")) * 100 - 1
-                self.stock += 1
                 plan.units.append(UnitPlan(
-                    serial=trade["vin"], stock_number=f"U{deal.closed_at.year % 100:02d}-{self.stock:04d}", year=year,
+                    serial=trade["vin"], stock_number="", year=year,
                     make=used.make, model=used.model, colour=rng.choice(("Noir", "Blanc", "Gris", "Rouge")),
                     condition="used", price=price, cost=Decimal(trade["allowance"]),
                     lot=self.lot(deal.customer.location), arrived_at=deal.closed_at + timedelta(hours=1),
@@ -152,7 +162,7 @@ class LotPlanner:
         # The rest of the lot: next season's models and the used ones waiting for a buyer.
         target = round(UNITS * self.scale)
         upcoming = data.SEASONS[(self.today.month % 12) + 1]
-        for _n in range(max(target - len(plan.units), round(target * 0.3))):
+        for _n in range(max(target - on_lot, round(target * 0.3))):
             day = self.today - timedelta(days=rng.randint(1, 120))
             location = "st-jerome" if rng.random() < 0.65 else "mont-laurier"
             if rng.random() < 0.7:
@@ -163,3 +173,12 @@ class LotPlanner:
             else:
                 vehicle = self.vehicle(data.USED, day)
             plan.units.append(self.unit(vehicle, self.at(day, 8) + timedelta(minutes=rng.randrange(600)), location))
+        self.stock_numbers()
+
+    def stock_numbers(self) -> None:
+        """The DMS numbers its units as they arrive: N (new, model year) or U (used, year received)."""
+        for number, unit in enumerate(sorted(self.plan.units, key=lambda u: (u.arrived_at, u.serial)), 1):
+            if unit.condition == "new":
+                unit.stock_number = f"N{unit.year % 100:02d}-{number:04d}"
+            else:
+                unit.stock_number = f"U{unit.arrived_at.year % 100:02d}-{number:04d}"

@@ -89,7 +89,6 @@ class Planner(LotPlanner):
         self.start = self.today - timedelta(days=HISTORY_DAYS)
         self.crowd = Crowd(rng)
         self.serials: set[str] = set()
-        self.stock = 0
         self.plan = Plan(start=self.start, today=self.today, now=now, zone=zone)
 
     # --- Moments -----------------------------------------------------------------------------------

@@ -21,12 +21,13 @@ class QuoteSteps:
         if vehicle.model is not None:
             line = {"product": vehicle.model.code}
             if deal.unit is not None:
-                line["description"] = f"{vehicle.name} {deal.unit.year}, NIV {deal.unit.serial}"
+                line["description"] = f"{vehicle.name} {deal.unit.year}, {self.serial_text(deal.unit.serial)}"
             fees = ["FRAIS-TRANSPORT-PDI", "FRAIS-ADMIN"]
             warranty = ["FI-BEST-36"]
         else:
-            km = f", {vehicle.odometer_km:,} km".replace(",", " ") if vehicle.odometer_km else ""
-            line = {"description": f"{vehicle.name} d'occasion{km}", "unit_price": str(vehicle.price),
+            km = f", {vehicle.odometer_km:_} km".replace("_", " ") if vehicle.odometer_km else ""
+            serial = f", {self.serial_text(deal.unit.serial)}" if deal.unit is not None else ""
+            line = {"description": f"{vehicle.name} d'occasion{km}{serial}", "unit_price": str(vehicle.price),
                     "unit_cost": str(vehicle.cost)}
             fees = ["FRAIS-ADMIN"]
             warranty = ["FI-GARANTIE-24"] + (["FI-ANTIROUILLE"] if vehicle.kind == data.CAR else [])
@@ -56,6 +57,11 @@ class QuoteSteps:
                               f"(sous réserve d'approbation du crédit).",
              "delivery_terms": f"Livraison à {place}."},
         ]
+
+    @staticmethod
+    def serial_text(serial: str) -> str:
+        """A VIN, or a watercraft's hull identification number (12 characters)."""
+        return f"NIV {serial}" if len(serial) == 17 else f"no de coque {serial}"
 
     @staticmethod
     def payment(price: Decimal, lines: list[dict], rate: Decimal, term: int, down: Decimal) -> Decimal:
