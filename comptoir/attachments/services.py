@@ -20,7 +20,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from comptoir.attachments import kinds, selectors
 from comptoir.attachments.models import Attachment
 from comptoir.core import permissions
-from comptoir.messaging.rendering import public_url
+from comptoir.core.emails import public_url
 from comptoir.core.exceptions import ApplicationError, Forbidden
 from comptoir.timeline.services import timeline_record
 

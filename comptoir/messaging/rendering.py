@@ -3,18 +3,15 @@ model) in the sandboxed engine. An unknown field is refused when the template is
 empty for a recipient is found while rendering, so the preview names it and a bulk send skips that
 recipient instead of sending « Bonjour , »."""
 
-import re
 from dataclasses import dataclass, field
-from html import unescape
 
-from django.conf import settings
 from django.template import Context, TemplateSyntaxError
 from django.template.base import VariableNode
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape, linebreaks, urlize
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.emails import public_url
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.sandbox import sandbox_engine
 from comptoir.messaging.unsubscribe import unsubscribe_token
@@ -86,63 +83,7 @@ def render(compiled: Compiled, data: dict) -> Rendered:
     return Rendered(" ".join(subject.split()), body.strip(), sorted(set(blank)))
 
 
-# --- Email HTML: the text, its links tracked, an open pixel ----------------------------------------
-
-HREF = re.compile(r'href="(https?://[^"]+)"')
-
-
-def public_url(path: str) -> str:
-    return settings.COMPTOIR_PUBLIC_URL.rstrip("/") + path
-
-
-# The usual signature delimiter (RFC 3676, « -- » and a space): what follows it is the dealer's footer.
-SIGNATURE = "\n-- \n"
-
-
-def dealer_footer() -> list[str]:
-    """DESIGN (Running): the dealer's identity at the end of every customer email, in the active
-    language: trade name, address, phone and website, then legal name and permit. Nothing when the
-    settings hold no identity."""
-    from comptoir.quotes.documents import dealer_identity
-
-    dealer = dealer_identity(logo=False)
-    if not dealer["name"]:
-        return []  # an address or a permit signed by nobody says nothing
-    contacts = " · ".join(p for p in (dealer["phone"], dealer["email"], dealer["website"]) if p)
-    legal = " · ".join(p for p in (dealer["legal_name"], dealer["permit"]) if p)
-    return [line for line in (dealer["name"], ", ".join(dealer["address"]).replace("\u00a0\u00a0", " "), contacts,
-                              legal) if line]
-
-
-def with_dealer_footer(body_text: str) -> str:
-    """The text part of a customer email, signed with the dealer's identity below the delimiter."""
-    lines = dealer_footer()
-    return body_text.rstrip() + "\n" + SIGNATURE + "\n".join(lines) if lines else body_text
-
-
-def email_html(body_text: str, *, click_url, pixel_url: str | None) -> str:
-    """The HTML part: the text with its paragraphs and links, each web link through `click_url(url)`
-    but the unsubscribe link, which is no sign of interest. What follows the signature delimiter (the
-    dealer's identity) is set small and grey under a rule."""
-    body, delimiter, footer = body_text.rpartition(SIGNATURE)
-    if not delimiter:
-        body, footer = body_text, ""
-    html = linebreaks(urlize(escape(body), nofollow=True, autoescape=False), autoescape=False)
-    if footer.strip():
-        html += ('<div style="margin-top:24px;padding-top:8px;border-top:1px solid #d9dee5;color:#5b6775;'
-                 'font-size:12px;line-height:1.5">'
-                 + linebreaks(urlize(escape(footer.strip()), nofollow=True, autoescape=False), autoescape=False)
-                 + "</div>")
-    untracked = public_url("/unsubscribe/")
-
-    def tracked(match):
-        url = unescape(match.group(1))
-        return match.group(0) if url.startswith(untracked) else f'href="{escape(click_url(url))}"'
-
-    html = HREF.sub(tracked, html)
-    pixel = f'<img src="{escape(pixel_url)}" width="1" height="1" alt="">' if pixel_url else ""
-    return f'<!doctype html><html><body style="font-family:sans-serif">{html}{pixel}</body></html>'
-
+# --- Links ------------------------------------------------------------------------------------
 
 def unsubscribe_url(subject) -> str:
     return public_url(reverse("unsubscribe", args=[unsubscribe_token(subject)]))

@@ -9,13 +9,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.emails import public_url
 from comptoir.core.exceptions import Forbidden, NotFound
 from comptoir.customers.models import Customer, EmailStatus
 from comptoir.customers.selectors import customer_visible
 from comptoir.leads.models import Lead
 from comptoir.leads.selectors import lead_visible
 from comptoir.messaging.models import BulkSend, Channel, Direction, Message, MessageStatus, MessageTemplate
-from comptoir.messaging.rendering import public_url, unsubscribe_url
+from comptoir.messaging.rendering import unsubscribe_url
 from comptoir.sales.models import Opportunity
 from comptoir.sales.selectors import opportunity_visible
 

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
 from comptoir.core import permissions
+from comptoir.core.emails import email_html, public_url, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, NotFound
 from comptoir.core.versioning import check_version, lock_one, save_versioned
 from comptoir.messaging import selectors
@@ -28,8 +29,7 @@ from comptoir.messaging.models import (
     MessageStatus,
     MessageTemplate,
 )
-from comptoir.messaging.rendering import Compiled, compile_message, email_html, public_url, render, unsubscribe_url
-from comptoir.messaging.rendering import with_dealer_footer
+from comptoir.messaging.rendering import Compiled, compile_message, render, unsubscribe_url
 from comptoir.timeline.services import timeline_record
 
 TEMPLATES_FORBIDDEN = _("Seul un administrateur gère les modèles de message.")

@@ -11,14 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.models import Product
 from comptoir.core import permissions
+from comptoir.core.emails import email_html, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import CENT, MAX_MONEY, percentage
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import is_small_id
-from comptoir.core.versioning import lock_rows, save_versioned
+from comptoir.core.versioning import lock_rows
 from comptoir.quotes.models import Contract, Quote, QuoteLine, QuoteVariant, VariantStatus
 from comptoir.sales.models import Opportunity, Status
-from comptoir.sales.services import opportunity_lock
+from comptoir.sales.services import opportunity_lock, opportunity_price_from_quote
 from comptoir.timeline.services import timeline_record
 
 QUOTES_FORBIDDEN = _("Votre rôle ne permet pas de préparer des cotations.")
@@ -263,15 +264,11 @@ def _variant_of(actor, quote_id, variant_id) -> tuple[Quote, QuoteVariant, Oppor
     return quote, variant[0], opportunity
 
 
-def accepted_variant(opportunity: Opportunity) -> QuoteVariant | None:
-    return (QuoteVariant.objects.filter(quote__opportunity=opportunity, status=VariantStatus.ACCEPTED)
-            .order_by("-accepted_at", "-pk").first())
-
-
 @transaction.atomic
 def quote_variant_accept(*, actor, quote_id, variant_id) -> QuoteVariant:
     """API.md: the variant is accepted, the quote's others rejected, and the opportunity takes its
-    amount (subtotal) and cost: winning it is now allowed on a pipeline that requires quotes."""
+    amount (subtotal) and cost through sales (opportunity_price_from_quote): winning it is now allowed
+    on a pipeline that requires quotes. The opportunity is locked first (_variant_of), then the variants."""
     quote, variant, opportunity = _variant_of(actor, quote_id, variant_id)
     if opportunity.status in (Status.WON, Status.LOST):
         raise ApplicationError(CLOSED_OPPORTUNITY, field="opportunity")
@@ -288,8 +285,8 @@ def quote_variant_accept(*, actor, quote_id, variant_id) -> QuoteVariant:
             other.save(update_fields=["status"])
     variant.status, variant.accepted_at = VariantStatus.ACCEPTED, now
     variant.save(update_fields=["status", "accepted_at"])
-    opportunity.amount, opportunity.cost, opportunity.currency = variant.subtotal, variant.cost, variant.currency
-    save_versioned(opportunity, ["amount", "cost", "currency"])
+    opportunity_price_from_quote(actor=actor, opportunity=opportunity, amount=variant.subtotal, cost=variant.cost,
+                                 currency=variant.currency, accepted=True)
     timeline_record(actor=actor, subject=opportunity, verb="quote_variant_accepted",
                     data={"quote": quote.number, "variant": variant.name, "amount": variant.subtotal,
                           "cost": variant.cost, "total": variant.total})
@@ -411,7 +408,6 @@ def quote_email_send(*, variant_id: int, to: str, message: str = "", language: s
     from django.core.mail import EmailMultiAlternatives
     from django.urls import reverse
 
-    from comptoir.messaging.rendering import email_html, with_dealer_footer
     from comptoir.quotes.documents import variant_pdf
 
     variant = QuoteVariant.objects.select_related("quote__opportunity__customer",

@@ -98,6 +98,9 @@ class Opportunity(models.Model):
     excluded = models.BooleanField(_("exclue des statistiques"), default=False)
     lost_reason = models.ForeignKey(LostReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     sale_date = models.DateField(_("date de vente"), null=True, blank=True)
+    # When the deal was priced from an accepted quote variant (sales.services.opportunity_price_from_quote):
+    # the win reads it on its own row (DESIGN: `won` needs an accepted quote variant).
+    quote_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     # A default, not auto_now_add: an imported deal keeps the date its source gives.

@@ -43,6 +43,7 @@ NOT_VISIBLE_TO_CREATOR = _("Choisissez le vendeur : sans département, vous ne p
                            "cette opportunité.")
 LOST_NEEDS_REASON = _("Une opportunité perdue a besoin d'une raison de perte.")
 WON_NEEDS_QUOTE = _("Ce processus de vente exige une variante de cotation acceptée avant de gagner l'opportunité.")
+CLOSED_NO_PRICE = _("L'opportunité est fermée : rouvrez-la avant de la coter.")
 BAD_PROBABILITY = _("La probabilité est un pourcentage de 0 à 100.")
 UNKNOWN_COMPETITOR = _("Concurrent inconnu : ajoutez-le à la liste des concurrents ou écrivez-le en précisions.")
 CONTACT_NEEDS_NAME = _("Chaque contact a un nom.")
@@ -351,11 +352,40 @@ def _check_update_rights(actor, opportunity: Opportunity, values: dict) -> None:
         raise Forbidden(CLOSED_FIGURES_FORBIDDEN)
 
 
-def accepted_quote_exists(opportunity: Opportunity) -> bool:
-    """DESIGN: winning needs an accepted quote variant when the pipeline requires quotes."""
-    from comptoir.quotes.services import accepted_variant
+def opportunity_status_check(actor, opportunity: Opportunity, status: str) -> None:
+    """Whether `actor` may move `opportunity` to `status` now, raising why not: the role matrix
+    (core.permissions), then DESIGN: `won` needs an accepted quote variant unless the pipeline runs
+    without quotes. The one reading of these rules: opportunity_change_status and the import run it,
+    the card shows the buttons opportunity_status_actions lets through."""
+    permissions.require_status_change(actor, opportunity, status)
+    if status == Status.WON and opportunity.pipeline.requires_quote and opportunity.quote_accepted_at is None:
+        raise ApplicationError(WON_NEEDS_QUOTE, field="status", code="quote_required")
 
-    return accepted_variant(opportunity) is not None
+
+def opportunity_status_actions(actor, opportunity: Opportunity) -> list[str]:
+    """The statuses `actor` may move `opportunity` to now, as opportunity_status_check decides."""
+    allowed = []
+    for status in Status.values:
+        try:
+            opportunity_status_check(actor, opportunity, status)
+        except ApplicationError:
+            continue
+        allowed.append(status)
+    return allowed
+
+
+def opportunity_price_from_quote(*, actor, opportunity: Opportunity, amount, cost, currency: str,
+                                 accepted: bool = True) -> Opportunity:
+    """DESIGN: accepting a variant sets the opportunity's amount and cost. Quotes call this with the
+    opportunity they locked through opportunity_lock (same transaction); `accepted` records that the
+    price comes from an accepted variant, which the win reads (opportunity_status_check)."""
+    if opportunity.status in (Status.WON, Status.LOST):
+        raise ApplicationError(CLOSED_NO_PRICE, field="opportunity")
+    opportunity.amount, opportunity.cost = money_clean(amount, field="amount"), money_clean(cost, field="cost")
+    opportunity.currency = currency
+    opportunity.quote_accepted_at = timezone.now() if accepted else None
+    save_versioned(opportunity, ["amount", "cost", "currency", "quote_accepted_at"])
+    return opportunity
 
 
 @transaction.atomic
@@ -364,7 +394,7 @@ def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason
     """The only way a status changes (API.md: POST /opportunities/{id}/status)."""
     opportunity = opportunity_lock(actor, opportunity_id)
     check_version(opportunity, version)
-    permissions.require_status_change(actor, opportunity, status)
+    opportunity_status_check(actor, opportunity, status)
     old = opportunity.status
     now = timezone.now()
     data = {"from": old, "to": status}
@@ -375,10 +405,7 @@ def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason
         opportunity.lost_reason, opportunity.closed_at = reason, now
         data["lost_reason"] = reason.name
     elif status == Status.WON:
-        if opportunity.pipeline.requires_quote:
-            if not accepted_quote_exists(opportunity):
-                raise ApplicationError(WON_NEEDS_QUOTE, field="status", code="quote_required")
-        else:
+        if not opportunity.pipeline.requires_quote:
             if amount is not None:
                 opportunity.amount = money_clean(amount, field="amount")
             if cost is not None:
@@ -541,16 +568,15 @@ def _import_draft(actor, lookups, site, row: dict) -> tuple[Opportunity, list[St
         opportunity.media = lookups.reference(Media, "import", field="media")
     opportunity.created_at = moment_clean(row.get("created_at"), field="created_at") or timezone.now()
     if status != Status.OPEN:
-        as_opened = Opportunity(status=Status.OPEN, salesperson=opportunity.salesperson)
+        # A deal from another system never had a quote accepted here: won needs a pipeline without quotes.
+        as_opened = Opportunity(status=Status.OPEN, salesperson=opportunity.salesperson, pipeline=pipeline)
         as_opened.assignee_ids = []
-        permissions.require_status_change(actor, as_opened, status)
+        opportunity_status_check(actor, as_opened, status)
     if status == Status.LOST:
         opportunity.lost_reason = lookups.reference(LostReason, row.get("lost_reason") or None, field="lost_reason")
         if opportunity.lost_reason is None:
             raise ApplicationError(LOST_NEEDS_REASON, field="lost_reason")
     elif status == Status.WON:
-        if pipeline.requires_quote:
-            raise ApplicationError(WON_NEEDS_QUOTE, field="status", code="quote_required")
         if opportunity.amount is None or opportunity.cost is None:
             raise ApplicationError(WON_NEEDS_AMOUNTS, field="amount" if opportunity.amount is None else "cost")
     if status in (Status.WON, Status.LOST):

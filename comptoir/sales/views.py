@@ -132,11 +132,9 @@ def move(request, pk):
 def card(request, pk):
     opportunity = selectors.opportunity_get(actor=request.user, pk=pk)
     tasks = list(task_list(actor=request.user, opportunity=opportunity.pk))
+    allowed = services.opportunity_status_actions(request.user, opportunity)
     buttons = [(status, RESUME if status == Status.OPEN and opportunity.status == Status.SUSPENDED else label)
-               for status, label in STATUS_BUTTONS
-               if permissions.can_change_status(request.user, opportunity, status)
-               and not (status == Status.WON and opportunity.pipeline.requires_quote
-                        and not services.accepted_quote_exists(opportunity))]
+               for status, label in STATUS_BUTTONS if status in allowed]
     return render(request, "sales/card.html", {
         "opportunity": opportunity,
         "buttons": buttons,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.accounts.services import salesperson_resolve
 from comptoir.activities.services import task_create, task_update
 from comptoir.core import permissions
-from comptoir.messaging.rendering import public_url
+from comptoir.core.emails import public_url
 from comptoir.core.exceptions import NOT_FOUND, ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.text import is_small_id
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
