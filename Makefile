@@ -46,7 +46,7 @@ install-browser:
 
 # Developers: refresh the .po catalogues after changing strings (needs GNU gettext).
 messages: install
-	cd comptoir && ../$(BIN)/comptoir makemessages -l fr_CA -l en -l pl --no-obsolete --ignore 'demo/data/*'
+	cd comptoir && ../$(BIN)/comptoir makemessages -l fr_CA -l en -l pl --no-obsolete --ignore 'imports/data/*'
 
 # Developers: accept an intended change of the API contract.
 openapi: install

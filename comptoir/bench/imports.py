@@ -2,14 +2,24 @@
 generated customers CSV through a whole import job (goal: 20,000 rows/s, memory flat)."""
 
 import csv
+import os
 import random
 import time
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
 
 from comptoir.bench.customers import CITIES, DOMAINS, FIRST_NAMES, _last_name
+from comptoir.core import bulk
+from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken
+from comptoir.customers.services import _CUSTOMER_FIELDS, customer_keys, customer_tokens
+from comptoir.imports import services
+from comptoir.imports.datasets import MAVEN_DIR, dataset_load
 from comptoir.timeline.models import TimelineEvent
 
 MAVEN_GOAL_SECONDS = 5.0
@@ -20,8 +30,6 @@ def rss_mb() -> float:
     """Resident memory of this process now (Linux), in MB."""
     with open("/proc/self/statm") as handle:
         pages = int(handle.read().split()[1])
-    import os
-
     return pages * os.sysconf("SC_PAGE_SIZE") / 1_048_576
 
 
@@ -48,19 +56,14 @@ def generate_csv(path: Path, rows: int, seed: int = 42) -> Path:
 
 
 def run_maven(actor, log) -> dict:
-    from comptoir.demo.services import DATA_DIR
-    from comptoir.imports.datasets import dataset_load
-
     started = time.perf_counter()
-    result = dataset_load(actor=actor, name="maven-crm", directory=DATA_DIR, cost_ratio=Decimal("0.8"))
+    result = dataset_load(actor=actor, name="maven-crm", directory=MAVEN_DIR, cost_ratio=Decimal("0.8"))
     seconds = time.perf_counter() - started
     deals = result.counts["opportunities"]["created"] + result.counts["opportunities"]["skipped"]
     return {"seconds": seconds, "deals": deals, "created": result.counts["opportunities"]["created"]}
 
 
 def run_customers(actor, path: Path, log) -> dict:
-    from comptoir.imports import services
-
     samples = []
 
     def progress(job):
@@ -85,16 +88,6 @@ def run_database_share(rows: int = 50_000) -> dict:
     as the services would, then inserted into the tables an imported customer fills (customer,
     phone, search tokens, timeline) and committed by batches of 5,000. No reading, no checking, no
     dedupe: whatever the import does besides, it cannot go faster than this."""
-    from operator import attrgetter
-
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import transaction
-    from django.utils import timezone
-
-    from comptoir.core import bulk
-    from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken
-    from comptoir.customers.services import _CUSTOMER_FIELDS, customer_keys, customer_tokens
-
     rng = random.Random(7)
     now = timezone.now()
     subject_type = ContentType.objects.get_for_model(Customer).pk

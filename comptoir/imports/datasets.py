@@ -1,6 +1,6 @@
 """Public datasets loaded as real data through the import services: `comptoir import-dataset`.
 
-maven-crm (Maven Analytics' CRM sales opportunities, in comptoir/demo/data):
+maven-crm (Maven Analytics' CRM sales opportunities, in MAVEN_DIR: comptoir/imports/data/maven-crm):
 - sales_teams.csv → salespeople in the sales department, their managers as sales managers, each
   regional office a location;
 - accounts.csv → company customers (sector → industry; year established, revenue, employees,
@@ -26,10 +26,20 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import Department, Location, Role, User
+from comptoir.accounts.services import user_create, user_update, username_from_name
+from comptoir.catalog.selectors import product_match, product_match_key
+from comptoir.catalog.services import product_code_for, product_create
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.figures import to_cents
 from comptoir.core.models import LostReason
+from comptoir.core.services import reference_item_create
+from comptoir.customers.services import Lookups, OnDuplicate, customers_import
+from comptoir.sales.models import Pipeline
+from comptoir.sales.services import opportunities_import, pipeline_create
 
+# Shipped with the package (pyproject's package-data): `comptoir import-dataset maven-crm` and the benchmark
+# read it from here.
+MAVEN_DIR = Path(__file__).resolve().parent / "data" / "maven-crm"
 DATASETS = ("maven-crm",)
 UNKNOWN_DATASET = _("Jeu de données inconnu : %(name)s.")
 MISSING_FILE = _("Fichier manquant : %(path)s.")
@@ -71,14 +81,10 @@ def _read(directory: Path, name: str) -> list[dict]:
 
 
 def account_key(name: str) -> str:
-    from comptoir.accounts.services import username_from_name
-
     return ("MAVEN-" + username_from_name(name).replace(".", "-").upper())[:64]
 
 
 def _locations(actor) -> dict[str, Location]:
-    from comptoir.core.services import reference_item_create
-
     found = {}
     for office, values in OFFICES.items():
         found[office] = Location.objects.filter(code=values["code"]).first() \
@@ -87,8 +93,6 @@ def _locations(actor) -> dict[str, Location]:
 
 
 def _users(actor, rows: list[dict], locations: dict, result: LoadResult) -> dict[str, User]:
-    from comptoir.accounts.services import user_create, user_update, username_from_name
-
     sales = Department.objects.get(code="sales")
     people: dict[str, tuple[str, Location]] = {}
     for row in rows:
@@ -116,9 +120,6 @@ def _users(actor, rows: list[dict], locations: dict, result: LoadResult) -> dict
 
 
 def _products(actor, rows: list[dict], result: LoadResult) -> None:
-    from comptoir.catalog.selectors import product_match
-    from comptoir.catalog.services import product_code_for, product_create
-
     outcomes = []
     for row in rows:
         existing = product_match(row["product"])
@@ -132,8 +133,6 @@ def _products(actor, rows: list[dict], result: LoadResult) -> None:
 
 
 def _customers(actor, accounts: list[dict], orphans: list[dict], result: LoadResult, job_id=None) -> None:
-    from comptoir.customers.services import Lookups, OnDuplicate, customers_import
-
     rows = [{"company": a["account"], "industry": a["sector"], "external_id": account_key(a["account"]),
              "details": {k: a[k] for k in ("year_established", "revenue", "employees", "office_location",
                                            "subsidiary_of")}}
@@ -147,24 +146,15 @@ def _customers(actor, accounts: list[dict], orphans: list[dict], result: LoadRes
 
 
 def _pipeline(actor):
-    from comptoir.sales.models import Pipeline
-    from comptoir.sales.services import pipeline_create
-
     return Pipeline.objects.filter(name=PIPELINE).first() or pipeline_create(
         actor=actor, name=PIPELINE, prefix=PIPELINE_PREFIX, stages=STAGES, requires_quote=False)
 
 
 def _opportunities(actor, deals: list[dict], users: dict, prices: dict, cost_ratio: Decimal, shift: timedelta,
                    result: LoadResult) -> None:
-    from comptoir.catalog.selectors import product_match_key
-    from comptoir.customers.services import Lookups
-    from comptoir.sales.services import opportunities_import
-
     pipeline = _pipeline(actor)
     reason = LostReason.objects.filter(code=UNSPECIFIED["code"]).first()
     if reason is None:
-        from comptoir.core.services import reference_item_create
-
         reason = reference_item_create(actor=actor, model=LostReason, **UNSPECIFIED)
 
     def day(text: str) -> str:
@@ -201,8 +191,6 @@ def dataset_load(*, actor, name: str, directory: Path, cost_ratio: Decimal = Dec
                  shift_days: int = 0) -> LoadResult:
     """Load a dataset's files through the services; `shift_days` moves every date (e.g. to bring the
     dataset's last close near today)."""
-    from comptoir.catalog.selectors import product_match_key
-
     if name not in DATASETS:
         raise ApplicationError(UNKNOWN_DATASET % {"name": name}, field="name")
     directory = Path(directory)

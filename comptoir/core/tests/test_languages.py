@@ -131,13 +131,13 @@ def test_the_catalogues_hold_every_string_of_the_code(tmp_path, settings, monkey
     before = _fingerprint(committed)
     tree = tmp_path / "comptoir"
     shutil.copytree(SOURCE, tree, ignore=shutil.ignore_patterns("locale", "__pycache__", "*.pyc", "*.mo"))
-    shutil.rmtree(tree / "demo" / "data", ignore_errors=True)
+    shutil.rmtree(tree / "imports" / "data", ignore_errors=True)
     (tree / "locale").mkdir()
     # makemessages writes into the first of LOCALE_PATHS: the copy's, never the real one.
     settings.LOCALE_PATHS = [str(tree / "locale")]
     monkeypatch.chdir(tree)
 
-    call_command("makemessages", locale=["fr_CA"], no_obsolete=True, ignore_patterns=["demo/data/*"], verbosity=0)
+    call_command("makemessages", locale=["fr_CA"], no_obsolete=True, ignore_patterns=["imports/data/*"], verbosity=0)
 
     fresh = read_catalogue(tree / "locale" / "fr_CA" / "LC_MESSAGES" / "django.po")
     assert _fingerprint(committed) == before

@@ -1,28 +1,28 @@
 """`comptoir demo`: one Québec powersports-and-auto dealership with eighteen months of history,
 written through the services (rules hold, timelines are true) and dated from today, so it always
 looks current. The same seed gives the same dealership; `scale` shrinks it (tests) or grows it.
-
-The Maven CRM dataset stays in DATA_DIR for `comptoir import-dataset maven-crm` and the benchmark.
 """
 
 import os
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from comptoir.accounts.models import Role, User
 from comptoir.demo.services import data
+from comptoir.demo.services.activity import Activity
 from comptoir.demo.services.clock import clock, nothing_delivered
-from comptoir.demo.services.dealer import DEMO_ADMIN, DEMO_PASSWORD, DEMO_RECEPTION
+from comptoir.demo.services.dealer import (DEMO_ADMIN, DEMO_PASSWORD, DEMO_RECEPTION, catalogue_create, dealer_create,
+                                           lists_create, pipelines_create, templates_create)
+from comptoir.demo.services.history import Runner
+from comptoir.demo.services.plan import Planner
 
-__all__ = ["DATA_DIR", "DEMO_ADMIN", "DEMO_PASSWORD", "DEMO_RECEPTION", "DEMO_SEED", "DemoResult", "demo_is_loaded",
+__all__ = ["DEMO_ADMIN", "DEMO_PASSWORD", "DEMO_RECEPTION", "DEMO_SEED", "DemoResult", "demo_is_loaded",
            "demo_load", "demo_logins", "demo_scale"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # the Maven CRM dataset (comptoir/imports/datasets.py)
 DEMO_SEED = 2026
 
 
@@ -44,12 +44,6 @@ def demo_scale() -> float:
 def demo_load(*, scale: float | None = None, seed: int = DEMO_SEED, now: datetime | None = None) -> DemoResult:
     """Load the dealership into an empty database. Nothing it writes is delivered: its history's
     emails and notifications happened in the past (demo.services.clock)."""
-    from comptoir.demo.services.activity import Activity
-    from comptoir.demo.services.dealer import (catalogue_create, dealer_create, lists_create, pipelines_create,
-                                               templates_create)
-    from comptoir.demo.services.history import Runner
-    from comptoir.demo.services.plan import Planner
-
     scale = demo_scale() if scale is None else scale
     now = now or timezone.now()
     zone = timezone.get_default_timezone()

@@ -8,15 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.core.management import call_command
 
-from comptoir.demo.services import DATA_DIR
-from comptoir.imports.datasets import dataset_load
+from comptoir.imports.datasets import MAVEN_DIR, dataset_load
 from comptoir.sales.models import Opportunity
 
 pytestmark = pytest.mark.django_db
 
 
 def _csv(name):
-    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
+    with open(MAVEN_DIR / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -48,7 +47,7 @@ def _expected(key_of) -> dict:
 
 @pytest.fixture
 def maven(admin):
-    dataset_load(actor=admin, name="maven-crm", directory=DATA_DIR)
+    dataset_load(actor=admin, name="maven-crm", directory=MAVEN_DIR)
     return admin
 
 
@@ -95,7 +94,7 @@ def test_maven_conversion_by_dimension_is_the_csvs(maven, make_api, by):
 def test_loading_maven_twice_changes_nothing(maven):
     before = (Opportunity.objects.count(), list(Opportunity.objects.order_by("pk").values_list("number", "status")))
 
-    result = dataset_load(actor=maven, name="maven-crm", directory=DATA_DIR)
+    result = dataset_load(actor=maven, name="maven-crm", directory=MAVEN_DIR)
 
     assert all(counts["created"] == 0 and counts["skipped"] > 0 for counts in result.counts.values())
     assert (Opportunity.objects.count(), list(Opportunity.objects.order_by("pk").values_list("number", "status"))) \
@@ -114,7 +113,7 @@ def test_maven_rows_without_account_get_a_customer_each_and_product_names_match_
 
 
 def test_import_dataset_command_prints_what_it_loaded(admin, capsys):
-    call_command("import-dataset", "maven-crm", str(DATA_DIR))
+    call_command("import-dataset", "maven-crm", str(MAVEN_DIR))
 
     out = capsys.readouterr().out
     assert "opportunities" in out and "8800" in out
