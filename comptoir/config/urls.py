@@ -12,6 +12,7 @@ from comptoir.core.views import healthz, search
 from comptoir.home import views as home_views
 from comptoir.messaging.urls import tracking_urls
 from comptoir.messaging.views import unsubscribe_view
+from comptoir.quotes.urls import opportunity_urls as quote_opportunity_urls
 
 admin.site.site_header = "Comptoir"
 admin.site.site_title = "Comptoir"
@@ -44,6 +45,7 @@ urlpatterns = [
     path("tasks/new/", activity_views.task_new, name="task-new"),
     path("tasks/<int:pk>/done/", activity_views.task_done, name="task-complete"),
     path("sales/", include("comptoir.sales.urls")),
+    path("sales/", include(quote_opportunity_urls)),  # an opportunity's quotes (quotes/urls.py), under /sales/
     path("catalog/", include("comptoir.catalog.urls")),
     path("walk-ins/", include("comptoir.walkins.urls")),
     path("imports/", include("comptoir.imports.urls")),
