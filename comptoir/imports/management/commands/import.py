@@ -4,16 +4,15 @@ import json
 from pathlib import Path
 
 from django.core.files import File
-from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
+from django.core.management.base import CommandError
 
-from comptoir.accounts.models import Role, User
 from comptoir.core.exceptions import ApplicationError
 from comptoir.imports import services
+from comptoir.imports.management.base import ImportCommand
 from comptoir.imports.models import ImportJob, ImportKind, ImportStatus, OnDuplicate
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import a CSV or XLSX file through the same services as the API, with a progress bar."
 
     def add_arguments(self, parser):
@@ -50,38 +49,3 @@ class Command(BaseCommand):
         self._summary(job)
         if job.status == ImportStatus.FAILED:
             raise CommandError(job.failure)
-
-    def _actor(self, username):
-        users = User.objects.filter(is_active=True)
-        actor = users.filter(username=username).first() if username else \
-            users.filter(role=Role.ADMIN).order_by("pk").first()
-        if actor is None:
-            raise CommandError("No such active user." if username else "No active admin: create one first.")
-        return actor
-
-    def _run(self, job: ImportJob) -> ImportJob:
-        bar = tqdm(total=None, unit=" rows", file=self.stderr._out, disable=None)
-
-        def progress(current: ImportJob) -> None:
-            bar.total = current.total_rows
-            bar.n = current.rows_done
-            bar.set_postfix(created=current.created_count, errors=current.error_count, refresh=False)
-            bar.refresh()
-
-        try:
-            return services.import_run(job_id=job.pk, on_progress=progress)
-        finally:
-            bar.close()
-
-    def _summary(self, job: ImportJob) -> None:
-        rows = [("import", job.pk), ("file", job.file_name), ("kind", job.kind), ("status", job.status),
-                ("dry run", "yes" if job.dry_run else "no"), ("rows", job.rows_done),
-                ("created", job.created_count), ("updated", job.updated_count), ("skipped", job.skipped_count),
-                ("errors", job.error_count)]
-        width = max(len(k) for k, _v in rows)
-        for key, value in rows:
-            self.stdout.write(f"{key:<{width}}  {value}")
-        if job.error_count:
-            self.stdout.write(f"Refused rows: GET /api/v1/imports/{job.pk}/errors.csv")
-            for error in job.row_errors.order_by("line")[:10]:
-                self.stdout.write(f"  line {error.line}: {error.message}")

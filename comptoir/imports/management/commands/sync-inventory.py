@@ -1,6 +1,5 @@
 """`comptoir sync-inventory FILE`: a DMS inventory export (CSV or XLSX) through the import machinery."""
 
-import importlib
 import json
 from pathlib import Path
 
@@ -9,9 +8,8 @@ from django.core.management.base import CommandError
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.imports import services
+from comptoir.imports.management.base import ImportCommand
 from comptoir.imports.models import ImportStatus, OnDuplicate
-
-ImportCommand = importlib.import_module("comptoir.imports.management.commands.import").Command
 
 
 class Command(ImportCommand):
