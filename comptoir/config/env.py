@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from comptoir.core.net import LOOPBACK, served_url
+
 # The repository root for an editable install (`make install`); `var/` lives beside it.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,23 +52,8 @@ def var_dir() -> Path:
 
 
 # The address `comptoir serve` listens on when told nothing (`make run` passes HOST and PORT).
-DEFAULT_HOST = "127.0.0.1"
+DEFAULT_HOST = LOOPBACK
 DEFAULT_PORT = 8000
-# Listening on every interface names no address a link could use: the machine's own name is the one
-# other machines on the dealership's network are likeliest to reach (127.0.0.1 would only work here).
-_EVERY_INTERFACE = {"", "0.0.0.0", "::", "[::]", "*"}
-
-
-def served_url(host: str, port: int | str) -> str:
-    """The base URL of what `comptoir serve --host host --port port` serves, for links in emails."""
-    import socket
-
-    host = (host or "").strip()
-    if host in _EVERY_INTERFACE:
-        host = socket.gethostname() or DEFAULT_HOST
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"  # an IPv6 address in a URL
-    return f"http://{host}:{port}"
 
 
 def public_url() -> str:

@@ -1,5 +1,6 @@
 """Settings shared by every environment. The environment is read through config.env only."""
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -7,7 +8,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.config.env import env_bool, env_int, env_list, env_str, public_url, var_dir
+from comptoir.config.env import (DEFAULT_HOST, DEFAULT_PORT, env_bool, env_int, env_list, env_str, public_url,
+                                 var_dir)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = var_dir()
@@ -210,11 +212,21 @@ COMPTOIR_IMPORT_DIR = VAR_DIR / "imports"
 # web server and worker, a lone `comptoir worker` reads HOST and PORT (config.env.public_url). Its host is
 # then allowed too (unless ALLOWED_HOSTS is set), so those links open.
 COMPTOIR_PUBLIC_URL = public_url()
+# Whether COMPTOIR_PUBLIC_URL was given: when not, `comptoir serve` gives its children the address it serves.
+COMPTOIR_PUBLIC_URL_GIVEN = env_str("COMPTOIR_PUBLIC_URL") is not None
 if not env_str("ALLOWED_HOSTS"):
     _public_host = urlsplit(COMPTOIR_PUBLIC_URL).hostname or ""
     _public_host = f"[{_public_host}]" if ":" in _public_host else _public_host
     if _public_host and _public_host not in ALLOWED_HOSTS:
         ALLOWED_HOSTS = [*ALLOWED_HOSTS, _public_host]
+
+# `comptoir serve`: the address it listens on unless --host/--port say otherwise (`make run` passes HOST and
+# PORT), gunicorn's web workers unless --workers does (WEB_CONCURRENCY, as platforms set it; else 2 × cores
+# + 1), and the addresses of the proxies whose X-Forwarded-* headers gunicorn trusts (comma-separated, * for any).
+COMPTOIR_HOST = env_str("HOST", DEFAULT_HOST)
+COMPTOIR_PORT = env_int("PORT", DEFAULT_PORT)
+COMPTOIR_WEB_WORKERS = env_int("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1)
+COMPTOIR_FORWARDED_ALLOW_IPS = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Messaging: at most this many emails (and as many texts) leave per minute, across every worker; a
 # failed send is retried after 1, 2, 4... times the delay, up to the attempts; provider webhooks sign

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptoir.accounts.tests.factories import UserFactory
-from comptoir.config.env import public_url, served_url
+from comptoir.config.env import public_url
 from comptoir.core.models import WorkerHeartbeat
+from comptoir.core.net import served_url
 from comptoir.core.selectors import worker_status
 from comptoir.core.services import worker_heartbeat_forget, worker_heartbeat_record
 from comptoir.imports.models import ImportJob, ImportStatus

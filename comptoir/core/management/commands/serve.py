@@ -9,8 +9,10 @@ Links in emails need the address customers reach: unless COMPTOIR_PUBLIC_URL is 
 both children the address it serves (http://HOST:PORT; the machine's name for 0.0.0.0), since the
 worker is the one that renders emails."""
 
+import ctypes
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -18,16 +20,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from comptoir.config.env import DEFAULT_HOST, DEFAULT_PORT, env_str, served_url
+from comptoir.core.net import served_url
 
 # How long the children get to finish (gunicorn its requests, the worker its task) once asked to stop.
 STOP_SECONDS = 30
 POLL_SECONDS = 0.2
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def default_workers() -> int:
-    return int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
 
 
 def _die_with_parent(parent: int):
@@ -36,8 +34,6 @@ def _die_with_parent(parent: int):
 
     def prepare():
         if sys.platform.startswith("linux"):
-            import ctypes
-
             try:
                 ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
             except (AttributeError, OSError):
@@ -53,9 +49,9 @@ class Command(BaseCommand):
             "background worker beside it (--no-worker: the pages only).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=env_str("HOST", DEFAULT_HOST))
-        parser.add_argument("--port", type=int, default=int(env_str("PORT", str(DEFAULT_PORT))))
-        parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn's web workers")
+        parser.add_argument("--host", default=settings.COMPTOIR_HOST)
+        parser.add_argument("--port", type=int, default=settings.COMPTOIR_PORT)
+        parser.add_argument("--workers", type=int, default=settings.COMPTOIR_WEB_WORKERS, help="gunicorn's web workers")
         parser.add_argument("--timeout", type=int, default=60)
         parser.add_argument("--no-collectstatic", action="store_true")
         parser.add_argument("--no-worker", action="store_true",
@@ -65,7 +61,7 @@ class Command(BaseCommand):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
-        if not env_str("COMPTOIR_PUBLIC_URL"):
+        if not settings.COMPTOIR_PUBLIC_URL_GIVEN:
             env["COMPTOIR_PUBLIC_URL"] = served_url(host, port)
         web = [
             sys.executable, "-m", "gunicorn", "comptoir.config.wsgi:application",
@@ -75,7 +71,7 @@ class Command(BaseCommand):
             "--access-logfile", "-",
             # Several servers may run on one machine (tests, demo); none needs gunicornc.
             "--no-control-socket",
-            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            "--forwarded-allow-ips", settings.COMPTOIR_FORWARDED_ALLOW_IPS,
         ]
         where = f"http://{host}:{port}/ ({workers} workers"
         if no_worker:
@@ -92,8 +88,6 @@ class Command(BaseCommand):
     def supervise(self, commands: dict[str, list[str]], env: dict) -> int:
         """Run the children until one stops or a stop signal comes; then stop the others. The exit code:
         0 when asked to stop and every child stopped cleanly, else the failing child's (at least 1)."""
-        import subprocess
-
         asked = []  # the stop signals received, in order
 
         def on_signal(signum, _frame):
