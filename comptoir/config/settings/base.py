@@ -169,6 +169,13 @@ else:
     }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# What `comptoir worker` enqueues by itself: (the task's dotted path, every N minutes), in this order, at
+# start and then on the minutes N divides. Delivering due messages: retries, throttled bulk sends, messages
+# a dead worker left. Reminders: each user's morning email, sent once a day however many workers run.
+COMPTOIR_PERIODIC_TASKS = [
+    ("comptoir.messaging.tasks.deliver_due_task", 1),
+    ("comptoir.activities.tasks.reminders_task", 5),
+]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

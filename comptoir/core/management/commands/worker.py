@@ -1,7 +1,9 @@
-"""`comptoir worker`: runs background tasks (the django-tasks database worker). Every minute it also
-enqueues the delivery of due messages (retries, throttled bulk sends, messages a dead worker left),
-and every five the morning-reminder job, which sends each user's email once a day however many
-workers run it.
+"""`comptoir worker`: runs background tasks (the django-tasks database worker). It also enqueues the
+periodic tasks of settings.COMPTOIR_PERIODIC_TASKS, each every N minutes (at start, then on the minutes
+N divides): today the delivery of due messages every minute (retries, throttled bulk sends, messages a
+dead worker left) and every five the morning-reminder job, which sends each user's email once a day
+however many workers run it. The worker names them by dotted path, so core knows none of the apps that
+declare them.
 
 DESIGN (Running): it records a heartbeat (host:pid) when it starts and every HEARTBEAT_SECONDS, and
 takes it away when it stops cleanly, so managers and /healthz see when tasks wait with no worker alive.
@@ -12,12 +14,15 @@ import os
 import socket
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from comptoir.core.services import worker_heartbeat_forget, worker_heartbeat_record
+
 TICK_SECONDS = 60
-REMINDER_EVERY_TICKS = 5
 # Well inside the two minutes after which a worker counts as gone (core.selectors.worker_status).
 HEARTBEAT_SECONDS = 20
 
@@ -25,18 +30,14 @@ logger = logging.getLogger("comptoir.worker")
 
 
 def enqueue_periodic(tick: int) -> None:
-    from comptoir.activities.tasks import reminders_task
-    from comptoir.messaging.tasks import deliver_due_task
-
-    deliver_due_task.enqueue()
-    if tick % REMINDER_EVERY_TICKS == 0:
-        reminders_task.enqueue()
+    """Enqueue the periodic tasks due at this tick (minutes since the worker started), in their order."""
+    for path, every_minutes in settings.COMPTOIR_PERIODIC_TASKS:
+        if tick % every_minutes == 0:
+            import_string(path).enqueue()
 
 
 def heartbeat(name: str) -> None:
     """One beat; a database busy or away for a moment only delays it (the next one comes soon)."""
-    from comptoir.core.services import worker_heartbeat_record
-
     try:
         worker_heartbeat_record(name=name)
     except Exception:  # noqa: BLE001 — the worker keeps running tasks whatever its heartbeat does
@@ -77,8 +78,6 @@ class Command(DatabaseWorkerCommand):
             stop.set()
             thread.join(timeout=5)
             try:
-                from comptoir.core.services import worker_heartbeat_forget
-
                 worker_heartbeat_forget(name=name)
             except Exception:  # noqa: BLE001 — it goes stale on its own two minutes later
                 logger.warning("worker %s: heartbeat not taken away", name, exc_info=True)
