@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import InventoryUnit, PriceList, Product
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.text import is_small_id, normalize
 
@@ -34,8 +34,6 @@ def product_match(name: str | None) -> Product | None:
 
 
 def price_list_list(*, active: bool | None = None) -> QuerySet:
-    from comptoir.catalog.models import PriceList
-
     queryset = PriceList.objects.prefetch_related("items")
     if active is not None:
         queryset = queryset.filter(active=active)
@@ -44,12 +42,7 @@ def price_list_list(*, active: bool | None = None) -> QuerySet:
 
 def inventory_unit_list(*, q: str | None = None, status: str | None = None, condition: str | None = None) -> QuerySet:
     """Units by stock number, serial (its start, or its last characters as a salesperson reads them
-    off a windshield), DMS id, make or model; each with the deals that touch it (one query more)."""
-    from django.db.models import Prefetch
-
-    from comptoir.catalog.models import InventoryUnit
-    from comptoir.sales.models import Opportunity
-
+    off a windshield), DMS id, make or model. The deals holding each are sales' (sales.selectors.unit_list)."""
     queryset = InventoryUnit.objects.all()
     if status:
         queryset = queryset.filter(status=status)
@@ -63,17 +56,11 @@ def inventory_unit_list(*, q: str | None = None, status: str | None = None, cond
         if len(upper) >= 6:
             match |= Q(serial__endswith=upper)
         queryset = queryset.filter(match)
-    holders = Opportunity.objects.filter(status__in=["open", "suspended", "won"]).select_related(
-        "salesperson").only("pk", "number", "status", "unit_id", "salesperson__first_name",
-                            "salesperson__last_name", "salesperson__username").order_by("-created_at")
-    return queryset.prefetch_related(Prefetch("opportunities", queryset=holders, to_attr="holders")).order_by(
-        "make", "model", "serial")
+    return queryset.order_by("make", "model", "serial")
 
 
 def unit_resolve(value, *, field: str):
     """A unit named by its id, serial or stock number; 422 on `field` when there is none."""
-    from comptoir.catalog.models import InventoryUnit
-
     text = str(value).strip()
     unit = None
     if is_small_id(text):
@@ -84,26 +71,3 @@ def unit_resolve(value, *, field: str):
     if unit is None:
         raise ApplicationError(UNKNOWN_UNIT % {"value": text[:60]}, field=field)
     return unit
-
-
-def unit_opportunities(*, unit_id) -> QuerySet:
-    """Every deal that ever named the unit, newest first: the unit card's list."""
-    from comptoir.sales.models import Opportunity
-
-    return Opportunity.objects.filter(unit_id=unit_id).select_related(
-        "customer", "salesperson", "stage").order_by("-created_at", "-pk")
-
-
-def unit_deals(*, actor, unit_id) -> list[dict]:
-    """The unit card's deals: who held it and how it ended, for everyone on the floor; the customer's
-    name only on the deals the user may open. Two queries."""
-    from comptoir.sales.selectors import opportunity_visible
-
-    deals = list(unit_opportunities(unit_id=unit_id))
-    mine = set(opportunity_visible(actor).filter(unit_id=unit_id).values_list("pk", flat=True))
-    return [{"id": deal.pk, "number": deal.number, "status": deal.status, "stage_name": deal.stage.name,
-             "salesperson": deal.salesperson.display_name if deal.salesperson_id else None,
-             "customer_name": deal.customer.display_name if deal.pk in mine else None,
-             "created_at": deal.created_at, "closed_at": deal.closed_at, "visible": deal.pk in mine,
-             "status_label": deal.get_status_display()}
-            for deal in deals]

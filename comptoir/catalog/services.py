@@ -1,15 +1,19 @@
 """Writes on the catalogue: codes, prices and the name key products are matched on."""
 
 from django.db import transaction
+from django.db.models import F, ProtectedError
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.catalog.models import Product, TaxClass
+from comptoir.catalog.models import (
+    InventoryUnit, PriceList, PriceListItem, Product, TaxClass, UnitCondition, UnitLocationChange, UnitStatus,
+)
 from comptoir.catalog.selectors import product_match_key
+from comptoir.catalog.vin import serial_clean
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import money_clean
-from comptoir.core.text import decimal_text, is_small_id, normalize
-from comptoir.core.versioning import check_version, lock_one, save_versioned
+from comptoir.core.text import decimal_text, is_small_id, normalize, words
+from comptoir.core.versioning import check_version, lock_one, lock_rows, save_versioned
 from comptoir.timeline.services import timeline_record
 
 CATALOG_FORBIDDEN = _("Seul un administrateur gère le catalogue.")
@@ -52,8 +56,6 @@ def _apply(product: Product, values: dict) -> list[str]:
 
 def product_code_for(name: str) -> str:
     """A code made from a name when the source has none: 'GTX Plus Basic' → 'GTX-PLUS-BASIC'."""
-    from comptoir.core.text import words
-
     return "-".join(words(name)).upper()[:40]
 
 
@@ -97,8 +99,6 @@ BAD_YEAR = _("Année invalide.")
 
 
 def _product_ref(value, field: str) -> Product:
-    from comptoir.core.text import is_small_id
-
     text = str(value or "").strip()
     product = (Product.objects.filter(pk=int(text)).first() if is_small_id(text) else None) \
         or Product.objects.filter(code__iexact=text).first()
@@ -111,8 +111,6 @@ def _product_ref(value, field: str) -> Product:
 def price_list_save(*, actor, price_list_id=None, version: int | None = None, items: list[dict] | None = None,
                     **values):
     """Create (no id) or change a price list; `items` replaces its prices ([{product, price}])."""
-    from comptoir.catalog.models import PriceList, PriceListItem
-
     permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
     price_list = PriceList() if price_list_id is None else lock_one(PriceList, price_list_id)
     check_version(price_list, version)
@@ -172,9 +170,6 @@ STATUS_WORDS = {normalize(word): status for status, words in {
 
 def _unit_values(unit, values: dict) -> list[str]:
     """Apply what the admin, the API or a feed sent; the changed field names."""
-    from comptoir.catalog.models import UnitCondition, UnitStatus
-    from comptoir.catalog.vin import serial_clean
-
     changed = []
     for key in UNIT_FIELDS:
         if key not in values:
@@ -222,8 +217,6 @@ def _unit_values(unit, values: dict) -> list[str]:
 
 
 def _unit_store(actor, unit, changed: list[str], *, old_location: str, verb: str, extra: tuple = ()) -> None:
-    from comptoir.catalog.models import InventoryUnit, UnitLocationChange
-
     if not unit.serial:
         raise ApplicationError(SERIAL_REQUIRED, field="serial")
     if "serial" in changed and InventoryUnit.objects.exclude(pk=unit.pk).filter(serial=unit.serial).exists():
@@ -246,8 +239,6 @@ def _unit_store(actor, unit, changed: list[str], *, old_location: str, verb: str
 def inventory_unit_save(*, actor, unit_id=None, version: int | None = None, **values):
     """Create (no id) or change a unit; the admin and the API go through here, a DMS feed through
     inventory_sync_row. A change of lot location is kept in the unit's history."""
-    from comptoir.catalog.models import InventoryUnit
-
     permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
     unit = InventoryUnit() if unit_id is None else lock_one(InventoryUnit, unit_id)
     check_version(unit, version)
@@ -261,8 +252,6 @@ def inventory_unit_save(*, actor, unit_id=None, version: int | None = None, **va
 def inventory_unit_move(*, actor, unit_id, lot_location: str, version: int | None = None):
     """Traction: « plus besoin de passer par votre DMS » — anyone on the sales floor sets where a unit
     stands; the move is kept with who made it."""
-    from comptoir.catalog.models import InventoryUnit
-
     if not permissions.can_enter_records(actor):
         raise Forbidden(MOVE_FORBIDDEN)
     unit = lock_one(InventoryUnit, unit_id)
@@ -277,18 +266,14 @@ def inventory_sync_row(*, actor, synced_at, **values):
     """One unit of a DMS feed, found by its DMS id, else its serial: created, updated or unchanged
     (returned as ("created" | "updated" | "skipped", unit)). Running the same feed twice changes
     nothing; a unit the CRM sold stays sold whatever a lagging feed says."""
-    from comptoir.catalog.models import InventoryUnit, UnitStatus
-
     permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
-    from comptoir.catalog.vin import serial_clean
-
     external_id = str(values.get("external_id") or "").strip()
     serial = serial_clean(values.get("serial")) if values.get("serial") else ""
     unit = None
-    if external_id:
-        unit = InventoryUnit.objects.select_for_update().filter(external_id=external_id).order_by("pk").first()
+    if external_id:  # the first of the units bearing that DMS id, all of them locked
+        unit = next(iter(lock_rows(InventoryUnit.objects.filter(external_id=external_id))), None)
     if unit is None and serial:
-        unit = InventoryUnit.objects.select_for_update().filter(serial=serial).first()
+        unit = next(iter(lock_rows(InventoryUnit.objects.filter(serial=serial))), None)
     if unit is None:
         unit = InventoryUnit(synced_at=synced_at)
         values.setdefault("status", UnitStatus.IN_STOCK)
@@ -310,22 +295,18 @@ def inventory_sync_row(*, actor, synced_at, **values):
 @transaction.atomic
 def inventory_mark_missing(*, actor, synced_before) -> int:
     """After a whole feed: the units a feed once delivered and this one did not are unavailable, not
-    deleted (their deals keep pointing at them). Sold ones stay sold. One UPDATE."""
-    from django.db.models import F
-
-    from comptoir.catalog.models import InventoryUnit, UnitStatus
-
+    deleted (their deals keep pointing at them). Sold ones stay sold. Locked in primary-key order
+    (core.versioning.lock_rows), then one UPDATE."""
     permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
-    return InventoryUnit.objects.filter(
-        synced_at__lt=synced_before, status__in=[UnitStatus.IN_STOCK, UnitStatus.RESERVED],
-    ).update(status=UnitStatus.UNAVAILABLE, version=F("version") + 1)
+    missing = InventoryUnit.objects.filter(synced_at__lt=synced_before,
+                                           status__in=[UnitStatus.IN_STOCK, UnitStatus.RESERVED])
+    lock_rows(missing.only("pk"))
+    return missing.update(status=UnitStatus.UNAVAILABLE, version=F("version") + 1)
 
 
 def unit_for_sale(unit_id, *, opportunity):
     """The unit a deal may take, row-locked: not sold to another deal, not gone from the DMS (409)."""
-    from comptoir.catalog.models import InventoryUnit, UnitStatus
-
-    unit = InventoryUnit.objects.select_for_update().filter(pk=unit_id).first()
+    unit = next(iter(lock_rows(InventoryUnit.objects.filter(pk=unit_id))), None)
     if unit is None:
         raise ApplicationError(NotFound.default_message, field="unit")
     if unit.status == UnitStatus.SOLD:
@@ -339,8 +320,6 @@ def unit_for_sale(unit_id, *, opportunity):
 
 def unit_sold(*, actor, unit, opportunity) -> None:
     """A deal with this unit was won: the unit is sold (the caller holds its row lock)."""
-    from comptoir.catalog.models import UnitStatus
-
     if unit.status != UnitStatus.SOLD:
         unit.status = UnitStatus.SOLD
         save_versioned(unit, ["status", "updated_at"])
@@ -349,9 +328,7 @@ def unit_sold(*, actor, unit, opportunity) -> None:
 
 def unit_released(*, actor, unit, opportunity) -> None:
     """The deal that sold the unit is no longer won: the unit is back in stock."""
-    from comptoir.catalog.models import InventoryUnit, UnitStatus
-
-    unit = InventoryUnit.objects.select_for_update().get(pk=unit.pk)
+    unit = lock_one(InventoryUnit, unit.pk)
     if unit.status == UnitStatus.SOLD and not unit.opportunities.filter(status="won").exclude(
             pk=opportunity.pk).exists():
         unit.status = UnitStatus.IN_STOCK
@@ -369,8 +346,6 @@ PRODUCT_IN_USE = _("Ce produit figure sur des cotations : désactivez-le plutôt
 def catalog_delete(*, actor, model, pk) -> None:
     """Delete a product, a price list or a unit (admin). A product on a quote stays, deactivated
     instead: quotes keep pointing at what was sold."""
-    from django.db.models import ProtectedError
-
     permissions.require(actor, "manage_lists", CATALOG_FORBIDDEN)
     item = lock_one(model, pk)
     label = str(item)

@@ -14,7 +14,7 @@ from comptoir.core.api import (
     task_types_router,
 )
 from comptoir.core.errors import register_error_handlers
-from comptoir.catalog.api import inventory_router, price_lists_router, products_router, units_router
+from comptoir.catalog.api import price_lists_router, products_router
 from comptoir.customers.api import router as customers_router
 from comptoir.imports.api import router as imports_router
 from comptoir.leads.api import leads_router, public_router, web_forms_router
@@ -25,6 +25,7 @@ from comptoir.activities.api import audit_router, calendar_router
 from comptoir.activities.api import router as tasks_router
 from comptoir.analytics.api import router as analytics_router
 from comptoir.sales.api import opportunities_router, pipelines_router
+from comptoir.sales.api_units import inventory_router, units_router
 
 api = NinjaAPI(
     title="Comptoir",

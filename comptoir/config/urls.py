@@ -8,11 +8,12 @@ from comptoir.accounts.views import set_language
 from comptoir.activities import views as activity_views
 from comptoir.activities.views import calendar_feed
 from comptoir.config.api import api
-from comptoir.core.views import healthz, search
+from comptoir.core.views import healthz
 from comptoir.home import views as home_views
 from comptoir.messaging.urls import tracking_urls
 from comptoir.messaging.views import unsubscribe_view
 from comptoir.quotes.urls import opportunity_urls as quote_opportunity_urls
+from comptoir.sales.urls import unit_urls as sales_unit_urls
 
 admin.site.site_header = "Comptoir"
 admin.site.site_title = "Comptoir"
@@ -20,7 +21,7 @@ admin.site.site_title = "Comptoir"
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("search/", search, name="search"),
+    path("search/", home_views.search, name="search"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # The top bar's language switch (Django's set_language, also saved on the signed-in user).
@@ -46,6 +47,7 @@ urlpatterns = [
     path("tasks/<int:pk>/done/", activity_views.task_done, name="task-complete"),
     path("sales/", include("comptoir.sales.urls")),
     path("sales/", include(quote_opportunity_urls)),  # an opportunity's quotes (quotes/urls.py), under /sales/
+    path("catalog/", include(sales_unit_urls)),  # the units with their deals (sales/views_units.py)
     path("catalog/", include("comptoir.catalog.urls")),
     path("walk-ins/", include("comptoir.walkins.urls")),
     path("imports/", include("comptoir.imports.urls")),

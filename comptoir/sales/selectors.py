@@ -4,13 +4,14 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Count, DecimalField, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum,
-    Value,
+    Count, DecimalField, DurationField, ExpressionWrapper, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery,
+    Sum, Value,
 )
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.catalog.selectors import inventory_unit_list
 from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
 from comptoir.core.selectors import reports_db
@@ -140,6 +141,35 @@ def unit_rivals(opportunity: Opportunity) -> list[Opportunity]:
         return []
     return list(Opportunity.objects.filter(unit_id=opportunity.unit_id, status__in=[Status.OPEN, Status.SUSPENDED])
                 .exclude(pk=opportunity.pk).select_related("salesperson").order_by("created_at"))
+
+
+# Open, suspended and won deals hold a unit: the lists show them beside it.
+UNIT_HOLDING = (Status.OPEN, Status.SUSPENDED, Status.WON)
+
+
+def unit_list(*, q: str | None = None, status: str | None = None, condition: str | None = None) -> QuerySet:
+    """The lot as catalog.selectors.inventory_unit_list finds it, each unit with the deals holding it
+    (`unit.holders`, newest first, with their salesperson): one query more, whatever the page's size."""
+    holders = Opportunity.objects.filter(status__in=UNIT_HOLDING).select_related("salesperson").only(
+        "pk", "number", "status", "unit_id", "salesperson__first_name", "salesperson__last_name",
+        "salesperson__username").order_by("-created_at")
+    return inventory_unit_list(q=q, status=status, condition=condition).prefetch_related(
+        Prefetch("opportunities", queryset=holders, to_attr="holders"))
+
+
+def unit_deals(*, actor, unit_id) -> list[dict]:
+    """The unit card's deals, every one that ever named the unit, newest first: who held it and how it
+    ended, for everyone on the floor; the customer's name only on the deals the user may open. Two
+    queries."""
+    deals = list(Opportunity.objects.filter(unit_id=unit_id).select_related(
+        "customer", "salesperson", "stage").order_by("-created_at", "-pk"))
+    mine = set(opportunity_visible(actor).filter(unit_id=unit_id).values_list("pk", flat=True))
+    return [{"id": deal.pk, "number": deal.number, "status": deal.status, "stage_name": deal.stage.name,
+             "salesperson": deal.salesperson.display_name if deal.salesperson_id else None,
+             "customer_name": deal.customer.display_name if deal.pk in mine else None,
+             "created_at": deal.created_at, "closed_at": deal.closed_at, "visible": deal.pk in mine,
+             "status_label": deal.get_status_display()}
+            for deal in deals]
 
 
 def opportunity_get(*, actor, pk) -> Opportunity:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.sales import views
+from comptoir.sales import views, views_units
 
 urlpatterns = [
     path("", views.board, name="sales-board"),
@@ -14,4 +14,11 @@ urlpatterns = [
     path("opportunities/<int:pk>/status/", views.change_status, name="opportunity-status"),
     path("opportunities/<int:pk>/case/", views.change_case, name="opportunity-case"),
     path("opportunities/<int:pk>/sale-date/", views.change_sale_date, name="opportunity-sale-date"),
+]
+
+# The lot's pages showing each unit's deals, under /catalog/ beside catalog's own (config/urls.py).
+unit_urls = [
+    path("units/", views_units.unit_list, name="unit-list"),
+    path("units/pick/", views_units.unit_pick, name="unit-pick"),
+    path("units/<int:pk>/", views_units.unit_card, name="unit-card"),
 ]
