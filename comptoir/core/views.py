@@ -1,9 +1,10 @@
 """Helpers shared by the htmx pages."""
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from comptoir.core.selectors import worker_status
 from comptoir.core.text import is_small_id
 
 
@@ -28,23 +29,7 @@ def healthz(request):
     Also the floor that `make bench` measures the API's throughput against, so it stays near the cheapest
     JSON answer Django can give: the status is one cache read, and once every few seconds one small
     indexed query (two when no worker is alive)."""
-    from django.http import JsonResponse
-
-    from comptoir.core.selectors import worker_status
-
     return JsonResponse({"status": "ok", "worker": worker_status()})
-
-
-@login_required
-def search(request):
-    """Everything matching the topbar's search; an opportunity's exact number opens its card."""
-    from comptoir.core.search import search_everything
-
-    found = search_everything(actor=request.user, q=request.GET.get("q"))
-    exact = [o for o in found["opportunities"] if o.number == found["q"].upper()]
-    if len(exact) == 1 and not found["customers"] and not found["leads"]:
-        return redirect("opportunity-card", exact[0].pk)
-    return render(request, "search.html", found)
 
 
 def posted_version(request) -> int | None:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -19,6 +19,7 @@ from comptoir.core import permissions
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import is_small_id
 from comptoir.home import selectors
+from comptoir.home.search import search_everything
 
 AWAITING_LIMIT = 25
 
@@ -115,3 +116,13 @@ def _team(request, first: date, last: date) -> dict:
             tasks, more = selectors.overdue_tasks_of(actor=user, assignee=person.pk)
             context["overdue_of"] = {"person": person, "tasks": tasks, "more": more}
     return context
+
+
+@login_required
+def search(request):
+    """Everything matching the topbar's search; an opportunity's exact number opens its card."""
+    found = search_everything(actor=request.user, q=request.GET.get("q"))
+    exact = [o for o in found["opportunities"] if o.number == found["q"].upper()]
+    if len(exact) == 1 and not found["customers"] and not found["leads"]:
+        return redirect("opportunity-card", exact[0].pk)
+    return render(request, "search.html", found)
