@@ -23,7 +23,16 @@ from django.utils import timezone, translation
 
 from comptoir.accounts.models import User
 from comptoir.accounts.tests.factories import PASSWORD, LocationFactory, UserFactory
+from comptoir.activities.services import task_create
+from comptoir.core.exceptions import NOT_FOUND
+from comptoir.core.models import SiteSettings
+from comptoir.core.selectors import site_settings_forget
+from comptoir.customers.tests.factories import make_customer
+from comptoir.leads.services import lead_create
+from comptoir.messaging.services import message_send, template_create
 from comptoir.messaging.unsubscribe import unsubscribe_token
+from comptoir.quotes.services import contract_create, quote_create, quote_variant_accept
+from comptoir.sales.tests.factories import make_opportunity, make_pipeline
 
 SOURCE = Path(__file__).resolve().parents[2]  # the comptoir package: what `make messages` reads
 LOCALE = SOURCE / "locale"
@@ -217,13 +226,6 @@ def showroom(db):
     """A salesperson's day in plain ASCII, so any French on a page comes from the code:
     a customer and a near-duplicate, a deal with an accepted quote and its contract, a deal in a
     pipeline without quotes, a lead, tasks (one overdue), message templates, a sent email."""
-    from comptoir.activities.services import task_create
-    from comptoir.customers.tests.factories import make_customer
-    from comptoir.leads.services import lead_create
-    from comptoir.messaging.services import message_send, template_create
-    from comptoir.quotes.services import contract_create, quote_create, quote_variant_accept
-    from comptoir.sales.tests.factories import make_opportunity, make_pipeline
-
     location = LocationFactory(name="Downtown", name_en="Downtown")
     admin = UserFactory(role="admin", username="boss", first_name="Alex", last_name="Morgan", location=location)
     seller = UserFactory(username="sam", first_name="Sam", last_name="Hill", location=location,
@@ -330,9 +332,6 @@ def _pages(s) -> list[tuple[str, str, dict | None, tuple]]:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_pages_in_english_and_polish_show_no_french(showroom, language, django_capture_on_commit_callbacks):
-    from comptoir.core.models import SiteSettings
-    from comptoir.core.selectors import site_settings_forget
-
     User.objects.filter(pk__in=[showroom["seller"].pk, showroom["admin"].pk]).update(language=language)
     # The home page of a sales manager: the team's month, an overdue task, and the accepted quote
     # (18.99 % margin) under a 20 % alert, waiting on them.
@@ -400,7 +399,6 @@ def test_a_signed_in_users_language_wins_over_the_browsers_and_the_cookie(db):
 
 def test_the_api_answers_a_session_in_its_users_language_and_a_program_in_the_one_it_asks(db, make_api):
     user = UserFactory(language="en")
-    from comptoir.core.exceptions import NOT_FOUND
 
     with translation.override("en"):
         not_found = str(NOT_FOUND)
