@@ -109,6 +109,9 @@ class InventoryUnit(models.Model):
     external_id = models.CharField(_("no DMS"), max_length=64, blank=True, db_index=True)
     # When a DMS feed last delivered it: a feed that no longer does marks it unavailable.
     synced_at = models.DateTimeField(_("synchronisée le"), null=True, blank=True)
+    # The number of the opportunity that sold the unit here (unit_sold; emptied by unit_released): a
+    # unit sold in the CRM stays sold whatever a lagging DMS feed says. Empty: not sold here.
+    sale_number = models.CharField(max_length=30, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

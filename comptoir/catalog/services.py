@@ -157,7 +157,6 @@ CONDITION_WORDS = {normalize(word): condition for condition, words in {
     "used": ("used", "usagé", "usagée", "usage", "occasion", "d'occasion", "u", "demo", "démo", "uzywany", "używany"),
 }.items() for word in words}
 MOVE_FORBIDDEN = _("Seul le personnel des ventes déplace les unités sur le terrain.")
-UNIT_SOLD = _("Cette unité est déjà vendue (%(number)s) : elle ne peut pas être vendue deux fois.")
 UNIT_UNAVAILABLE = _("Cette unité n'est plus disponible : le DMS ne la fournit plus.")
 STATUS_WORDS = {normalize(word): status for status, words in {
     "in_stock": ("in_stock", "in stock", "stock", "en inventaire", "inventaire", "disponible", "available", "new",
@@ -277,7 +276,7 @@ def inventory_sync_row(*, actor, synced_at, **values):
     if unit is None:
         unit = InventoryUnit(synced_at=synced_at)
         values.setdefault("status", UnitStatus.IN_STOCK)
-    elif unit.status == UnitStatus.SOLD and unit.opportunities.filter(status="won").exists():
+    elif unit.status == UnitStatus.SOLD and unit.sale_number:
         values.pop("status", None)
     old_location = unit.lot_location
     changed = _unit_values(unit, values)
@@ -304,35 +303,42 @@ def inventory_mark_missing(*, actor, synced_before) -> int:
     return missing.update(status=UnitStatus.UNAVAILABLE, version=F("version") + 1)
 
 
-def unit_for_sale(unit_id, *, opportunity):
-    """The unit a deal may take, row-locked: not sold to another deal, not gone from the DMS (409)."""
+def unit_lock(unit_id, *, field: str = "unit"):
+    """The unit, row-locked (core.versioning.lock_rows); 422 on `field` when there is none."""
     unit = next(iter(lock_rows(InventoryUnit.objects.filter(pk=unit_id))), None)
     if unit is None:
-        raise ApplicationError(NotFound.default_message, field="unit")
-    if unit.status == UnitStatus.SOLD:
-        seller = unit.opportunities.filter(status="won").exclude(pk=opportunity.pk).only("number").first()
-        if seller is not None or not unit.opportunities.filter(pk=opportunity.pk).exists():
-            raise Conflict(UNIT_SOLD % {"number": seller.number if seller else "DMS"}, field="unit")
-    if unit.status == UnitStatus.UNAVAILABLE:
-        raise Conflict(UNIT_UNAVAILABLE, field="unit")
+        raise ApplicationError(NotFound.default_message, field=field)
     return unit
 
 
 def unit_sold(*, actor, unit, opportunity) -> None:
-    """A deal with this unit was won: the unit is sold (the caller holds its row lock)."""
+    """A deal with this unit was won: the unit is sold, by that deal (the caller holds its row lock)."""
+    changed = []
+    if unit.sale_number != opportunity.number:
+        unit.sale_number = opportunity.number
+        changed.append("sale_number")
     if unit.status != UnitStatus.SOLD:
         unit.status = UnitStatus.SOLD
-        save_versioned(unit, ["status", "updated_at"])
+        changed.append("status")
+    if changed:
+        save_versioned(unit, [*changed, "updated_at"])
+    if "status" in changed:
         timeline_record(actor=actor, subject=unit, verb="inventory_unit_sold", data={"opportunity": opportunity.number})
 
 
 def unit_released(*, actor, unit, opportunity) -> None:
-    """The deal that sold the unit is no longer won: the unit is back in stock."""
-    unit = lock_one(InventoryUnit, unit.pk)
-    if unit.status == UnitStatus.SOLD and not unit.opportunities.filter(status="won").exclude(
-            pk=opportunity.pk).exists():
+    """The deal that sold the unit no longer holds it, and no other won deal does (sales decides,
+    holding the unit's row lock from unit_lock): the unit is back in stock."""
+    changed = []
+    if unit.sale_number:
+        unit.sale_number = ""
+        changed.append("sale_number")
+    if unit.status == UnitStatus.SOLD:
         unit.status = UnitStatus.IN_STOCK
-        save_versioned(unit, ["status", "updated_at"])
+        changed.append("status")
+    if changed:
+        save_versioned(unit, [*changed, "updated_at"])
+    if "status" in changed:
         timeline_record(actor=actor, subject=unit, verb="inventory_unit_released",
                         data={"opportunity": opportunity.number})
 

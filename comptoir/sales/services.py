@@ -8,7 +8,8 @@ from comptoir.accounts.models import Location, User
 from comptoir.accounts.selectors import assignable_user
 from comptoir.accounts.services import salesperson_resolve
 from comptoir.catalog.selectors import unit_resolve
-from comptoir.catalog.services import unit_for_sale, unit_released, unit_sold
+from comptoir.catalog.models import InventoryUnit, UnitStatus
+from comptoir.catalog.services import UNIT_UNAVAILABLE, unit_lock, unit_released, unit_sold
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import money_clean
@@ -56,6 +57,7 @@ SALE_DATE_IN_FUTURE = _("La date de vente ne peut pas être dans le futur.")
 SALE_DATE_ONLY_WON = _("Seule une opportunité gagnée a une date de vente.")
 STATUS_ELSEWHERE = _("Le statut change par POST /opportunities/{id}/status seulement.")
 INACTIVE_PIPELINE = _("Ce processus de vente est désactivé.")
+UNIT_SOLD = _("Cette unité est déjà vendue (%(number)s) : elle ne peut pas être vendue deux fois.")
 
 OPPORTUNITY_FIELDS = ("stage", "amount", "cost", "currency", "salesperson", "assignees", "product",
                       "inventory_unit", "unit", "source", "media", "location", "excluded",
@@ -145,6 +147,28 @@ def _next_number(pipeline: Pipeline) -> str:
 
 
 # --- Opportunities ----------------------------------------------------------------------------
+
+def unit_for_sale(unit_id, *, opportunity: Opportunity) -> InventoryUnit:
+    """The unit a deal may take, row-locked (catalog.services.unit_lock): not sold to another deal
+    nor by the DMS, not gone from the DMS (409)."""
+    unit = unit_lock(unit_id, field="unit")
+    if unit.status == UnitStatus.SOLD:
+        holders = Opportunity.objects.filter(unit_id=unit.pk)
+        seller = holders.filter(status=Status.WON).exclude(pk=opportunity.pk).only("number").first()
+        if seller is not None or not holders.filter(pk=opportunity.pk).exists():
+            raise Conflict(UNIT_SOLD % {"number": seller.number if seller else "DMS"}, field="unit")
+    if unit.status == UnitStatus.UNAVAILABLE:
+        raise Conflict(UNIT_UNAVAILABLE, field="unit")
+    return unit
+
+
+def _unit_release(actor, opportunity: Opportunity) -> None:
+    """The won deal is reopened, lost or suspended: its unit goes back in stock unless another won
+    deal holds it."""
+    unit = unit_lock(opportunity.unit_id, field="unit")
+    if not Opportunity.objects.filter(unit_id=unit.pk, status=Status.WON).exclude(pk=opportunity.pk).exists():
+        unit_released(actor=actor, unit=unit, opportunity=opportunity)
+
 
 def _assignable(user_id, field: str) -> User:
     return assignable_user(user_id, field=field, message=NOT_ASSIGNABLE)
@@ -421,7 +445,7 @@ def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason
         # Reopening or resuming: the deal is open again, its close and sale dates go.
         opportunity.closed_at, opportunity.sale_date, opportunity.lost_reason = None, None, None
     if old == Status.WON and status != Status.WON and opportunity.unit_id is not None:
-        unit_released(actor=actor, unit=opportunity.unit, opportunity=opportunity)
+        _unit_release(actor, opportunity)
     opportunity.status = status
     opportunity.full_clean(exclude=["assignees"])
     save_versioned(opportunity, ["status", "closed_at", "sale_date", "lost_reason", "amount", "cost"])
