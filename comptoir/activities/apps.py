@@ -6,3 +6,8 @@ class ActivitiesConfig(AppConfig):
     name = "comptoir.activities"
     label = "activities"
     verbose_name = _("Activités")
+
+    def ready(self):
+        # Imported once the models are loaded: the tasks' sections of the cards and the board's next
+        # task, registered in core.cards (the apps below read them without importing activities).
+        from comptoir.activities import cards  # noqa: F401

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comptoir.activities.selectors import task_list
+from comptoir.core import cards
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.views import render_page_or_rows
 from comptoir.customers import selectors, services
@@ -74,7 +74,7 @@ def customer_card(request, pk):
         "sure_duplicates": [d for d in duplicates if d["reason"] != "name"],
         "timeline": timeline_for(customer)[:50],
         "notes": customer.notes.select_related("author")[:20],
-        "tasks": task_list(actor=request.user, customer=customer.pk),
+        "sections": cards.sections(request.user, customer),  # the tasks, from activities (core.cards)
     })
 
 

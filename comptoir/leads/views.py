@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.accounts.selectors import users_assignable
-from comptoir.activities.selectors import task_list
-from comptoir.core import permissions
+from comptoir.core import cards, permissions
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.core.views import render_page_or_rows
 from comptoir.leads import selectors, services
@@ -56,7 +55,7 @@ def lead_card(request, pk, duplicates=None):
     lead = selectors.lead_get(actor=request.user, pk=pk)
     return render(request, "leads/card.html", {
         "lead": lead, "statuses": [(v, label) for v, label in LeadStatus.choices if v != LeadStatus.CONVERTED],
-        "tasks": task_list(actor=request.user, lead=lead.pk),
+        "sections": cards.sections(request.user, lead),  # the tasks, from activities (core.cards)
         "timeline": timeline_for(lead)[:50], "duplicates": duplicates or [],
         # Reception and managers hand a lead to a salesperson (DESIGN: reception assigns, owns none).
         "assignees": users_assignable() if permissions.has_capability(request.user, "assign") else None,

@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.selectors import inventory_unit_list
-from comptoir.core import permissions
+from comptoir.core import cards, permissions
 from comptoir.core.exceptions import NotFound
 from comptoir.core.selectors import reports_db
 from comptoir.core.text import is_small_id
 from comptoir.core.figures import check_period, month_bounds, percentage, period_bounds, to_cents
 from comptoir.accounts.models import User
-from comptoir.activities.models import Task
 from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_search_q, email_ratio_compute
 from comptoir.sales.models import Opportunity, Pipeline, Stage, StageChange, Status
@@ -89,8 +88,8 @@ def opportunity_list(*, actor, customer=None, salesperson=None, status=None, pip
 
 def board_cards(*, actor, pipeline, salesperson=None, status=None, source=None, location=None,
                 created_from: date | None = None, created_to: date | None = None) -> QuerySet:
-    """The sales board's cards: the opportunity list, with each one's next open task (due date and
-    title) fetched in the same query."""
+    """The sales board's cards: the opportunity list, with what the apps above add to each card in the
+    same query (core.cards.annotations: activities' next open task, its due date and title)."""
     queryset = opportunity_list(actor=actor, pipeline=pipeline, status=status, salesperson=salesperson,
                                 case_card=False)
     for field, value in (("source_id", source), ("location_id", location)):
@@ -100,9 +99,8 @@ def board_cards(*, actor, pipeline, salesperson=None, status=None, source=None, 
         queryset = queryset.filter(created_at__gte=period_bounds(created_from, created_from)[0])
     if created_to is not None:
         queryset = queryset.filter(created_at__lt=period_bounds(created_to, created_to)[1])
-    next_task = Task.objects.filter(opportunity=OuterRef("pk"), done_at__isnull=True).order_by("due_at", "pk")
-    return queryset.annotate(next_task_due=Subquery(next_task.values("due_at")[:1]),
-                             next_task_title=Subquery(next_task.values("title")[:1]))
+    # The next open task (due date, title) is activities', registered in core.cards: same query.
+    return queryset.annotate(**cards.annotations(Opportunity._meta.label))
 
 
 def board_team_figures(*, actor, year: int, month: int, salesperson=None) -> list[dict]:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from comptoir.activities.selectors import task_list
 from comptoir.core import permissions
+from comptoir.core.cards import sections as card_sections
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.views import posted_version
 from comptoir.core.exports import csv_stream_response
@@ -66,7 +66,8 @@ def board(request):
         by_stage = {}
         for card in cards[:BOARD_LIMIT]:
             card.age_days = (today - timezone.localtime(card.created_at).date()).days
-            card.next_task_late = card.next_task_due is not None and card.next_task_due < now
+            # The next task's columns come from activities (core.cards.list_annotation): none without it.
+            card.next_task_late = getattr(card, "next_task_due", None) is not None and card.next_task_due < now
             by_stage.setdefault(card.stage_id, []).append(card)
         columns = [(stage, by_stage.get(stage.pk, [])) for stage in pipeline.stages.order_by("order")]
     strip = selectors.board_team_figures(actor=request.user, year=today.year, month=today.month,
@@ -131,7 +132,7 @@ def move(request, pk):
 @login_required
 def card(request, pk):
     opportunity = selectors.opportunity_get(actor=request.user, pk=pk)
-    tasks = list(task_list(actor=request.user, opportunity=opportunity.pk))
+    sections = card_sections(request.user, opportunity)  # the tasks, from activities (core.cards)
     allowed = services.opportunity_status_actions(request.user, opportunity)
     buttons = [(status, RESUME if status == Status.OPEN and opportunity.status == Status.SUSPENDED else label)
                for status, label in STATUS_BUTTONS if status in allowed]
@@ -146,8 +147,8 @@ def card(request, pk):
         "unit_rivals": selectors.unit_rivals(opportunity),
         "stage_changes": opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"),
         "timeline": timeline_for(opportunity)[:50],
-        "tasks": tasks,
-        "next_task": next((t for t in tasks if t.done_at is None), None),
+        "sections": sections,
+        "next_task": sections.get("tasks").get("next_task"),
         "days_in_stage": (timezone.now() - opportunity.stage_since).days if opportunity.stage_since else None,
         "case_form": CaseForm(initial={
             "expected_decision_date": opportunity.expected_decision_date, "probability": opportunity.probability,
