@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.catalog.models import InventoryUnit, PriceList, Product
+from comptoir.catalog.models import InventoryUnit, PriceList, Product, UnitStatus
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.text import is_small_id, normalize
 
@@ -40,11 +40,19 @@ def price_list_list(*, active: bool | None = None) -> QuerySet:
     return queryset.order_by("name", "pk")
 
 
+# What stands on the lot: in stock, or held by a deal that is not yet won. Sold and unavailable units
+# stay in the list of everything (their history), not on the lot.
+ON_LOT = "on_lot"
+ON_LOT_STATUSES = (UnitStatus.IN_STOCK, UnitStatus.RESERVED)
+
+
 def inventory_unit_list(*, q: str | None = None, status: str | None = None, condition: str | None = None) -> QuerySet:
     """Units by stock number, serial (its start, or its last characters as a salesperson reads them
     off a windshield), DMS id, make or model. The deals holding each are sales' (sales.selectors.unit_list)."""
     queryset = InventoryUnit.objects.all()
-    if status:
+    if status == ON_LOT:
+        queryset = queryset.filter(status__in=ON_LOT_STATUSES)
+    elif status:
         queryset = queryset.filter(status=status)
     if condition:
         queryset = queryset.filter(condition=condition)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from comptoir.catalog.models import InventoryUnit, UnitCondition, UnitStatus
+from comptoir.catalog.selectors import ON_LOT
 from comptoir.core import permissions
 from comptoir.core.views import render_page_or_rows
 from comptoir.sales import selectors
@@ -19,7 +20,9 @@ UNITS_PICKED = 8
 def unit_list(request):
     """The lot, a page at a time, searched as you type and filtered by state and new or used."""
     q = request.GET.get("q", "")[:60]
-    status = request.GET.get("status") if request.GET.get("status") in UnitStatus.values else None
+    # The lot by default; « Tous » (status=all) adds the units sold or gone from the DMS's feed.
+    status = request.GET.get("status", ON_LOT)
+    status = status if status in (ON_LOT, *UnitStatus.values) else None
     condition = request.GET.get("condition") if request.GET.get("condition") in UnitCondition.values else None
     page = Paginator(selectors.unit_list(q=q, status=status, condition=condition),
                      UNITS_SHOWN).get_page(request.GET.get("page"))

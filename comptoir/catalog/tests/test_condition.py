@@ -90,3 +90,16 @@ def test_the_lot_pages_through_every_unit_and_filters_new_or_used(admin, salespe
     assert "60 unités" in first and "Page 1 sur 2" in first and "page=2" in first
     assert len(re.findall(r'href="/catalog/units/\d+/"', second)) == 10  # the last 10 of 60
     assert "20 unités" in used and "Neuf</td>" not in used
+
+
+def test_the_lot_opens_on_the_units_standing_on_it_and_all_shows_the_sold_ones(admin, salesperson, client):
+    inventory_unit_save(actor=admin, serial="HULL0001X", stock_number="S-1", make="Sea-Doo", model="Spark")
+    inventory_unit_save(actor=admin, serial="HULL0002X", stock_number="S-2", make="Sea-Doo", model="GTX",
+                        status="sold")
+    client.force_login(salesperson)
+
+    lot = client.get("/catalog/units/").content.decode()
+    everything = client.get("/catalog/units/", {"status": "all"}).content.decode()
+
+    assert "Spark" in lot and "GTX" not in lot and "1 unité" in lot
+    assert "Spark" in everything and "GTX" in everything and "2 unités" in everything
