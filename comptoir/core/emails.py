@@ -4,6 +4,7 @@ and the HTML part built from the text. Plain helpers under both senders; trackin
 the open pixel) is the caller's, through `click_url` and `pixel_url`."""
 
 import re
+from email.utils import formataddr
 from html import unescape
 
 from django.conf import settings
@@ -12,6 +13,16 @@ from django.utils.html import escape, linebreaks, urlize
 from comptoir.core.dealer import dealer_identity
 
 HREF = re.compile(r'href="(https?://[^"]+)"')
+
+
+def sender_address(name: str = "") -> str:
+    """Who a customer email is from: the person's name (else the dealer's) at DEFAULT_FROM_EMAIL when it
+    is set (the address the mail server may send as), else at the dealer's own address from the
+    settings, so a first-day install never writes from « comptoir@localhost » when the dealer has one."""
+    dealer = dealer_identity(logo=False)
+    address = settings.DEFAULT_FROM_EMAIL if settings.COMPTOIR_FROM_EMAIL_GIVEN else (
+        dealer["email"] or settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name or dealer["name"], address))
 
 
 def public_url(path: str) -> str:

@@ -4,7 +4,7 @@ what is left and nothing twice), opens and clicks, bounces and replies."""
 
 import secrets
 from datetime import timedelta
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.core import signing
@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
 from comptoir.core import permissions
-from comptoir.core.emails import email_html, public_url, with_dealer_footer
+from comptoir.core.emails import email_html, public_url, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, NotFound
 from comptoir.core.versioning import check_version, lock_one, save_versioned
 from comptoir.messaging import selectors
@@ -197,7 +197,7 @@ def _new_message(actor, recipient, rendered, *, channel: str, template, bulk=Non
     if channel == Channel.EMAIL:
         message.tracking_key = secrets.token_urlsafe(24)
         message.message_id = make_msgid(domain=_sender_domain()).strip("<>")
-        message.from_address = formataddr((salesperson.display_name, settings.DEFAULT_FROM_EMAIL))
+        message.from_address = sender_address(salesperson.display_name if salesperson else "")
         message.body_text = with_dealer_footer(message.body_text)
         if bulk is not None:
             message.body_text += "\n\n--\n" + gettext(UNSUBSCRIBE_FOOTER) % {"url": recipient.unsubscribe_url}

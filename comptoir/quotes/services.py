@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.models import Product
 from comptoir.core import permissions
-from comptoir.core.emails import email_html, with_dealer_footer
+from comptoir.core.emails import email_html, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import CENT, MAX_MONEY, percentage
 from comptoir.core.selectors import site_settings_get
@@ -429,7 +429,8 @@ def quote_email_send(*, variant_id: int, to: str, message: str = "", language: s
         body = with_dealer_footer(body)
         email = EmailMultiAlternatives(
             subject=str(_("Cotation %(number)s — %(variant)s") % {"number": quote.number, "variant": variant.name}),
-            body=body, to=[to], reply_to=[salesperson.email] if salesperson and salesperson.email else None)
+            body=body, to=[to], from_email=sender_address(salesperson.display_name if salesperson else ""),
+            reply_to=[salesperson.email] if salesperson and salesperson.email else None)
         # The link is tracked by the page it opens: the HTML part needs no click redirect nor pixel.
         email.attach_alternative(email_html(body, click_url=lambda url: url, pixel_url=None), "text/html")
         email.attach(f"{quote.number}.pdf", variant_pdf(quote, variant, language=language), "application/pdf")

@@ -183,7 +183,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "comptoir@localhost")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "") or "comptoir@localhost"
+# Without DEFAULT_FROM_EMAIL, customer emails leave from the dealer's own address (settings), not localhost.
+COMPTOIR_FROM_EMAIL_GIVEN = bool(env_str("DEFAULT_FROM_EMAIL", ""))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

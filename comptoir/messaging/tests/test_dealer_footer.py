@@ -58,3 +58,16 @@ def test_a_text_message_does_not_carry_the_footer(admin, salesperson, deal, djan
                               opportunity=deal.pk)
 
     assert sms.outbox[0]["body"] == "Bonjour Julie"
+
+
+def test_a_customer_email_leaves_from_the_dealers_address_unless_the_server_gives_one(
+        admin, salesperson, deal, settings, django_capture_on_commit_callbacks):
+    site_settings_update(actor=admin, **DEALER, dealer_email="ventes@smlaurentides.ca")
+
+    _send(admin, salesperson, deal, "fr-ca", django_capture_on_commit_callbacks)
+    settings.COMPTOIR_FROM_EMAIL_GIVEN, settings.DEFAULT_FROM_EMAIL = True, "crm@envoi.smlaurentides.ca"
+    _send(admin, salesperson, deal, "en", django_capture_on_commit_callbacks)
+
+    name = salesperson.display_name
+    assert mail.outbox[0].from_email == f"{name} <ventes@smlaurentides.ca>"
+    assert mail.outbox[1].from_email == f"{name} <crm@envoi.smlaurentides.ca>"
