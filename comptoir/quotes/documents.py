@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
-from django.template import Context, TemplateSyntaxError
+from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +23,10 @@ from comptoir.quotes.models import Quote, QuoteTemplate, QuoteVariant
 ASSETS = Path(__file__).resolve().parent / "static" / "quotes"
 SHIPPED = Path(__file__).resolve().parent / "templates" / "quotes" / "document.html"
 BAD_TEMPLATE = gettext_lazy("Le gabarit de cotation « %(name)s » est invalide : %(error)s")
-SANDBOX = sandbox_engine(autoescape=True)
+# What the shipped quote and contract share, and an admin's template may include too: the dealer's
+# header cells ({% include "dealer.html" %}) and the customer and salesperson ({% include "parties.html" %}).
+PARTIALS = {name: (SHIPPED.parent / f"_{name}").read_text(encoding="utf-8") for name in ("dealer.html", "parties.html")}
+SANDBOX = sandbox_engine(autoescape=True, partials=PARTIALS)
 
 
 def _quantity(value: Decimal) -> str:
@@ -148,7 +151,10 @@ def variant_html(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca"
             raise ApplicationError(BAD_TEMPLATE % {"name": name, "error": error}, field="template") from None
         context = document_context(quote, variant)
         context["asset_base"] = "" if for_pdf else _web_assets()
-        return template.render(Context(context))
+        try:
+            return template.render(Context(context))
+        except TemplateDoesNotExist as error:  # an include of anything but the partials
+            raise ApplicationError(BAD_TEMPLATE % {"name": name, "error": error}, field="template") from None
 
 
 def _local_fetcher():

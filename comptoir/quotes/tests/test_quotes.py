@@ -316,3 +316,19 @@ def test_the_contract_pdf_shows_the_net_to_pay(salesperson_api, deal):
     text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split()).replace("\xa0", " ")
     assert response.status_code == 200
     assert contract["number"] in text and "2 112,05 $" in text and deal.customer.display_name in text
+
+
+def test_an_admin_template_includes_the_shared_partials_and_no_file(admin, salesperson_api, deal):
+    from comptoir.quotes.models import QuoteTemplate
+
+    template = QuoteTemplate.objects.create(name="Entête", is_default=True,
+                                            body='<div>{% include "parties.html" %}</div>')
+    quote = _accepted_quote(salesperson_api, deal)
+    preview = f"/quotes/{quote['id']}/variants/{quote['variants'][0]['id']}/preview"
+
+    page = salesperson_api.get(preview)
+    QuoteTemplate.objects.filter(pk=template.pk).update(body='{% include "base.html" %}')
+    reaching = salesperson_api.get(preview)
+
+    assert page.status_code == 200 and deal.customer.display_name in page.content.decode()
+    assert reaching.status_code == 422 and "base.html" in reaching.json()["detail"]
