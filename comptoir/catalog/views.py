@@ -8,18 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.catalog import services
-from comptoir.core.exceptions import ApplicationError
-from comptoir.core.views import posted_version
+from comptoir.core.views import posted_version, refusal_as_message
 
 
 @login_required
 @require_POST
 def unit_move(request, pk):
-    try:
+    with refusal_as_message(request):
         services.inventory_unit_move(actor=request.user, unit_id=pk, lot_location=request.POST.get("lot_location", ""),
                                      version=posted_version(request))
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Emplacement changé."))
     return redirect("unit-card", pk)

@@ -1,9 +1,13 @@
 """Helpers shared by the htmx pages."""
 
+from contextlib import contextmanager
+
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from comptoir.core.exceptions import ApplicationError
 from comptoir.core.selectors import worker_status
 from comptoir.core.text import is_small_id
 
@@ -36,3 +40,47 @@ def posted_version(request) -> int | None:
     """The `version` a page's form read (optimistic locking): a whole number, or none."""
     value = request.POST.get("version", "")
     return int(value) if is_small_id(value) else None
+
+
+class Refusal:
+    """What a service refused in a `catch_refusal` block: true when it refused, with its error."""
+
+    error: ApplicationError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is not None
+
+    @property
+    def message(self):
+        return self.error.message if self.error is not None else None
+
+
+@contextmanager
+def catch_refusal(*, let_through: type[ApplicationError] | tuple = ()):
+    """Keeps the `ApplicationError` the block raises in the `Refusal` it yields, and leaves the block there;
+    `let_through` (NotFound, say) still escapes, as a 404."""
+    refusal = Refusal()
+    try:
+        yield refusal
+    except let_through:
+        raise
+    except ApplicationError as error:
+        refusal.error = error
+
+
+@contextmanager
+def refusal_as_message(request):
+    """A page's form posted to a service: a refusal becomes the error message of the next page, and the
+    view carries on after the block (its redirect). The success path, its message and its own redirect,
+    stays inside the block, which the refusal leaves:
+
+        with refusal_as_message(request):
+            services.task_complete(actor=request.user, task_id=pk)
+            messages.success(request, _("Tâche faite."))
+        return redirect("my-day")
+
+    The yielded `Refusal` is true when the service refused, for a view that goes elsewhere then."""
+    with catch_refusal() as refusal:
+        yield refusal
+    if refusal:
+        messages.error(request, str(refusal.message))
