@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.exceptions import ApplicationError, Forbidden
+from comptoir.core.selectors import site_settings_get
 
 STATUS_OPEN = "open"
 STATUS_WON = "won"
@@ -134,8 +135,6 @@ def status_change_refusal(user, opportunity, new_status: str, matrix: dict | Non
     if not _active(user):
         return STATUS_CHANGE_REFUSED % {"old": old, "new": new_status}
     if matrix is None:
-        from comptoir.core.selectors import site_settings_get
-
         matrix = site_settings_get().status_matrix
     scope = matrix.get(user.role, {}).get(action)
     if scope == SCOPE_ANY:

@@ -1,13 +1,17 @@
 """Reads of the site settings and the reference lists."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from comptoir.core.exceptions import ApplicationError
-from comptoir.core.models import ReferenceItem, SiteSettings
+from comptoir.core.models import ReferenceItem, SiteSettings, WorkerHeartbeat
 from comptoir.core.text import is_small_id
-from django.utils.translation import gettext_lazy as _
 
 SITE_SETTINGS_CACHE_KEY = "comptoir:site-settings"
 UNKNOWN_ITEM = _("« %(value)s » ne figure pas dans la liste %(list)s.")
@@ -92,13 +96,6 @@ def worker_status() -> str:
 
 
 def worker_status_compute() -> str:
-    from datetime import timedelta
-
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
-
-    from comptoir.core.models import WorkerHeartbeat
-
     cutoff = timezone.now() - timedelta(seconds=WORKER_STALE_AFTER_SECONDS)
     if WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).exists():
         return WORKER_OK

@@ -1,11 +1,15 @@
 """Writes of the site settings and the reference lists (admin only)."""
 
+import os
 import re
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict
@@ -228,8 +232,6 @@ def site_settings_update(*, actor, version: int | None = None, **values) -> Site
 
 def logo_check(logo) -> str:
     """The image's format, checked by decoding it (a renamed file is not an image)."""
-    from PIL import Image, UnidentifiedImageError
-
     if logo.size > LOGO_MAX_BYTES:
         raise ApplicationError(LOGO_TOO_BIG, field="logo")
     try:
@@ -248,8 +250,6 @@ def logo_check(logo) -> str:
 def site_settings_set_logo(*, actor, logo) -> SiteSettings:
     """DESIGN (Running): the dealer's logo on every customer document. `logo` None takes it away;
     the file it replaces leaves the storage once the change is committed."""
-    import os
-
     permissions.require(actor, "manage_settings", SETTINGS_FORBIDDEN)
     SiteSettings.objects.get_or_create(pk=1)
     site_settings = lock_one(SiteSettings, 1)
@@ -281,10 +281,6 @@ def worker_heartbeat_record(*, name: str) -> None:
     """DESIGN (Running): the worker `name` (host:pid) is alive now. Each worker writes only its own row,
     at start and every few seconds, so no lock is needed; its first beat clears the rows of dead workers
     and the cached status, so the managers' banner goes as soon as a worker starts."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     now = timezone.now()
     if WorkerHeartbeat.objects.filter(name=name).update(seen_at=now):
         return

@@ -3,6 +3,7 @@
 from django import template
 
 from comptoir.core.formatting import NO_VALUE, money_or_dash
+from comptoir.core.selectors import site_settings_get
 
 register = template.Library()
 
@@ -20,6 +21,4 @@ def money(amount, currency=None) -> str:
 def site_currency() -> str:
     """{% site_currency as currency %}: the site settings' currency, read once for a template
     that writes many amounts in it."""
-    from comptoir.core.selectors import site_settings_get
-
     return site_settings_get().currency

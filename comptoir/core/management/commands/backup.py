@@ -1,5 +1,6 @@
 """`comptoir backup [PATH]`: a consistent copy of the database while it serves (see core.backup)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
@@ -14,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?")
 
     def handle(self, *args, path=None, **options):
-        from django.conf import settings
-
         suffix = "sqlite3" if connection.vendor == "sqlite" else "dump"
         path = path or settings.VAR_DIR / "backups" / f"comptoir-{timezone.now():%Y%m%d-%H%M%S}.{suffix}"
         try:
