@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import ApiToken, Department, Location, User
+from comptoir.accounts.services import token_revoke
 from comptoir.core.admin import ReferenceItemAdmin
 
 
@@ -45,7 +46,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Révoquer les jetons choisis"))
     def revoke(self, request, queryset):
-        from comptoir.accounts.services import token_revoke
-
         for token in queryset.select_related("user"):
             token_revoke(actor=request.user, token=token)

@@ -1,9 +1,11 @@
 """Reads on users and API tokens."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat, Lower
 
 from comptoir.accounts.models import ApiToken, User
 from comptoir.core.exceptions import ApplicationError, NotFound
+from comptoir.core.text import is_small_id
 
 
 def user_list(*, actor, q: str | None = None, role: str | None = None, department=None,
@@ -66,11 +68,6 @@ def token_find_active(key_hash: str) -> ApiToken | None:
 
 def user_find(text) -> User | None:
     """The user a file names: by id, username, email or full name (accents and case ignored)."""
-    from django.db.models import Value
-    from django.db.models.functions import Concat, Lower
-
-    from comptoir.core.text import is_small_id
-
     text = str(text or "").strip()
     if not text:
         return None

@@ -1,5 +1,6 @@
 """The catalogue: products and services a team sells (DESIGN: glossary, Product)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,8 +58,6 @@ class PriceList(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("La liste de prix finit avant de commencer.")})
 
