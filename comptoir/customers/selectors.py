@@ -276,8 +276,6 @@ def customer_ids_by_name_and_postal(pairs: set[tuple[str, str]]) -> dict[tuple[s
 
     `name_key IN (…) AND postal_key IN (…)` would probe every combination of the two lists (a
     million for a thousand rows); joining the pairs as a VALUES list probes each once."""
-    from django.db import connection
-
     found: dict[tuple[str, str], int] = {}
     pairs = list(pairs)
     quote = connection.ops.quote_name

@@ -1,5 +1,8 @@
 """Writes on pipelines and opportunities: numbering, stage moves, status rules (DESIGN: opportunities)."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,21 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.accounts.models import Location, User
 from comptoir.accounts.selectors import assignable_user
 from comptoir.accounts.services import salesperson_resolve
-from comptoir.catalog.selectors import unit_resolve
 from comptoir.catalog.models import InventoryUnit, UnitStatus
+from comptoir.catalog.selectors import product_match, unit_resolve
 from comptoir.catalog.services import UNIT_UNAVAILABLE, unit_lock, unit_released, unit_sold
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
-from comptoir.core.figures import money_clean
+from comptoir.core.figures import moment_clean, money_clean
 from comptoir.core.models import Competitor, LostReason, Media, Source
 from comptoir.core.selectors import reference_resolve, site_settings_get
-from comptoir.core.text import is_small_id
+from comptoir.core.text import is_small_id, normalize
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
 from comptoir.customers.models import Customer
-from comptoir.customers.selectors import customer_get
+from comptoir.customers.selectors import customer_get, customer_visible
 from comptoir.sales.models import (
     NumberCounter, Opportunity, OpportunityContact, Pipeline, Stage, StageChange, Status,
 )
+from comptoir.sales.selectors import opportunity_visible
 from comptoir.timeline.models import TimelineEvent
 from comptoir.timeline.services import timeline_record
 
@@ -242,9 +246,6 @@ def _set_assignees(actor, opportunity: Opportunity, ids) -> None:
 def _set_case_lists(opportunity: Opportunity, competitors, contacts) -> None:
     """The case card's lists, each replaced whole when given: competitors from the admin's list (by
     id, code or name), contacts on the customer's side with their role."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     if competitors is not None:
         found = []
         for index, value in enumerate(competitors):
@@ -320,8 +321,6 @@ def opportunity_create(*, actor, customer, pipeline, assignees=None, competitors
 
 def opportunity_lock(actor, pk) -> Opportunity:
     """The opportunity, row-locked until the transaction ends; 404 when the actor may not see it."""
-    from comptoir.sales.selectors import opportunity_visible
-
     if not is_small_id(pk):
         raise NotFound()
     rows = lock_rows(Opportunity.objects.filter(pk=pk))
@@ -497,8 +496,6 @@ STATUS_WORDS = {
 def _import_customers_prefetch(lookups, values) -> None:
     """The customers a batch names, found in two queries rather than per row: by DMS id, then by
     internal id; only those the actor may see (customers.selectors.customer_visible)."""
-    from comptoir.customers.selectors import customer_visible
-
     texts = {str(v or "").strip() for v in values} - {""}
     texts -= {key[1] for key in lookups.memo if key[0] == "customer"}
     if not texts:
@@ -515,15 +512,11 @@ def _import_customers_prefetch(lookups, values) -> None:
 
 
 def _import_customer(lookups, value) -> Customer:
-    from comptoir.core.text import normalize
-
     text = str(value or "").strip()
     if not text:
         raise ApplicationError(CUSTOMER_REQUIRED, field="customer")
 
     def find():
-        from comptoir.customers.selectors import customer_visible
-
         found = customer_visible(lookups.actor).filter(search_name=normalize(text)[:420]).order_by("pk").first()
         if found is None:
             raise ApplicationError(UNKNOWN_CUSTOMER % {"value": text}, field="customer")
@@ -550,10 +543,6 @@ def _import_stage(lookups, pipeline: Pipeline, value) -> Stage:
 def _import_draft(actor, lookups, site, row: dict) -> tuple[Opportunity, list[Stage]]:
     """Every rule opportunity_create and opportunity_change_status apply, for a deal from another
     system with its own dates and outcome; nothing saved."""
-    from comptoir.catalog.selectors import product_match
-    from comptoir.core.figures import moment_clean
-    from comptoir.core.text import normalize
-
     if not permissions.can_enter_records(actor):
         raise Forbidden(CREATE_FORBIDDEN)
     customer = _import_customer(lookups, row.get("customer"))
@@ -631,8 +620,6 @@ def opportunities_import(*, actor, rows: list[dict], lookups, on_duplicate: str 
     """A batch of deals from another system, with their outcome and dates, saved in bulk. A row
     whose `external_id` is already known is skipped, or updated (its plain fields, not its
     status) when `on_duplicate` is "update". One outcome per row, as customers_import answers."""
-    from django.contrib.contenttypes.models import ContentType
-
     site = site_settings_get()
     outcomes: list = [None] * len(rows)
     keys = {str(r.get("external_id") or "").strip() for r in rows} - {""}
