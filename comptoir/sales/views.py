@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from comptoir.core import permissions
 from comptoir.core.cards import sections as card_sections
 from comptoir.core.exceptions import ApplicationError
-from comptoir.core.views import posted_version
+from comptoir.core.views import posted_version, refusal_as_message
 from comptoir.core.exports import csv_stream_response
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
@@ -97,18 +97,16 @@ def opportunity_new(request, customer_pk):
         messages.error(request, _("Choisissez un processus de vente."))
         return redirect("customer-card", customer_pk)
     values = form.cleaned_data
-    try:
+    with refusal_as_message(request):
         opportunity = services.opportunity_create(
             actor=request.user, customer=customer_pk, pipeline=values["pipeline"].pk, product=values["product"],
             amount=decimal_text(values["amount"]) or None,
             **({"source": values["source"].pk} if values["source"] else {}),
             **({"unit": values["unit"]} if values["unit"] else {}),
         )
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-        return redirect("customer-card", customer_pk)
-    messages.success(request, _("Opportunité %(number)s créée.") % {"number": opportunity.number})
-    return redirect("opportunity-card", opportunity.pk)
+        messages.success(request, _("Opportunité %(number)s créée.") % {"number": opportunity.number})
+        return redirect("opportunity-card", opportunity.pk)
+    return redirect("customer-card", customer_pk)
 
 
 @login_required
@@ -116,17 +114,17 @@ def opportunity_new(request, customer_pk):
 def move(request, pk):
     """A card dropped in another column (board.js), or the card's stage picker (a phone has no drag
     and drop): the same service as the API."""
-    from_card = request.POST.get("next") == "card"
-    try:
-        services.opportunity_update(actor=request.user, opportunity_id=pk, stage=request.POST.get("stage", ""))
-    except ApplicationError as error:
-        if not from_card:
-            return HttpResponse(str(error.message), status=error.status)
-        messages.error(request, str(error.message))
-    else:
-        if from_card:
+    stage = request.POST.get("stage", "")
+    if request.POST.get("next") == "card":
+        with refusal_as_message(request):
+            services.opportunity_update(actor=request.user, opportunity_id=pk, stage=stage)
             messages.success(request, _("Étape changée."))
-    return redirect("opportunity-card", pk) if from_card else HttpResponse(status=204)
+        return redirect("opportunity-card", pk)
+    try:
+        services.opportunity_update(actor=request.user, opportunity_id=pk, stage=stage)
+    except ApplicationError as error:  # board.js puts the card back and shows why
+        return HttpResponse(str(error.message), status=error.status)
+    return HttpResponse(status=204)
 
 
 @login_required
@@ -166,12 +164,9 @@ def change_case(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("opportunity-card", pk)
-    try:
+    with refusal_as_message(request):
         services.opportunity_update(actor=request.user, opportunity_id=pk, version=posted_version(request),
                                     **form.service_values())
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Suivi enregistré."))
     return redirect("opportunity-card", pk)
 
@@ -184,11 +179,8 @@ def change_status(request, pk):
         values["lost_reason"] = request.POST.get("lost_reason") or None
     if values["status"] == Status.WON:
         values.update({key: decimal_text(request.POST.get(key)) or None for key in ("amount", "cost")})
-    try:
+    with refusal_as_message(request):
         services.opportunity_change_status(actor=request.user, opportunity_id=pk, **values)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Statut changé."))
     return redirect("opportunity-card", pk)
 
@@ -200,12 +192,9 @@ def change_sale_date(request, pk):
     if not form.is_valid():
         messages.error(request, _("Date invalide."))
         return redirect("opportunity-card", pk)
-    try:
+    with refusal_as_message(request):
         services.opportunity_change_sale_date(actor=request.user, opportunity_id=pk,
                                               sale_date=form.cleaned_data["sale_date"])
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Date de vente changée."))
     return redirect("opportunity-card", pk)
 
@@ -266,10 +255,9 @@ def deals(request):
         messages.error(request, _("Ce lien ne désigne aucun chiffre de la conversion."))
         return redirect("sales-analytics")
     values = form.cleaned_data
-    try:
+    with refusal_as_message(request) as refused:
         found = selectors.conversion_deals(actor=request.user, **values)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
+    if refused:
         return redirect("sales-analytics")
     if request.GET.get("format") == "csv":
         local = lambda moment: timezone.localtime(moment).isoformat() if moment else None  # noqa: E731
