@@ -9,10 +9,12 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
+from comptoir.core import permissions
 from comptoir.core.api import ERRORS
+from comptoir.core.exceptions import Forbidden
+from comptoir.core.schemas import ContactFields, ContactPatch, Id, ReferenceValue, Version, patch_values
 from comptoir.core.throttling import address_throttle
 from comptoir.customers.api import PhoneIn, PhoneOut
-from comptoir.core.schemas import ContactFields, ContactPatch, Id, ReferenceValue, Version, patch_values
 from comptoir.leads import selectors, services
 from comptoir.leads.models import WebForm
 
@@ -144,9 +146,6 @@ class WebFormOut(Schema):
 @web_forms_router.get("", response=list[WebFormOut], summary="Web forms (admin)")
 @paginate
 def list_web_forms(request):
-    from comptoir.core import permissions
-    from comptoir.core.exceptions import Forbidden
-
     if not permissions.has_capability(request.user, "manage_lists"):
         raise Forbidden(services.FORMS_FORBIDDEN)
     return WebForm.objects.order_by("name")

@@ -2,18 +2,25 @@
 
 import secrets
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.services import salesperson_resolve
 from comptoir.core import permissions
+from comptoir.core.bulk import insert_rows
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.models import Media, Source
 from comptoir.core.selectors import reference_resolve
-from comptoir.customers.models import Channel
-from comptoir.customers.services import CHANNEL_MEDIA, SYSTEM_CHANNELS, email_clean, phones_clean
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
+from comptoir.customers.models import Channel, Customer
+from comptoir.customers.selectors import customer_duplicates, customer_get
+from comptoir.customers.services import (
+    CHANNEL_MEDIA, SYSTEM_CHANNELS, customer_create, customer_update, email_clean, phones_clean,
+)
 from comptoir.leads.models import Lead, LeadStatus, WebForm
+from comptoir.leads.selectors import lead_visible
+from comptoir.sales.services import opportunity_create
 from comptoir.timeline.models import TimelineEvent
 from comptoir.timeline.services import timeline_record
 
@@ -77,8 +84,6 @@ FORM_NAME_TAKEN = _("Un formulaire web porte déjà ce nom.")
 
 
 def _lock_lead(actor, pk) -> Lead:
-    from comptoir.leads.selectors import lead_visible
-
     rows = lock_rows(Lead.objects.filter(pk=pk))
     if not rows or not lead_visible(actor).filter(pk=pk).exists():
         raise NotFound()
@@ -135,13 +140,6 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
     """DESIGN: converting creates the customer with every field of the lead (or links the existing
     one named, or found as a sure duplicate once the user confirms), optionally an opportunity,
     marks the lead converted and pointing to them, and the lead's history follows to the customer."""
-    from comptoir.core.bulk import insert_rows
-    from comptoir.customers.models import Customer
-    from comptoir.customers.selectors import customer_duplicates, customer_get
-    from comptoir.customers.services import customer_create, customer_update
-    from comptoir.sales.services import opportunity_create
-    from django.contrib.contenttypes.models import ContentType
-
     lead = _lock_lead(actor, lead_id)
     if lead.status == LeadStatus.CONVERTED:
         raise Conflict(ALREADY_CONVERTED)

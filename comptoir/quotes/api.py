@@ -4,12 +4,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
+from comptoir.core.exceptions import NotFound
 from comptoir.core.schemas import Id, ReferenceValue
 from comptoir.quotes import selectors, services
+from comptoir.quotes.documents import contract_pdf as render_pdf, variant_html, variant_pdf
 from comptoir.quotes.models import Quote, QuoteVariant
 
 quotes_router = Router(tags=["quotes"])
@@ -194,8 +197,6 @@ def get_contract(request, contract_id: int):
 
 
 def _variant(request, quote_id: int, variant_id: int):
-    from comptoir.core.exceptions import NotFound
-
     quote = selectors.quote_get(actor=request.user, pk=quote_id)
     variant = next((v for v in quote.variants.all() if v.pk == variant_id), None)
     if variant is None:
@@ -210,10 +211,6 @@ LanguageName = Literal["fr-ca", "en", "pl"]
                    summary="The variant rendered through its template, as HTML (French unless ?language=)")
 def preview_variant(request, quote_id: int, variant_id: int, language: LanguageName = "fr-ca",
                     template: Id | None = None):
-    from django.http import HttpResponse
-
-    from comptoir.quotes.documents import variant_html
-
     quote, variant = _variant(request, quote_id, variant_id)
     return HttpResponse(variant_html(quote, variant, language=language, template_id=template),
                         content_type="text/html; charset=utf-8")
@@ -223,10 +220,6 @@ def preview_variant(request, quote_id: int, variant_id: int, language: LanguageN
                    summary="The variant as a PDF (WeasyPrint; fonts and logo from the repository)")
 def pdf_variant(request, quote_id: int, variant_id: int, language: LanguageName = "fr-ca",
                 template: Id | None = None):
-    from django.http import HttpResponse
-
-    from comptoir.quotes.documents import variant_pdf
-
     quote, variant = _variant(request, quote_id, variant_id)
     response = HttpResponse(variant_pdf(quote, variant, language=language, template_id=template),
                             content_type="application/pdf")
@@ -237,10 +230,6 @@ def pdf_variant(request, quote_id: int, variant_id: int, language: LanguageName 
 @quotes_router.get("/contracts/{int:contract_id}/pdf", response={200: None, **ERRORS},
                    summary="The contract as a PDF, to sign")
 def contract_pdf(request, contract_id: int, language: LanguageName = "fr-ca"):
-    from django.http import HttpResponse
-
-    from comptoir.quotes.documents import contract_pdf as render_pdf
-
     contract = selectors.contract_get(actor=request.user, pk=contract_id)
     response = HttpResponse(render_pdf(contract, language=language), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{contract.number}.pdf"'

@@ -5,11 +5,10 @@ from django.db.models import Prefetch, QuerySet
 
 from comptoir.core.exceptions import NotFound
 from comptoir.quotes.models import Contract, Quote, QuoteLine, QuoteVariant
+from comptoir.sales.selectors import opportunity_visible
 
 
 def quote_visible(actor) -> QuerySet:
-    from comptoir.sales.selectors import opportunity_visible
-
     return Quote.objects.filter(opportunity__in=opportunity_visible(actor).values("pk"),
                                 opportunity__pipeline__requires_quote=True)
 
@@ -22,8 +21,6 @@ def _with_variants(queryset: QuerySet) -> QuerySet:
 
 def quote_list(*, actor, opportunity_id) -> QuerySet:
     """The quotes of an opportunity; 404 for an opportunity the actor may not see (not an empty list)."""
-    from comptoir.sales.selectors import opportunity_visible
-
     if not opportunity_visible(actor).filter(pk=opportunity_id).exists():
         raise NotFound()
     return _with_variants(quote_visible(actor).filter(opportunity_id=opportunity_id)).order_by("-created_at", "-pk")
@@ -37,8 +34,6 @@ def quote_get(*, actor, pk) -> Quote:
 
 
 def contract_get(*, actor, pk) -> Contract:
-    from comptoir.sales.selectors import opportunity_visible
-
     contract = Contract.objects.filter(pk=pk, opportunity__in=opportunity_visible(actor).values("pk")).first()
     if contract is None:
         raise NotFound()

@@ -2,10 +2,15 @@
 trade-in (DESIGN: quotes and contracts; API.md: /quotes)."""
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -14,9 +19,12 @@ from comptoir.core import permissions
 from comptoir.core.emails import email_html, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import CENT, MAX_MONEY, percentage
+from comptoir.core.formatting import money_text
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import is_small_id
 from comptoir.core.versioning import lock_rows
+from comptoir.customers.services import email_clean
+from comptoir.quotes.documents import variant_pdf
 from comptoir.quotes.models import Contract, Quote, QuoteLine, QuoteVariant, VariantStatus
 from comptoir.sales.models import Opportunity, Status
 from comptoir.sales.services import opportunity_lock, opportunity_price_from_quote
@@ -373,10 +381,6 @@ DECIDED_NOT_SENT = _("Une variante refusée ne s'envoie plus.")
 def quote_variant_send(*, actor, quote_id, variant_id, to: str | None = None, message: str = "") -> QuoteVariant:
     """Send the variant by email with a tracked link to view it (and its PDF attached). The
     customer's valid email unless `to` says otherwise; the email leaves from the worker."""
-    import secrets
-
-    from comptoir.customers.services import email_clean
-
     if not permissions.can_enter_records(actor):
         raise Forbidden(QUOTES_FORBIDDEN)
     quote, variant, opportunity = _variant_of(actor, quote_id, variant_id)
@@ -395,6 +399,7 @@ def quote_variant_send(*, actor, quote_id, variant_id, to: str | None = None, me
     variant.save(update_fields=["tracking_key", "sent_at", "sent_to", "status"])
     timeline_record(actor=actor, subject=opportunity, verb="quote_variant_sent",
                     data={"quote": quote.number, "variant": variant.name, "recipient": recipient})
+    # Imported here, not at the top: quotes.tasks imports this module (its task runs quote_email_send).
     from comptoir.quotes.tasks import quote_email_task
 
     language = translation.get_language() or "fr-ca"
@@ -404,18 +409,10 @@ def quote_variant_send(*, actor, quote_id, variant_id, to: str | None = None, me
 
 def quote_email_send(*, variant_id: int, to: str, message: str = "", language: str = "fr-ca") -> None:
     """The email itself (run by the worker): the message, the tracked link, the PDF."""
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.urls import reverse
-
-    from comptoir.quotes.documents import variant_pdf
-
     variant = QuoteVariant.objects.select_related("quote__opportunity__customer",
                                                   "quote__opportunity__salesperson").get(pk=variant_id)
     quote = variant.quote
     with translation.override(language):
-        from comptoir.core.formatting import money_text
-
         link = (settings.COMPTOIR_PUBLIC_URL.rstrip("/") + reverse("quote-view", args=[variant.tracking_key])
                 + f"?language={language}")
         salesperson = quote.opportunity.salesperson
@@ -439,8 +436,6 @@ def quote_email_send(*, variant_id: int, to: str, message: str = "", language: s
 
 def quote_variant_viewed(*, tracking_key: str) -> QuoteVariant:
     """The customer opened the link: count the view; the first one lands in the timeline."""
-    from django.db.models import F
-
     variant = QuoteVariant.objects.select_related("quote__opportunity").filter(tracking_key=tracking_key).first() \
         if tracking_key else None
     if variant is None:
