@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
+from comptoir.core.views import refusal_as_message
 from comptoir.quotes import selectors, services
 from comptoir.quotes.documents import variant_html
 from comptoir.quotes.models import VariantStatus
 from comptoir.quotes.services import quote_variant_viewed
+from comptoir.sales.selectors import opportunity_get
 
 
 @never_cache
@@ -99,8 +101,6 @@ def _tax_classes():
 @login_required
 def quote_section(request, pk):
     """The quotes part of an opportunity card, loaded by htmx."""
-    from comptoir.sales.selectors import opportunity_get
-
     opportunity = opportunity_get(actor=request.user, pk=pk)
     quotes = list(selectors.quote_list(actor=request.user, opportunity_id=pk)) \
         if opportunity.pipeline.requires_quote else []
@@ -115,8 +115,6 @@ def quote_section(request, pk):
 
 @login_required
 def quote_editor(request, pk):
-    from comptoir.sales.selectors import opportunity_get
-
     opportunity = opportunity_get(actor=request.user, pk=pk)
     posted, error = None, None
     if request.method == "POST":
@@ -181,11 +179,8 @@ def _back(pk):
 @require_POST
 def variant_accept(request, quote_id, variant_id):
     quote = selectors.quote_get(actor=request.user, pk=quote_id)
-    try:
+    with refusal_as_message(request):
         services.quote_variant_accept(actor=request.user, quote_id=quote_id, variant_id=variant_id)
-    except ApplicationError as refused:
-        messages.error(request, str(refused.message))
-    else:
         messages.success(request, _("Variante acceptée : l'opportunité en prend le montant et le coût."))
     return _back(quote.opportunity_id)
 
@@ -194,12 +189,9 @@ def variant_accept(request, quote_id, variant_id):
 @require_POST
 def variant_send(request, quote_id, variant_id):
     quote = selectors.quote_get(actor=request.user, pk=quote_id)
-    try:
+    with refusal_as_message(request):
         services.quote_variant_send(actor=request.user, quote_id=quote_id, variant_id=variant_id,
                                     to=request.POST.get("to") or None, message=request.POST.get("message", ""))
-    except ApplicationError as refused:
-        messages.error(request, str(refused.message))
-    else:
         messages.success(request, _("Cotation envoyée."))
     return _back(quote.opportunity_id)
 
@@ -215,13 +207,10 @@ def contract_new(request, pk):
                 else request.POST.get(f"trade_in_{key}", "").strip()
                 for key in ("description", "vin", "odometer_km", *TRADE_IN_AMOUNTS)}
     trade_in = {k: v for k, v in trade_in.items() if v}
-    try:
+    with refusal_as_message(request):
         contract = services.contract_create(actor=request.user, opportunity_id=pk,
                                             variant=request.POST.get("variant"),
                                             deposit=decimal_text(request.POST.get("deposit", "")) or None,
                                             trade_in=trade_in or None)
-    except ApplicationError as refused:
-        messages.error(request, str(refused.message))
-    else:
         messages.success(request, _("Contrat %(number)s créé.") % {"number": contract.number})
     return _back(pk)
