@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -119,8 +120,6 @@ class CalendarOut(Schema):
 
 
 def _calendar_url(request, feed) -> str:
-    from django.urls import reverse
-
     return request.build_absolute_uri(reverse("calendar-feed", args=[feed.secret]))
 
 

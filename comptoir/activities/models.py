@@ -3,6 +3,7 @@ app (comptoir.timeline), notes are the customers' (comptoir.customers)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,8 +40,6 @@ class Task(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return self.done_at is None and self.due_at < timezone.now()
 
 

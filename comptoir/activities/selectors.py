@@ -1,7 +1,16 @@
-from django.db.models import QuerySet
+from datetime import timedelta
 
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from comptoir.accounts.models import Role
 from comptoir.activities.models import Task
 from comptoir.core import permissions
+from comptoir.core.exceptions import NotFound
+from comptoir.customers.selectors import customer_get
+from comptoir.leads.models import Lead
+from comptoir.leads.selectors import lead_get
+from comptoir.sales.selectors import opportunity_get
 from comptoir.timeline.models import TimelineEvent
 
 
@@ -9,26 +18,17 @@ def record_get(*, actor, kind: str | None, pk):
     """The customer, lead or opportunity `kind` names, through its own visibility rule: 404 when the
     actor may not see it, or the kind is none of these."""
     if kind == "customer":
-        from comptoir.customers.selectors import customer_get
-
         return customer_get(actor=actor, pk=pk)
     if kind == "lead":
-        from comptoir.leads.selectors import lead_get
-
         return lead_get(actor=actor, pk=pk)
     if kind == "opportunity":
-        from comptoir.sales.selectors import opportunity_get
-
         return opportunity_get(actor=actor, pk=pk)
-    from comptoir.core.exceptions import NotFound
 
     raise NotFound()
 
 
 def task_visible(actor) -> QuerySet:
     """One's own tasks and those one gave; a manager sees the team's."""
-    from django.db.models import Q
-
     if permissions.can_see_team(actor):
         return Task.objects.all()
     return Task.objects.filter(Q(assignee=actor) | Q(created_by=actor))
@@ -38,8 +38,6 @@ def task_list(*, actor, assignee=None, overdue: bool | None = None, done: bool |
               customer=None, lead=None, opportunity=None):
     """Tasks the actor may see (their own, those they gave; a manager the team's), soonest first;
     `overdue` = not done and past due."""
-    from django.utils import timezone
-
     queryset = task_visible(actor).select_related("type", "assignee", "customer", "lead", "opportunity")
     for field, value in (("assignee_id", assignee), ("customer_id", customer), ("lead_id", lead),
                          ("opportunity_id", opportunity)):
@@ -60,12 +58,6 @@ CALENDAR_PAST_DAYS, CALENDAR_FUTURE_DAYS = 30, 365
 def calendar_entries(user) -> dict:
     """What a user's calendar shows: their open tasks and the next contacts of their leads, from a
     month ago to a year ahead (DESIGN: a lead's next-contact date is an event for its owner)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from comptoir.leads.models import Lead
-
     now = timezone.now()
     start, end = now - timedelta(days=CALENDAR_PAST_DAYS), now + timedelta(days=CALENDAR_FUTURE_DAYS)
     tasks = (Task.objects.filter(assignee=user, done_at__isnull=True, due_at__gte=start, due_at__lte=end)
@@ -77,8 +69,6 @@ def calendar_entries(user) -> dict:
 
 def leads_to_contact(*, user, start, end) -> QuerySet:
     """The user's leads whose next contact falls in [start, end), still to work."""
-    from comptoir.leads.models import Lead
-
     return (Lead.objects.filter(owner=user, next_contact_at__gte=start, next_contact_at__lt=end)
             .exclude(status__in=["converted", "lost"]).order_by("next_contact_at"))
 
@@ -86,8 +76,6 @@ def leads_to_contact(*, user, start, end) -> QuerySet:
 def audit_list(*, actor, user=None, verb: str | None = None, since=None, until=None) -> QuerySet:
     """The audit log: every change made by an admin (through the API, the pages or the Django admin),
     newest first. Admins only."""
-    from comptoir.accounts.models import Role
-
     permissions.require(actor, "manage_settings")
     queryset = TimelineEvent.objects.filter(actor__role=Role.ADMIN).select_related("actor", "subject_type")
     if user is not None:

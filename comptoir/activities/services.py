@@ -1,14 +1,24 @@
 """Tasks: who may give a task to whom, completion with its outcome, every change in the timeline of the
 task and of what it is about; the private calendar; the morning reminders (DESIGN: activities)."""
 
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from comptoir.activities.models import Task
+from django.core.mail import send_mail
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, gettext_lazy as _
+
+from comptoir.accounts.models import User
+from comptoir.activities.models import CalendarFeed, ReminderSent, Task
+from comptoir.activities.selectors import record_get, task_visible
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
+from comptoir.core.models import TaskType
+from comptoir.core.selectors import reference_resolve, site_settings_get
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
+from comptoir.leads.models import Lead
 from comptoir.timeline.services import timeline_record
 
 # --- Tasks ---------------------------------------------------------------------------------------
@@ -21,8 +31,6 @@ TASK_FIELDS = ("type", "title", "assignee", "customer", "lead", "opportunity", "
 
 def _subject(actor, model_path: str, pk):
     """The customer, lead or opportunity a task is about: 404 when the actor may not see it."""
-    from comptoir.activities.selectors import record_get
-
     return None if pk is None else record_get(actor=actor, kind=model_path, pk=pk)
 
 
@@ -40,9 +48,6 @@ def _apply(actor, task: Task, values: dict) -> list[str]:
             continue
         value = values[key]
         if key == "type":
-            from comptoir.core.models import TaskType
-            from comptoir.core.selectors import reference_resolve
-
             value = reference_resolve(TaskType, value or "call", field="type")
         elif key == "title":
             value = (value or "").strip()
@@ -51,7 +56,6 @@ def _apply(actor, task: Task, values: dict) -> list[str]:
         elif key == "assignee":
             if value != actor.pk and not permissions.has_capability(actor, "assign"):
                 raise Forbidden(ASSIGN_FORBIDDEN)
-            from comptoir.accounts.models import User
 
             value = User.objects.filter(pk=value, is_active=True).first()
             if value is None:
@@ -78,8 +82,6 @@ def task_create(*, actor, title: str, due_at, type="call", assignee=None, **valu
 
 
 def _lock(actor, task_id) -> Task:
-    from comptoir.activities.selectors import task_visible
-
     rows = lock_rows(Task.objects.filter(pk=task_id))
     if not rows or not task_visible(actor).filter(pk=task_id).exists():
         raise NotFound()
@@ -114,10 +116,6 @@ def task_complete(*, actor, task_id, outcome: str = "", version: int | None = No
 
 def calendar_feed_get(*, actor):
     """The actor's private feed, made on first use."""
-    import secrets
-
-    from comptoir.activities.models import CalendarFeed
-
     feed, _created = CalendarFeed.objects.get_or_create(user=actor, defaults={"secret": secrets.token_urlsafe(32)})
     return feed
 
@@ -125,8 +123,6 @@ def calendar_feed_get(*, actor):
 @transaction.atomic
 def calendar_feed_reset(*, actor):
     """A new secret: the old address stops working (a lost phone, a colleague who left)."""
-    import secrets
-
     feed = calendar_feed_get(actor=actor)
     feed.secret = secrets.token_urlsafe(32)
     feed.save(update_fields=["secret", "created_at"])
@@ -137,8 +133,6 @@ def calendar_feed_reset(*, actor):
 # --- Morning reminders ------------------------------------------------------------------------------
 
 def _local_now(user, now):
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         zone = ZoneInfo(user.time_zone or "America/Toronto")
     except (ZoneInfoNotFoundError, ValueError):
@@ -150,15 +144,6 @@ def reminders_send_due(*, now=None) -> int:
     """DESIGN: each morning, from the settings' hour in their time zone, every active user gets one
     email listing that day's contacts and their overdue tasks. The (user, day) row is inserted
     before the email leaves: whichever worker inserts it sends, the others skip."""
-    from datetime import datetime, timedelta
-
-    from django.db import IntegrityError, OperationalError
-
-    from comptoir.accounts.models import User
-    from comptoir.activities.models import ReminderSent
-    from comptoir.core.selectors import site_settings_get
-    from comptoir.leads.models import Lead
-
     now = now or timezone.now()
     at = site_settings_get().reminder_time
     sent = 0
@@ -190,10 +175,6 @@ def reminders_send_due(*, now=None) -> int:
 
 
 def _reminder_email(user, day, start, tasks, leads) -> None:
-    from django.core.mail import send_mail
-    from django.utils import formats, translation
-    from django.utils.translation import gettext
-
     with translation.override(user.language):
         lines = [gettext("Bonjour %(name)s, voici votre journée du %(day)s.") % {
             "name": user.first_name or user.username, "day": formats.date_format(day)}]
