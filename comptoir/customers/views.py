@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core import cards
 from comptoir.core.exceptions import ApplicationError
-from comptoir.core.views import render_page_or_rows
+from comptoir.core.views import refusal_as_message, render_page_or_rows
 from comptoir.customers import selectors, services
 from comptoir.customers.forms import CustomerForm
 from comptoir.timeline.selectors import timeline_for
@@ -81,10 +81,8 @@ def customer_card(request, pk):
 @login_required
 @require_POST
 def customer_add_note(request, pk):
-    try:
+    with refusal_as_message(request):
         services.customer_note_add(actor=request.user, customer_id=pk, body=request.POST.get("body", "")[:10_000])
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
     return redirect("customer-card", pk)
 
 
@@ -93,12 +91,9 @@ def customer_compare(request, pk, other_pk):
     """The two cards side by side; merging keeps the left one."""
     customer = selectors.customer_get(actor=request.user, pk=pk)
     other = selectors.customer_get(actor=request.user, pk=other_pk)
-    if request.method == "POST":
-        try:
+    if request.method == "POST":  # refused, the comparison again, under the reason
+        with refusal_as_message(request):
             services.customer_merge(actor=request.user, customer_id=pk, other_id=other_pk)
-        except ApplicationError as error:
-            messages.error(request, str(error.message))
-        else:
             messages.success(request, _("Fiches fusionnées : rien n'a été perdu."))
             return redirect("customer-card", pk)
     rows = [
