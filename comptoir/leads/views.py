@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from comptoir.accounts.selectors import users_assignable
 from comptoir.core import cards, permissions
 from comptoir.core.exceptions import ApplicationError, Conflict
-from comptoir.core.views import render_page_or_rows
+from comptoir.core.views import refusal_as_message, render_page_or_rows
 from comptoir.leads import selectors, services
 from comptoir.leads.models import LeadStatus
 from comptoir.core.text import is_small_id
@@ -74,11 +74,8 @@ def lead_change(request, pk):
     if "next_contact_at" in request.POST:
         text = request.POST["next_contact_at"].strip()
         values["next_contact_at"] = parse_datetime(text) if text else None
-    try:
+    with refusal_as_message(request):
         services.lead_update(actor=request.user, lead_id=pk, **values)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Piste mise à jour."))
     return redirect("lead-card", pk)
 
@@ -87,17 +84,15 @@ def lead_change(request, pk):
 @require_POST
 def lead_convert(request, pk):
     customer = request.POST.get("customer") or None
-    try:
-        _lead, target, _opportunity = services.lead_convert(
-            actor=request.user, lead_id=pk, customer=int(customer) if is_small_id(customer) else None,
-            create_anyway=request.POST.get("create_anyway") == "1")
-    except Conflict as error:
-        if error.errors:
-            return lead_card(request, pk, duplicates=[int(e["message"]) for e in error.errors])
-        messages.error(request, str(error.message))
-        return redirect("lead-card", pk)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-        return redirect("lead-card", pk)
-    messages.success(request, _("Piste convertie : voici la fiche du client."))
-    return redirect("customer-card", target.pk)
+    with refusal_as_message(request):
+        try:
+            _lead, target, _opportunity = services.lead_convert(
+                actor=request.user, lead_id=pk, customer=int(customer) if is_small_id(customer) else None,
+                create_anyway=request.POST.get("create_anyway") == "1")
+        except Conflict as error:
+            if error.errors:  # look-alike customers: the card lists them, to pick one or create anyway
+                return lead_card(request, pk, duplicates=[int(e["message"]) for e in error.errors])
+            raise
+        messages.success(request, _("Piste convertie : voici la fiche du client."))
+        return redirect("customer-card", target.pk)
+    return redirect("lead-card", pk)
