@@ -9,14 +9,18 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.models import User
+from comptoir.core import permissions
 from comptoir.core.emails import public_url
 from comptoir.core.exceptions import Forbidden, NotFound
+from comptoir.core.formatting import money_text
 from comptoir.customers.models import Customer, EmailStatus
 from comptoir.customers.selectors import customer_visible
 from comptoir.leads.models import Lead
 from comptoir.leads.selectors import lead_visible
 from comptoir.messaging.models import BulkSend, Channel, Direction, Message, MessageStatus, MessageTemplate
 from comptoir.messaging.rendering import unsubscribe_url
+from comptoir.quotes.models import QuoteVariant
 from comptoir.sales.models import Opportunity
 from comptoir.sales.selectors import opportunity_visible
 
@@ -77,8 +81,6 @@ def _address(recipient: Recipient, channel: str, mailing: bool) -> None:
 
 
 def _latest_sent_quotes(opportunity_ids: list[int]) -> dict:
-    from comptoir.quotes.models import QuoteVariant
-
     variants = (QuoteVariant.objects.filter(quote__opportunity_id__in=opportunity_ids, tracking_key__isnull=False)
                 .select_related("quote").order_by("sent_at", "pk"))
     return {variant.quote.opportunity_id: variant for variant in variants}
@@ -121,8 +123,6 @@ def recipients(*, actor, target: str, ids: list[int], channel: str, mailing: boo
 def merge_data(recipient: Recipient) -> dict:
     """What a template may print for this recipient (rendering.MERGE_FIELDS), formatted in the active
     language. Empty values stay empty: the renderer reports them as missing."""
-    from comptoir.core.formatting import money_text
-
     person = recipient.person
     user = recipient.salesperson
     name = " ".join(p for p in (person.first_name, person.last_name) if p)
@@ -155,8 +155,6 @@ def merge_data(recipient: Recipient) -> dict:
 
 def message_visible(actor) -> QuerySet:
     """A message is seen by whoever sees the customer, lead or opportunity it belongs to."""
-    from comptoir.core import permissions
-
     if permissions.can_see_team(actor) or permissions.can_see_all_customers(actor):
         return Message.objects.all()
     return Message.objects.filter(
@@ -213,9 +211,6 @@ def inbox_owner():
 def _inbox_user_id(actor, user) -> int:
     """Whose inbox the actor asks for: their own by default; another user's only for a manager or an
     admin (403 otherwise, 404 for a user who does not exist)."""
-    from comptoir.accounts.models import User
-    from comptoir.core import permissions
-
     user_id = getattr(user, "pk", user)
     if user_id is None or user_id == actor.pk:
         return actor.pk
@@ -281,8 +276,6 @@ def template_get(pk) -> MessageTemplate:
 
 def bulk_progress(*, actor, pk) -> dict:
     """How far a bulk send is: its messages counted by status in one query."""
-    from comptoir.core import permissions
-
     job = BulkSend.objects.filter(pk=pk).first()
     if job is None or not (job.created_by_id == actor.pk or permissions.can_see_team(actor)):
         raise NotFound()

@@ -8,6 +8,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.db.models.functions import Coalesce
@@ -19,6 +20,9 @@ from comptoir.core import permissions
 from comptoir.core.emails import email_html, public_url, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, NotFound
 from comptoir.core.versioning import check_version, lock_one, save_versioned
+from comptoir.customers.models import Customer
+from comptoir.customers.services import customer_mark_email_bounced, email_clean, phones_clean
+from comptoir.leads.models import Lead
 from comptoir.messaging import selectors
 from comptoir.messaging.models import (
     BulkSend,
@@ -30,6 +34,7 @@ from comptoir.messaging.models import (
     MessageTemplate,
 )
 from comptoir.messaging.rendering import Compiled, compile_message, render, unsubscribe_url
+from comptoir.messaging.sms import get_backend
 from comptoir.timeline.services import timeline_record
 
 TEMPLATES_FORBIDDEN = _("Seul un administrateur gère les modèles de message.")
@@ -212,6 +217,7 @@ def _new_message(actor, recipient, rendered, *, channel: str, template, bulk=Non
 
 
 def _enqueue_delivery() -> None:
+    # Imported here, not at the top: messaging.tasks imports this module (its task runs messages_deliver_due).
     from comptoir.messaging.tasks import deliver_due_task
 
     transaction.on_commit(deliver_due_task.enqueue)
@@ -252,10 +258,7 @@ def message_send(*, actor, channel=None, template_id=None, subject: str = "", bo
 
 def _clean_address(to: str, channel: str) -> str:
     if channel == Channel.SMS:
-        from comptoir.customers.services import phones_clean
-
         return phones_clean([{"number": to}], field="to")[0]["e164"]
-    from comptoir.customers.services import email_clean
 
     address, status = email_clean(to, field="to")
     if status != "valid":
@@ -289,8 +292,6 @@ def bulk_send(*, actor, template_id, target: str, ids: list[int]) -> BulkSend:
 # --- Delivery -------------------------------------------------------------------------------------------
 
 def _email(message: Message, connection):
-    from django.core.mail import EmailMultiAlternatives
-
     reply_to = settings.COMPTOIR_EMAIL_REPLY_TO or (message.sender.email if message.sender_id else "")
     headers = {"Message-ID": f"<{message.message_id}>"}
     if message.bulk_id:
@@ -308,8 +309,6 @@ def _email(message: Message, connection):
 def _send(message: Message, connection) -> str:
     """Hand the message to the email backend or the SMS backend; answers the provider's id."""
     if message.channel == Channel.SMS:
-        from comptoir.messaging.sms import get_backend
-
         return get_backend().send(to=message.to, body=message.body_text, sender=message.from_address) or ""
     _email(message, connection).send()
     return message.message_id
@@ -345,8 +344,6 @@ def messages_deliver_due(*, now=None) -> dict:
     """Send what is due, at most the per-minute limit, one message per transaction (run by the worker,
     on every new message and every minute). A message whose worker died mid-send is taken again once
     its claim is older than CLAIM_LEASE; a failed send is retried after 1, 2, 4... delays, then failed."""
-    from django.core.mail import get_connection
-
     clock = (lambda: now) if now is not None else timezone.now
     Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=clock() - CLAIM_LEASE).update(
         status=MessageStatus.QUEUED)
@@ -455,9 +452,6 @@ def email_bounced(*, email: str, message: Message | None, hard: bool, reason: st
                   external_id: str | None = None) -> bool:
     """DESIGN: a hard bounce marks the email invalid (customers service; leads too) and the message
     bounced; a soft one is only noted. A report read twice counts once."""
-    from comptoir.customers.services import customer_mark_email_bounced
-    from comptoir.leads.models import Lead
-
     email = (email or (message.to if message else "")).strip().lower()
     if message is not None:
         kind = MessageEvent.Kind.BOUNCE if hard else MessageEvent.Kind.SOFT_BOUNCE
@@ -492,9 +486,6 @@ def reply_received(*, from_address: str, subject: str, body_text: str, message_i
     """A reply lands in the history of whoever it answers: the message named by In-Reply-To or
     References, else the live customer (or lead) with that address. None when nobody matches or it was
     already read."""
-    from comptoir.customers.models import Customer
-    from comptoir.leads.models import Lead
-
     if Message.objects.filter(direction=Direction.IN, message_id=message_id).exists():
         return None
     original = next((m for m in (message_for(message_id=ref) for ref in references) if m is not None), None)
