@@ -3,11 +3,14 @@ walk-in, assign the salesperson, who is notified); reassigning it and linking it
 
 from datetime import timedelta
 
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, gettext_lazy as _
 
 from comptoir.accounts.services import salesperson_resolve
+from comptoir.activities.selectors import task_visible
 from comptoir.activities.services import task_create, task_update
 from comptoir.core import permissions
 from comptoir.core.emails import public_url
@@ -18,8 +21,10 @@ from comptoir.customers.models import Channel, Customer
 from comptoir.customers.selectors import customer_duplicates, customer_get
 from comptoir.customers.services import (BAD_SALESPERSON, CHANNEL_MEDIA, TOO_LONG, customer_create,
                                          customer_update)
+from comptoir.sales.selectors import opportunity_visible
 from comptoir.timeline.services import timeline_record
 from comptoir.walkins.models import StoreVisit
+from comptoir.walkins.selectors import walk_in_visible
 
 RECORD_FORBIDDEN = _("Votre rôle ne permet pas d'enregistrer des visites en magasin.")
 ASSIGN_FORBIDDEN = _("Vous ne pouvez enregistrer une visite que pour vous-même.")
@@ -111,6 +116,7 @@ def _notify(actor, visit: StoreVisit) -> None:
 
 def _email_on_commit(visit: StoreVisit) -> None:
     if visit.salesperson.email:
+        # Imported here, not at the top: walkins.tasks imports this module (its task runs walk_in_notify_send).
         from comptoir.walkins.tasks import walk_in_notify_task
 
         transaction.on_commit(lambda: walk_in_notify_task.enqueue(visit.pk))
@@ -159,8 +165,6 @@ def walk_in_record(*, actor, customer=None, new_customer: dict | None = None, sa
 
 
 def _lock(actor, pk) -> StoreVisit:
-    from comptoir.walkins.selectors import walk_in_visible
-
     rows = lock_rows(StoreVisit.objects.select_related("customer", "salesperson").filter(pk=pk))
     if not rows or not walk_in_visible(actor).filter(pk=pk).exists():
         raise NotFound()
@@ -168,8 +172,6 @@ def _lock(actor, pk) -> StoreVisit:
 
 
 def _linkable_opportunity(actor, visit: StoreVisit, value):
-    from comptoir.sales.selectors import opportunity_visible
-
     opportunity = opportunity_visible(actor).filter(pk=int(value)).first() if is_small_id(value) else None
     if opportunity is None:
         raise ApplicationError(NOT_FOUND, field="opportunity")
@@ -182,8 +184,6 @@ def _hand_over(actor, visit: StoreVisit, former_id: int) -> None:
     """The visit changed salesperson: a customer the visit gave to the former one follows it; the open
     « Client en magasin » task goes to the new one when the actor may change it, else the new one gets
     their own; either way the new one is emailed."""
-    from comptoir.activities.selectors import task_visible
-
     if visit.customer_assigned and visit.customer.salesperson_id == former_id:
         visit.customer = customer_update(actor=actor, customer_id=visit.customer_id, salesperson=visit.salesperson_id)
     task = visit.task
@@ -229,11 +229,6 @@ def walk_in_update(*, actor, walk_in_id, version: int | None = None, **values) -
 def walk_in_notify_send(*, visit_id: int) -> bool:
     """The email telling the serving salesperson a customer waits for them (run by the worker), in the
     salesperson's language. Answers whether it left."""
-    from django.core.mail import send_mail
-    from django.urls import reverse
-    from django.utils import formats
-    from django.utils.translation import gettext
-
     visit = (StoreVisit.objects.select_related("customer", "salesperson", "recorded_by")
              .prefetch_related("customer__phones").filter(pk=visit_id).first())
     if visit is None or not visit.salesperson.email:
