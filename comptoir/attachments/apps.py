@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.core import checks
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
+
+from comptoir.attachments.kinds import check_settings
 
 
 class AttachmentsConfig(AppConfig):
@@ -8,10 +12,7 @@ class AttachmentsConfig(AppConfig):
     verbose_name = _("Pièces jointes")
 
     def ready(self):
-        from django.core import checks
-        from django.db.models.signals import post_delete
-
-        from comptoir.attachments.kinds import check_settings
+        # Imported once the models are loaded: the model and the services (which import it) cannot be before.
         from comptoir.attachments.models import Attachment
         from comptoir.attachments.services import attachment_file_forget
 

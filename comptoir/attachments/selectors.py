@@ -7,18 +7,18 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Q, QuerySet
 
+from comptoir.activities.selectors import record_get as activities_record_get
 from comptoir.attachments.models import Attachment
 from comptoir.core.exceptions import NotFound
 from comptoir.core.text import is_small_id
+from comptoir.customers.selectors import customer_visible
+from comptoir.sales.selectors import opportunity_visible
 
 SHARE_SALT = "comptoir.attachments.share"
 TARGETS = {"customers": "customer", "opportunities": "opportunity"}
 
 
 def attachment_visible(actor) -> QuerySet:
-    from comptoir.customers.selectors import customer_visible
-    from comptoir.sales.selectors import opportunity_visible
-
     return Attachment.objects.filter(
         Q(customer__in=customer_visible(actor).values("pk"))
         | Q(opportunity__in=opportunity_visible(actor).values("pk"))
@@ -27,8 +27,6 @@ def attachment_visible(actor) -> QuerySet:
 
 def record_get(*, actor, kind: str | None, pk):
     """The customer or opportunity a file is (or goes) on, through its own visibility rule: 404 otherwise."""
-    from comptoir.activities.selectors import record_get as activities_record_get
-
     if kind not in TARGETS.values() or not is_small_id(pk):
         raise NotFound()
     return activities_record_get(actor=actor, kind=kind, pk=pk)

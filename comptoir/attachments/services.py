@@ -22,6 +22,7 @@ from comptoir.attachments.models import Attachment
 from comptoir.core import permissions
 from comptoir.core.emails import public_url
 from comptoir.core.exceptions import ApplicationError, Forbidden
+from comptoir.messaging.services import message_send
 from comptoir.timeline.services import timeline_record
 
 FILE_REQUIRED = _("Choisissez un fichier.")
@@ -171,8 +172,6 @@ def _template_safe(text: str) -> str:
 def attachment_send(*, actor, attachment_id, channel: str, to: str | None = None):
     """The file's signed link to the customer, by email or text, through messaging (so it lands in their
     communications like any message): to their own address or number unless `to` says another."""
-    from comptoir.messaging.services import message_send
-
     if channel not in CHANNELS:
         raise ApplicationError(BAD_CHANNEL, field="channel")
     attachment = selectors.attachment_get(actor=actor, pk=attachment_id)
