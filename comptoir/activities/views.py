@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from comptoir.activities import selectors, services
 from comptoir.activities.calendar import calendar_ics
 from comptoir.activities.models import CalendarFeed
-from comptoir.core.exceptions import ApplicationError
 from comptoir.core.text import is_small_id
+from comptoir.core.views import refusal_as_message
 
 
 @require_GET
@@ -48,30 +49,21 @@ def task_new(request):
     if due is not None and timezone.is_naive(due):
         due = timezone.make_aware(due)
     try:
-        services.task_create(actor=request.user, title=request.POST.get("title", ""), due_at=due,
-                             type=request.POST.get("type") or "call",
-                             **{k: int(v) for k, v in values.items() if is_small_id(v)})
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    except Exception as error:  # a missing or unreadable date: full_clean's ValidationError
-        from django.core.exceptions import ValidationError
-
-        if not isinstance(error, ValidationError):
-            raise
+        with refusal_as_message(request):
+            services.task_create(actor=request.user, title=request.POST.get("title", ""), due_at=due,
+                                 type=request.POST.get("type") or "call",
+                                 **{k: int(v) for k, v in values.items() if is_small_id(v)})
+            messages.success(request, _("Tâche ajoutée."))
+    except ValidationError:  # a missing or unreadable date: full_clean's
         messages.error(request, _("Indiquez l'échéance de la tâche."))
-    else:
-        messages.success(request, _("Tâche ajoutée."))
     return _back(request, "my-day")
 
 
 @login_required
 @require_POST
 def task_done(request, pk):
-    try:
+    with refusal_as_message(request):
         services.task_complete(actor=request.user, task_id=pk, outcome=request.POST.get("outcome", ""))
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Tâche faite."))
     return _back(request, "my-day")
 
