@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.selectors import WORKER_STALE, worker_status
+from comptoir.core.views import refusal_as_message
 from comptoir.imports import readers, selectors, services
 from comptoir.imports.fields import field_choices
 from comptoir.imports.models import ImportKind, ImportStatus, OnDuplicate
@@ -136,10 +137,7 @@ def import_progress(request, pk):
 @require_POST
 def import_resume(request, pk):
     job = selectors.import_get(actor=request.user, pk=pk)
-    try:
+    with refusal_as_message(request):
         services.import_resume(actor=request.user, job_id=job.pk)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Importation relancée : elle reprend à la première ligne non importée."))
     return redirect("import-detail", job.pk)
