@@ -8,10 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import Role, User
 from comptoir.accounts.selectors import user_find
+from comptoir.accounts.services import user_create, user_update, username_from_name
+from comptoir.catalog.models import Product
+from comptoir.catalog.selectors import product_match
+from comptoir.catalog.services import (
+    inventory_mark_missing, inventory_sync_row, product_code_for, product_create, product_update,
+)
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.figures import moment_clean
 from comptoir.core.text import normalize
-from comptoir.customers.models import Channel
-from comptoir.customers.services import Lookups
+from comptoir.customers.models import Channel, Customer, CustomerPhone
+from comptoir.customers.services import Lookups, customers_import
+from comptoir.leads.models import Lead
+from comptoir.leads.services import lead_create
+from comptoir.sales.services import opportunities_import
 
 UNKNOWN_USER = _("Utilisateur introuvable : « %(value)s ».")
 BAD_ROLE = _("Rôle inconnu : « %(value)s » (vendeur, directeur des ventes, réception ou administrateur).")
@@ -79,20 +89,14 @@ class Handler:
 class CustomersHandler(Handler):
     @property
     def grown_models(self):
-        from comptoir.customers.models import Customer, CustomerPhone
-
         return (Customer, CustomerPhone)
 
     def __call__(self, rows):
-        from comptoir.customers.services import customers_import
-
         return self.in_bulk(rows, customers_import)
 
 
 class OpportunitiesHandler(Handler):
     def __call__(self, rows):
-        from comptoir.sales.services import opportunities_import
-
         def job_defaults(row):
             row.setdefault("pipeline", self.job.options.get("pipeline"))
             if row.get("status") and normalize(row["status"]) == "lost":
@@ -106,10 +110,6 @@ class LeadsHandler(Handler):
     is skipped (or, with "update", skipped too: leads are edited on their card)."""
 
     def __call__(self, rows):
-        from comptoir.core.figures import moment_clean
-        from comptoir.leads.models import Lead
-        from comptoir.leads.services import lead_create
-
         keys = {r.get("external_id") for r in rows} - {None, ""}
         known = set(Lead.objects.filter(external_id__in=keys).values_list("external_id", flat=True)) \
             if keys and self.job.on_duplicate != "create" else set()
@@ -133,10 +133,6 @@ class ProductsHandler(Handler):
     """A product is known by its code, or by its name (case and spaces ignored) when the file has no code."""
 
     def __call__(self, rows):
-        from comptoir.catalog.models import Product
-        from comptoir.catalog.selectors import product_match
-        from comptoir.catalog.services import product_code_for, product_create, product_update
-
         mode = self.job.on_duplicate
 
         def create(row):
@@ -155,8 +151,6 @@ class UsersHandler(Handler):
     """A person is known by their username (made from the full name or email when the file has none)."""
 
     def __call__(self, rows):
-        from comptoir.accounts.services import user_create, user_update, username_from_name
-
         mode = self.job.on_duplicate
 
         def create(row):
@@ -189,8 +183,6 @@ class InventoryHandler(Handler):
     marked unavailable — unless rows were refused, since a refused row's unit was not seen."""
 
     def __call__(self, rows):
-        from comptoir.catalog.services import inventory_sync_row
-
         started = self.job.started_at
 
         def create(row):
@@ -200,8 +192,6 @@ class InventoryHandler(Handler):
         return self.each_row(rows, create)
 
     def finish(self) -> None:
-        from comptoir.catalog.services import inventory_mark_missing
-
         if self.job.error_count:
             self.job.options = {**self.job.options, "unavailable": None}
         else:

@@ -1,14 +1,13 @@
 """Imports of spreadsheets: one job per file, its progress, and the rows it refused."""
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 def import_storage():
     """Imported files hold customers' data: kept outside MEDIA_ROOT, which signed-in users can read."""
-    from django.core.files.storage import FileSystemStorage
-
     return FileSystemStorage(location=settings.COMPTOIR_IMPORT_DIR)
 
 

@@ -23,6 +23,7 @@ from comptoir.imports import readers
 from comptoir.imports.fields import DETAILS, FIELDS, IGNORE, REQUIRED_ONE_OF, guess_mapping, row_values
 from comptoir.imports.kinds import HANDLERS
 from comptoir.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus, OnDuplicate
+from comptoir.imports.selectors import import_visible
 
 logger = logging.getLogger(__name__)
 
@@ -182,8 +183,6 @@ def import_start(*, actor, upload, kind: str, mapping: dict | None = None, dry_r
 
 def import_resume(*, actor, job_id) -> ImportJob:
     """Its author, or an admin (whoever sees the job), restarts an interrupted import."""
-    from comptoir.imports.selectors import import_visible
-
     job = import_visible(actor).filter(pk=job_id).first()
     if job is None:
         raise NotFound()
@@ -195,6 +194,7 @@ def import_resume(*, actor, job_id) -> ImportJob:
 
 
 def _enqueue(job: ImportJob) -> None:
+    # Imported here, not at the top: imports.tasks imports this module (its task runs import_run).
     from comptoir.imports.tasks import import_run_task
 
     import_run_task.enqueue(job.pk)
