@@ -5,9 +5,11 @@ import base64
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -16,8 +18,10 @@ from django.db.models import Q
 
 from comptoir.accounts.models import User
 from comptoir.accounts.selectors import ASSIGNABLE
+from comptoir.activities.selectors import record_get
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.views import render_page_or_rows
 from comptoir.messaging import selectors, services
 from comptoir.messaging.models import Channel
 from comptoir.messaging.unsubscribe import unsubscribe, unsubscribe_subject
@@ -58,8 +62,6 @@ TARGET_FIELD = {"customers": "customer", "opportunities": "opportunity", "leads"
 
 def _target(target: str, pk: int, actor):
     """The card the section is on: 404 when the kind is unknown or the user may not see it."""
-    from comptoir.activities.selectors import record_get
-
     return record_get(actor=actor, kind=TARGET_FIELD.get(target), pk=pk)
 
 
@@ -159,8 +161,6 @@ INBOX_PAGE_SIZE = 50
 
 def _back(request, value) -> str:
     """Where a row's form returns without JavaScript: the inbox as it was filtered, never another site."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
                                                  require_https=request.is_secure()):
         return value
@@ -179,10 +179,6 @@ def _inbox_people(actor, selected):
 @login_required
 def inbox_page(request):
     """The replies the user should answer (a manager picks a salesperson's), unread ones by default."""
-    from django.core.paginator import Paginator
-
-    from comptoir.core.views import render_page_or_rows
-
     unread = request.GET.get("unread", "true") not in ("false", "0", "all")
     user = request.GET.get("user", "")
     user_id = int(user) if is_small_id(user) else request.user.pk
