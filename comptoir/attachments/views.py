@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from comptoir.attachments import kinds, selectors, services
 from comptoir.attachments.models import Attachment
-from comptoir.core.exceptions import ApplicationError, NotFound
+from comptoir.core.exceptions import NotFound
+from comptoir.core.views import catch_refusal
 from comptoir.messaging.selectors import text_phone
 
 CARDS = {"customers": "customer-card", "opportunities": "opportunity-card"}
@@ -51,7 +52,8 @@ def _section(request, target: str, pk: int, *, error=None, notice=None):
 
 
 def _after(request, target: str, pk: int, *, error=None, notice=None):
-    """Through htmx the section comes back in place (with what went wrong); without JavaScript, the card."""
+    """Through htmx the section comes back in place (with what went wrong); without JavaScript, the card.
+    A record gone or hidden is no refusal to show there: it stays a 404."""
     if request.headers.get("HX-Request") == "true":
         return _section(request, target, pk, error=error, notice=notice)
     if error is not None:
@@ -70,14 +72,12 @@ def section(request, target, pk):
 @require_POST
 def upload(request, target, pk):
     _target(request, target, pk)
-    try:
+    with catch_refusal(let_through=NotFound) as refused:
         services.attachment_add(actor=request.user, upload=request.FILES.get("file"),
                                 description=request.POST.get("description", ""),
                                 **{selectors.TARGETS[target]: pk})
-    except ApplicationError as error:
-        if isinstance(error, NotFound):
-            raise
-        return _after(request, target, pk, error=error.message)
+    if refused:
+        return _after(request, target, pk, error=refused.message)
     return _after(request, target, pk, notice=_("Fichier ajouté."))
 
 
@@ -92,14 +92,12 @@ def _target_of(attachment: Attachment) -> tuple[str, int]:
 def send(request, pk):
     attachment = selectors.attachment_get(actor=request.user, pk=pk)
     target, target_pk = _target_of(attachment)
-    try:
+    with catch_refusal(let_through=NotFound) as refused:
         message = services.attachment_send(actor=request.user, attachment_id=pk,
                                            channel=request.POST.get("channel", ""),
                                            to=request.POST.get("to", "").strip()[:254] or None)
-    except ApplicationError as error:
-        if isinstance(error, NotFound):
-            raise
-        return _after(request, target, target_pk, error=error.message)
+    if refused:
+        return _after(request, target, target_pk, error=refused.message)
     return _after(request, target, target_pk,
                   notice=_("Lien envoyé à %(to)s : il part dans un instant.") % {"to": message.to})
 
@@ -109,12 +107,10 @@ def send(request, pk):
 def delete(request, pk):
     attachment = selectors.attachment_get(actor=request.user, pk=pk)
     target, target_pk = _target_of(attachment)
-    try:
+    with catch_refusal(let_through=NotFound) as refused:
         services.attachment_delete(actor=request.user, attachment_id=pk)
-    except ApplicationError as error:
-        if isinstance(error, NotFound):
-            raise
-        return _after(request, target, target_pk, error=error.message)
+    if refused:
+        return _after(request, target, target_pk, error=refused.message)
     return _after(request, target, target_pk, notice=_("Fichier supprimé."))
 
 
