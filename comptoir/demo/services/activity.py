@@ -4,9 +4,12 @@ this week, some of them web leads nobody has taken yet."""
 
 from datetime import datetime, time, timedelta
 
+from comptoir.activities.services import task_create
 from comptoir.demo.services import data
 from comptoir.demo.services.history import Runner
 from comptoir.demo.services.plan import TASK_DAYS, DealPlan
+from comptoir.leads.services import lead_create, lead_update
+from comptoir.sales.services import opportunity_update
 
 CALL_OUTCOMES = ("Laissé un message.", "Rendez-vous fixé pour l'essai.", "Le client réfléchit, rappeler lundi.",
                  "Soumission envoyée par courriel.", "Attend l'approbation du financement.", "Aucune réponse.")
@@ -78,8 +81,6 @@ class Activity:
                           self.finance_joins, deal)
 
     def task(self, moment, deal: DealPlan, type_: str, title: str, due) -> None:
-        from comptoir.activities.services import task_create
-
         seller = self.runner.seller(deal.seller)
         task = task_create(actor=seller, title=title, type=type_, due_at=due, customer=deal.customer.pk,
                            opportunity=deal.pk)
@@ -91,8 +92,6 @@ class Activity:
         self.runner.task_done(moment, self.runner.seller(deal.seller), task_id, self.rng.choice(CALL_OUTCOMES))
 
     def case_card(self, moment, deal: DealPlan) -> None:
-        from comptoir.sales.services import opportunity_update
-
         rng = self.rng
         values = {"expected_decision_date": self.plan.today + timedelta(days=rng.randint(2, 30)),
                   "probability": rng.choice((30, 50, 60, 70, 80, 90))}
@@ -102,8 +101,6 @@ class Activity:
 
     def finance_joins(self, moment, deal: DealPlan) -> None:
         """The sales manager puts the F&I manager on the deal (only an assigner adds someone else)."""
-        from comptoir.sales.services import opportunity_update
-
         location = deal.customer.location
         opportunity_update(actor=self.dealer.managers[location], opportunity_id=deal.pk,
                            assignees=[self.dealer.finance.pk])
@@ -129,8 +126,6 @@ class Activity:
             runner.at(now - timedelta(hours=rng.uniform(1, 48)), self.web_form_lead, person)
 
     def lead(self, moment, index: int, person, source: str, next_contact, lost: bool) -> None:
-        from comptoir.leads.services import lead_create, lead_update
-
         seller = self.runner.seller(index)
         media = "event" if source == "trade_show" else "phone" if source == "referral" else "web_form"
         lead = lead_create(actor=seller, first_name=person.first_name, last_name=person.last_name,
@@ -143,8 +138,6 @@ class Activity:
         self.runner.counts["leads"] += 1
 
     def web_form_lead(self, moment, person) -> None:
-        from comptoir.leads.services import lead_create
-
         lead_create(actor=None, channel="web_form", first_name=person.first_name, last_name=person.last_name,
                     email=person.email, phones=person.phones[:1], city=person.city, postal_code=person.postal_code,
                     source=self.runner.sources["website"], notes="Formulaire « Demande d'essai routier ».")

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.apps import apps
+from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -60,8 +61,6 @@ def nothing_delivered() -> Iterator[None]:
     """Wrap the demo's transaction: its on-commit steps (the tasks that would send) run at its commit,
     still with nowhere to send to. Loaded inside an outer transaction (a test), they would run at that
     one's commit, once the quiet settings are gone: they are dropped instead."""
-    from django.db import connection
-
     registered = len(connection.run_on_commit)
     with override_settings(**QUIET):
         yield

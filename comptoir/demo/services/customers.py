@@ -4,7 +4,10 @@ the CRM started."""
 
 from datetime import timedelta
 
+from comptoir.customers.services import Lookups, OnDuplicate, customer_create, customers_import
 from comptoir.demo.services.plan import CustomerPlan
+from comptoir.leads.services import lead_convert, lead_create
+from comptoir.walkins.services import walk_in_record
 
 
 class CustomerSteps:
@@ -41,8 +44,6 @@ class CustomerSteps:
 
     def dms_import(self, moment, customers: list[CustomerPlan]) -> None:
         """The customers of the dealer's DMS, imported the day the CRM started."""
-        from comptoir.customers.services import Lookups, OnDuplicate, customers_import
-
         admin = self.dealer.admin
         lookups = Lookups(admin)
         for start in range(0, len(customers), 500):
@@ -57,8 +58,6 @@ class CustomerSteps:
         self.counts["customers"] += len(customers)
 
     def customer_create(self, moment, customer: CustomerPlan) -> None:
-        from comptoir.customers.services import customer_create
-
         customer.pk = customer_create(actor=self.seller(customer.seller), **self.customer_values(customer)).pk
         self.counts["customers"] += 1
 
@@ -66,8 +65,6 @@ class CustomerSteps:
         """A walk-in at the counter: reception (or the salesperson who met them at the door) records
         the visit and the customer in one go; the salesperson's « Client en magasin » task is done
         once they have served them."""
-        from comptoir.walkins.services import walk_in_record
-
         seller = self.seller(customer.seller)
         actor = self.dealer.reception if customer.how == "reception_walk_in" else seller
         visit = walk_in_record(actor=actor, new_customer=self.customer_values(customer, media=False),
@@ -79,8 +76,6 @@ class CustomerSteps:
                 "Client accueilli en salle de montre")
 
     def walk_in_again(self, moment, customer: CustomerPlan) -> None:
-        from comptoir.walkins.services import walk_in_record
-
         seller = self.seller(customer.seller)
         visit = walk_in_record(actor=self.dealer.reception, customer=customer.pk, visited_at=moment)
         self.counts["walk_ins"] += 1
@@ -89,8 +84,6 @@ class CustomerSteps:
 
     def web_lead(self, moment, customer: CustomerPlan) -> None:
         """The dealer's web form takes a lead at any hour; the salesperson converts it when the store opens."""
-        from comptoir.leads.services import lead_create
-
         person = customer.person
         lead = lead_create(actor=None, channel="web_form", first_name=person.first_name,
                            last_name=person.last_name, email=person.email if customer.email == "valid" else "",
@@ -102,8 +95,6 @@ class CustomerSteps:
         self.at(customer.created_at, self.lead_convert, customer, lead.pk)
 
     def lead_convert(self, moment, customer: CustomerPlan, lead_id: int) -> None:
-        from comptoir.leads.services import lead_convert
-
         _lead, target, _opportunity = lead_convert(actor=self.seller(customer.seller), lead_id=lead_id,
                                                    create_anyway=True)
         customer.pk = target.pk

@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 
 from comptoir.accounts.models import Department, Location, Role, User
+from comptoir.accounts.services import user_create, username_from_name
+from comptoir.catalog.services import product_create
+from comptoir.core.models import Competitor, LostReason, Source, Tag
+from comptoir.core.services import reference_item_create, site_settings_update
 from comptoir.demo.services import data
+from comptoir.messaging.services import template_create
+from comptoir.sales.services import pipeline_create
 
 DEMO_PASSWORD = "comptoir-demo"
 DEMO_ADMIN = "admin"
@@ -26,16 +32,11 @@ class Dealer:
 
 
 def staff_email(first_name: str, last_name: str) -> str:
-    from comptoir.accounts.services import username_from_name
-
     return f"{username_from_name(f'{first_name} {last_name}')}@{data.STAFF_DOMAIN}"
 
 
 def dealer_create() -> Dealer:
     """The admin (the owner), the settings' identity of the dealer, the stores and the team."""
-    from comptoir.accounts.services import user_create, username_from_name
-    from comptoir.core.services import reference_item_create, site_settings_update
-
     first, last = data.ADMIN_NAME
     admin = User.objects.create_superuser(DEMO_ADMIN, f"{DEMO_ADMIN}@{data.STAFF_DOMAIN}", DEMO_PASSWORD,
                                           first_name=first, last_name=last)
@@ -77,9 +78,6 @@ def dealer_create() -> Dealer:
 
 def lists_create(dealer: Dealer) -> None:
     """The sources, lost reasons, competitors and tags a dealership adds to the default lists."""
-    from comptoir.core.models import Competitor, LostReason, Source, Tag
-    from comptoir.core.services import reference_item_create
-
     admin = dealer.admin
     for model, rows in ((Source, data.SOURCES_ADDED), (LostReason, data.LOST_REASONS_ADDED),
                         (Competitor, data.COMPETITORS), (Tag, data.TAGS)):
@@ -91,8 +89,6 @@ def lists_create(dealer: Dealer) -> None:
 
 
 def pipelines_create(dealer: Dealer) -> None:
-    from comptoir.sales.services import pipeline_create
-
     for key, (name, requires_quote, stages) in data.PIPELINES.items():
         dealer.pipelines[key] = pipeline_create(actor=dealer.admin, name=name, prefix=key, stages=stages,
                                                 requires_quote=requires_quote)
@@ -100,8 +96,6 @@ def pipelines_create(dealer: Dealer) -> None:
 
 def catalogue_create(dealer: Dealer) -> int:
     """Models sold new, accessories, fees, F&I products and the workshop's jobs, with their costs."""
-    from comptoir.catalog.services import product_create
-
     admin, count = dealer.admin, 0
     for model in data.MODELS:
         product_create(actor=admin, code=model.code, name=model.name, series=model.make, unit_price=model.price,
@@ -145,8 +139,6 @@ MESSAGE_TEMPLATES = [
 
 def templates_create(dealer: Dealer) -> int:
     """Follow-up templates in the three languages, and a text."""
-    from comptoir.messaging.services import template_create
-
     for name, channel, language, subject, body in MESSAGE_TEMPLATES:
         template = template_create(actor=dealer.admin, name=name, channel=channel, language=language,
                                    subject=subject, body=body)

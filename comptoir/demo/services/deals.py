@@ -5,9 +5,12 @@ Older deals that ended without a quote come in once closed, a salesperson's mont
 
 from datetime import timedelta
 
+from comptoir.catalog.services import inventory_unit_save
 from comptoir.demo.services import data
 from comptoir.demo.services.lot import UnitPlan
 from comptoir.demo.services.plan import DETAILED_DAYS, DealPlan
+from comptoir.quotes.services import contract_create, quote_variant_accept
+from comptoir.sales.services import opportunities_import, opportunity_change_status, opportunity_update
 
 
 class DealSteps:
@@ -16,8 +19,6 @@ class DealSteps:
             self.at(unit.arrived_at, self.unit_save, unit)
 
     def unit_save(self, moment, unit: UnitPlan) -> None:
-        from comptoir.catalog.services import inventory_unit_save
-
         unit.pk = inventory_unit_save(
             actor=self.dealer.admin, serial=unit.serial, stock_number=unit.stock_number, year=unit.year,
             make=unit.make, model=unit.model, colour=unit.colour, condition=unit.condition,
@@ -60,8 +61,6 @@ class DealSteps:
             self.at(moment, self.closed_import, deals)
 
     def deal_import(self, moment, deal: DealPlan) -> None:
-        from comptoir.sales.services import opportunities_import
-
         seller = self.seller(deal.seller)
         row = {"customer": str(deal.customer.pk), "pipeline": self.dealer.pipelines[deal.pipeline].pk,
                "stage": deal.stage, "status": "open", "salesperson": seller.pk, "location": seller.location_id,
@@ -76,8 +75,6 @@ class DealSteps:
     def closed_import(self, moment, deals: list[DealPlan]) -> None:
         """A salesperson's month of older deals that ended without a quote, imported with their dates
         and outcome (imports.services rules: a lost one has its reason, a won one its amount and cost)."""
-        from comptoir.sales.services import opportunities_import
-
         seller = self.seller(deals[0].seller)
         deals = sorted(deals, key=lambda d: d.created_at)
         rows = []
@@ -103,19 +100,13 @@ class DealSteps:
         self.counts["opportunities"] += len(deals)
 
     def unit_take(self, moment, deal: DealPlan) -> None:
-        from comptoir.sales.services import opportunity_update
-
         opportunity_update(actor=self.seller(deal.seller), opportunity_id=deal.pk, unit=deal.unit.pk)
 
     def competitor(self, moment, deal: DealPlan) -> None:
-        from comptoir.sales.services import opportunity_update
-
         opportunity_update(actor=self.seller(deal.seller), opportunity_id=deal.pk, competitors=[deal.competitor])
 
     def sign(self, moment, deal: DealPlan) -> None:
         """Signed, waiting for delivery: the variant accepted and the contract written, the deal still open."""
-        from comptoir.quotes.services import contract_create, quote_variant_accept
-
         seller = self.seller(deal.seller)
         variant = deal.variants[deal.accept]
         quote_variant_accept(actor=seller, quote_id=deal.quote, variant_id=variant)
@@ -123,9 +114,6 @@ class DealSteps:
         self.counts["contracts"] += 1
 
     def win(self, moment, deal: DealPlan) -> None:
-        from comptoir.quotes.services import contract_create, quote_variant_accept
-        from comptoir.sales.services import opportunity_change_status
-
         seller = self.seller(deal.seller)
         if deal.pipeline == data.SERVICE:
             opportunity_change_status(actor=seller, opportunity_id=deal.pk, status="won", amount=deal.amount,
@@ -143,8 +131,6 @@ class DealSteps:
         self.counts["contracts"] += 1
 
     def close(self, moment, deal: DealPlan) -> None:
-        from comptoir.sales.services import opportunity_change_status
-
         opportunity_change_status(actor=self.seller(deal.seller), opportunity_id=deal.pk, status=deal.outcome,
                                   lost_reason=self.reasons[deal.lost_reason] if deal.outcome == "lost" else None)
         self.counts[deal.outcome] += 1

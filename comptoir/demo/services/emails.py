@@ -5,7 +5,13 @@ backend at their date (demo.services.clock.nothing_delivered)."""
 
 from datetime import datetime, time, timedelta
 
+from comptoir.customers.models import Customer
 from comptoir.demo.services.plan import CustomerPlan, DealPlan
+from comptoir.messaging.models import Message
+from comptoir.messaging.services import (
+    bulk_send, email_bounced, message_mark_read, message_opened, message_send, messages_deliver_due,
+    reply_received,
+)
 from comptoir.messaging.unsubscribe import unsubscribe, unsubscribe_token
 
 BOUNCE_REASON = "550 5.1.1 Recipient address rejected: user unknown"
@@ -14,8 +20,6 @@ BOUNCE_REASON = "550 5.1.1 Recipient address rejected: user unknown"
 class EmailSteps:
     def bounce(self, moment, customer: CustomerPlan, message) -> None:
         """DESIGN: a hard bounce marks the email invalid, through the messaging service that reads them."""
-        from comptoir.messaging.services import email_bounced
-
         if customer.pk is None or customer.bounced:
             return
         email_bounced(email=customer.person.email, message=message, hard=True, reason=BOUNCE_REASON,
@@ -26,8 +30,6 @@ class EmailSteps:
     def follow_up(self, moment, deal: DealPlan) -> None:
         """The follow-up from its template (« Suivi de votre demande », « Relance après essai »), sent (to
         the demo's dummy backend) at its date; then it bounces, or is opened, and sometimes answered."""
-        from comptoir.messaging.services import message_send, messages_deliver_due
-
         customer = deal.customer
         if customer.bounced:
             return
@@ -47,8 +49,6 @@ class EmailSteps:
                 self.at(opened + timedelta(minutes=rng.randint(3, 240)), self.reply, deal, message)
 
     def opened(self, moment, tracking_key: str) -> None:
-        from comptoir.messaging.services import message_opened
-
         message_opened(tracking_key=tracking_key, now=moment)
 
     REPLIES = (
@@ -65,8 +65,6 @@ class EmailSteps:
     def reply(self, moment, deal: DealPlan, message) -> None:
         """The customer answers: the reply lands in the salesperson's inbox, read a few hours later,
         except these last two weeks' (and a few forgotten)."""
-        from comptoir.messaging.services import reply_received
-
         reply = reply_received(from_address=deal.customer.person.email, subject=f"Re: {message.subject}",
                                body_text=self.rng.choice(self.REPLIES),
                                message_id=f"demo-reply-{deal.index}@{deal.customer.person.email.split('@')[1]}",
@@ -79,8 +77,6 @@ class EmailSteps:
             self.at(read, self.read, deal, reply.pk)
 
     def read(self, moment, deal: DealPlan, message_id: int) -> None:
-        from comptoir.messaging.services import message_mark_read
-
         message_mark_read(actor=self.seller(deal.seller), message_id=message_id)
 
     def newsletter(self) -> None:
@@ -96,9 +92,6 @@ class EmailSteps:
             self.at(moment, self.bulk, customers)
 
     def bulk(self, moment, customers: list[CustomerPlan]) -> None:
-        from comptoir.messaging.models import Message
-        from comptoir.messaging.services import bulk_send
-
         manager = self.dealer.managers["st-jerome"]
         job = bulk_send(actor=manager, template_id=self.dealer.templates["Nouvelles du client"].pk,
                         target="customers", ids=[c.pk for c in customers])
@@ -114,12 +107,8 @@ class EmailSteps:
         self.counts["emails"] += len(messages)
 
     def deliver(self, moment) -> None:
-        from comptoir.messaging.services import messages_deliver_due
-
         messages_deliver_due(now=moment)
 
     def unsubscribe(self, moment, customer_id: int) -> None:
         """DESIGN: following the unsubscribe link sets `unsubscribed`; bulk sends skip them."""
-        from comptoir.customers.models import Customer
-
         unsubscribe(token=unsubscribe_token(Customer.objects.get(pk=customer_id)))

@@ -10,6 +10,9 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 
+from comptoir.activities.services import task_complete
+from comptoir.core.models import LostReason, Media, Source
+from comptoir.customers.services import Lookups
 from comptoir.demo.services.clock import clock
 from comptoir.demo.services.customers import CustomerSteps
 from comptoir.demo.services.dealer import Dealer
@@ -27,8 +30,6 @@ class Runner(CustomerSteps, DealSteps, QuoteSteps, EmailSteps):
         self.queue: list = []
         self.sequence = 0
         self.counts: Counter = Counter()
-        from comptoir.core.models import LostReason, Media, Source
-        from comptoir.customers.services import Lookups
 
         self.sources = dict(Source.objects.values_list("code", "pk"))
         self.media = dict(Media.objects.values_list("code", "pk"))
@@ -55,7 +56,5 @@ class Runner(CustomerSteps, DealSteps, QuoteSteps, EmailSteps):
         return self.dealer.sellers[index]
 
     def task_done(self, moment, user, task_id, outcome: str) -> None:
-        from comptoir.activities.services import task_complete
-
         if task_id is not None:
             task_complete(actor=user, task_id=task_id, outcome=outcome)

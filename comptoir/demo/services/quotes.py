@@ -8,6 +8,7 @@ from decimal import Decimal
 from comptoir.demo.services import data
 from comptoir.demo.services.lot import money
 from comptoir.demo.services.plan import DealPlan
+from comptoir.quotes.services import quote_create, quote_variant_send, quote_variant_viewed
 
 PRICES = {row[0]: Decimal(row[3]) for row in (*data.ACCESSORIES, *data.FEES, *data.WARRANTIES)}
 TAXES = Decimal("1.14975")  # TPS 5 % + TVQ 9.975 %, for the monthly payment quoted in words
@@ -73,8 +74,6 @@ class QuoteSteps:
         return money(financed * r / (1 - (1 + r) ** -term))
 
     def quote(self, moment, deal: DealPlan) -> None:
-        from comptoir.quotes.services import quote_create
-
         quote = quote_create(actor=self.seller(deal.seller), opportunity_id=deal.pk, title=deal.product,
                              variants=self.variants(deal))
         deal.quote = quote.pk
@@ -83,8 +82,6 @@ class QuoteSteps:
 
     def quote_send(self, moment, deal: DealPlan) -> None:
         """The quote leaves by email with its tracked link; most customers open it within the day."""
-        from comptoir.quotes.services import quote_variant_send
-
         if deal.customer.bounced or deal.quote is None:
             return
         variant = quote_variant_send(actor=self.seller(deal.seller), quote_id=deal.quote,
@@ -97,6 +94,4 @@ class QuoteSteps:
             self.at(seen, self.quote_viewed, variant.tracking_key)
 
     def quote_viewed(self, moment, tracking_key: str) -> None:
-        from comptoir.quotes.services import quote_variant_viewed
-
         quote_variant_viewed(tracking_key=tracking_key)
