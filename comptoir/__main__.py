@@ -3,13 +3,13 @@
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 DEFAULT_SETTINGS = "comptoir.config.settings.dev"
 
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(sys.argv)
 
 

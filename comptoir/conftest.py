@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from comptoir.accounts.services import token_issue
 from comptoir.accounts.tests.factories import UserFactory
 
 
@@ -49,8 +50,6 @@ class ApiClient:
 
 
 def issue_token(user, password="Mot-de-passe-42") -> str:
-    from comptoir.accounts.services import token_issue
-
     _token, raw = token_issue(username=user.username, password=password)
     return raw
 
