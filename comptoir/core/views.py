@@ -70,16 +70,17 @@ def catch_refusal(*, let_through: type[ApplicationError] | tuple = ()):
 
 @contextmanager
 def refusal_as_message(request):
-    """A page's form posted to a service: a refusal becomes the error message of the next page, and the
-    view carries on after the block (its redirect). The success path, its message and its own redirect,
-    stays inside the block, which the refusal leaves:
+    """How a page answers a service's refusal (`ApplicationError`): its message becomes the error message
+    of the page shown next, and the view carries on after the block, with its redirect. What follows a
+    success (its message, a redirect of its own) goes inside the block, which a refusal leaves:
 
         with refusal_as_message(request):
             services.task_complete(actor=request.user, task_id=pk)
             messages.success(request, _("Tâche faite."))
         return redirect("my-day")
 
-    The yielded `Refusal` is true when the service refused, for a view that goes elsewhere then."""
+    The yielded `Refusal` is true after a refusal, for a view that then goes elsewhere. A page that shows
+    the refusal in its own form (status 4xx) catches it itself."""
     with catch_refusal() as refusal:
         yield refusal
     if refusal:
