@@ -353,10 +353,7 @@ def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: d
     total = subtotal + tax_total
     contract = Contract(
         opportunity=opportunity, variant=chosen, number=_next_number(opportunity, Contract, "K"),
-        subtotal=subtotal, allowance=allowance,
-        # What the taxes are computed on, as printed: the taxed lines less the credit (an exempt
-        # fee, the SAAQ's, is in the subtotal and in no tax's base).
-        taxable_amount=max((t["base"] for t in taxes), default=Decimal(0)),
+        subtotal=subtotal, allowance=allowance, taxable_amount=max(subtotal - credit, Decimal(0)),
         taxes=[{**t, "rate": str(t["rate"]), "base": str(t["base"]), "amount": str(t["amount"])} for t in taxes],
         tax_total=tax_total, total=total, lien_payoff=lien_payoff, deposit=deposit,
         net_to_pay=total - allowance + lien_payoff - deposit,

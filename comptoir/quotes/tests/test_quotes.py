@@ -332,19 +332,3 @@ def test_an_admin_template_includes_the_shared_partials_and_no_file(admin, sales
 
     assert page.status_code == 200 and deal.customer.display_name in page.content.decode()
     assert reaching.status_code == 422 and "base.html" in reaching.json()["detail"]
-
-
-def test_a_contracts_taxable_amount_is_what_its_taxes_are_computed_on(salesperson_api, deal):
-    # subtotal 2249.99 + an exempt registration fee 285.00 = 2534.99; allowance 500.00
-    # taxed: 2249.99 − 500.00 = 1749.99 (the fee is in no tax's base)
-    # TPS 1749.99 × 0.05 = 87.4995 → 87.50; TVQ 1749.99 × 0.09975 = 174.5615025 → 174.56
-    fee = {"description": "Immatriculation SAAQ", "quantity": "1", "unit_price": "285.00", "tax_class": "exempt"}
-    quote = _quote(salesperson_api, deal, [{"name": "Comptant", "lines": [*TWO_LINES, fee]}]).json()
-    variant = quote["variants"][0]["id"]
-    salesperson_api.post(f"/quotes/{quote['id']}/variants/{variant}/accept")
-
-    contract = salesperson_api.post(f"/opportunities/{deal.pk}/contract", {
-        "variant": variant, "trade_in": {"description": "VTT 2015", "allowance": "500.00"}}).json()
-
-    assert (contract["subtotal"], contract["taxable_amount"]) == ("2534.99", "1749.99")
-    assert [t["amount"] for t in contract["taxes"]] == ["87.50", "174.56"]
