@@ -193,7 +193,11 @@ def contract_context(contract) -> dict:
     context["contract"] = {
         "number": contract.number, "date": formats.date_format(contract.created_at.date()),
         "subtotal": money_text(contract.subtotal, currency), "allowance": money_text(contract.allowance, currency)
-        if contract.allowance else "", "taxable_amount": money_text(contract.taxable_amount, currency),
+        if contract.allowance else "",
+        # Printed beside the taxes, the amount they are computed on: an exempt fee (the SAAQ's) is in the
+        # subtotal and the API's taxable_amount (API.md: subtotal − allowance), never in a tax's base.
+        "taxable_amount": money_text(max((Decimal(t["base"]) for t in contract.taxes), default=contract.taxable_amount),
+                                     currency),
         "taxes": tax_lines(contract.taxes, currency),
         "total": money_text(contract.total, currency),
         "lien_payoff": money_text(contract.lien_payoff, currency) if contract.lien_payoff else "",

@@ -222,3 +222,21 @@ def test_the_quote_email_ends_with_the_dealers_identity_in_the_customers_languag
         "450 555-0142 · ventes@smlaurentides.ca · www.smlaurentides.ca",
         "9123-4567 Québec inc. · Dealer permit No. C-04512"]
     assert "Sports Motorisés des Laurentides" in html and "Dealer permit No. C-04512" in html
+
+
+def test_the_contract_prints_as_taxable_what_its_taxes_are_computed_on(salesperson_api, salesperson, deal):
+    # lines 9999.00 + 649.99 = 10648.99 taxed, + a 285.00 exempt registration fee; allowance 2500.00
+    # printed taxable: 10648.99 − 2500.00 = 8148.99 (TPS 8148.99 × 5 % = 407.4495 → 407.45)
+    # the API's taxable_amount stays subtotal − allowance (API.md): 10933.99 − 2500.00 = 8433.99
+    fee = {"description": "Immatriculation SAAQ", "unit_price": "285.00", "tax_class": "exempt"}
+    quote = services.quote_create(actor=salesperson, opportunity_id=deal.pk,
+                                  variants=[{"name": "Comptant", "lines": [*LINES, fee]}])
+    variant = quote.variants.get()
+    services.quote_variant_accept(actor=salesperson, quote_id=quote.pk, variant_id=variant.pk)
+    created = salesperson_api.post(f"/opportunities/{deal.pk}/contract", {
+        "variant": variant.pk, "trade_in": {"description": "VTT 2015", "allowance": "2500.00"}}).json()
+
+    text = _text(salesperson_api.get(f"/quotes/contracts/{created['id']}/pdf").content)
+
+    assert created["taxable_amount"] == "8433.99"
+    assert "Montant taxable 8 148,99 $" in text and "407,45 $" in text
