@@ -12,7 +12,7 @@ from comptoir.core import permissions
 from comptoir.core.figures import default_period
 from comptoir.core.models import Competitor, LostReason, Source
 from comptoir.sales.models import Pipeline, Status
-from comptoir.sales.selectors import CONVERSION_DIMENSIONS, OUTCOMES
+from comptoir.sales.selectors import CONVERSION_DIMENSIONS, OUTCOMES, pipeline_default
 
 
 MONTH = re.compile(r"(19|2\d)\d{2}-(0[1-9]|1[0-2])")
@@ -36,6 +36,13 @@ class BoardFilter(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("pipeline"):
+            # The process the board shows when none is chosen is the one its picker shows, so filtering
+            # keeps the manager on it (not on the first name of the list).
+            default = pipeline_default()
+            if default is not None:
+                self.data = self.data.copy()
+                self.data["pipeline"] = default.pk
         field = self.fields["salesperson"]
         field.label_from_instance = lambda person: person.display_name
         if not permissions.can_see_team(user):

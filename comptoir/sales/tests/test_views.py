@@ -338,3 +338,13 @@ def test_the_board_shows_every_status_when_asked_and_says_so(client, manager, sa
 
     assert open_deal.number in html and won.number in html
     assert '<option value="" selected>' in html
+
+
+def test_the_boards_process_picker_shows_the_process_the_board_opens_on(client, admin, manager):
+    main = make_pipeline(admin, name="Véhicules neufs", prefix="VN")
+    make_pipeline(admin, name="Pièces et service", prefix="PS", stages=["Demande"])
+    client.force_login(manager)
+
+    html = client.get("/sales/").content.decode()
+
+    assert f'<option value="{main.pk}" selected>Véhicules neufs</option>' in html
