@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.services import salesperson_resolve
@@ -120,6 +121,11 @@ def lead_update(*, actor, lead_id, version: int | None = None, email=None, phone
         if key in values:
             setattr(lead, key, values[key])
             changed.append(key)
+    if "owner" in changed and lead.owner is not None and lead.owner != actor and lead.next_contact_at is None:
+        # A lead handed to a salesperson is theirs to call now: it lands in their day (« Pistes à
+        # relancer »), their calendar and their morning reminder, not only in the list of every lead.
+        lead.next_contact_at = timezone.now()
+        changed.append("next_contact_at")
     if email is not None:
         lead.email, lead.email_status = email_clean(email)
         changed += ["email", "email_status"]
@@ -130,7 +136,8 @@ def lead_update(*, actor, lead_id, version: int | None = None, email=None, phone
         raise ApplicationError(NAME_REQUIRED, field="last_name")
     lead.full_clean()
     save_versioned(lead, [*changed, "updated_at"])
-    timeline_record(actor=actor, subject=lead, verb="lead_updated", data={"fields": sorted(set(changed))})
+    timeline_record(actor=actor, subject=lead, verb="lead_updated",
+                    data={"fields": sorted(set(changed)), **({"owner": lead.owner_id} if "owner" in changed else {})})
     return lead
 
 

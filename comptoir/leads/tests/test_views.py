@@ -112,6 +112,10 @@ def test_reception_hands_a_lead_to_a_salesperson_from_its_card(client, reception
     assert 'name="owner"' in page and response.status_code == 302
     lead.refresh_from_db()
     assert lead.owner == salesperson
+    # handed over, it is theirs to call now: on their home page's « Pistes à relancer »
+    assert lead.next_contact_at is not None and lead.next_contact_at <= timezone.now()
+    client.force_login(salesperson)
+    assert "Lavoie" in client.get("/").content.decode()
     assert TimelineEvent.objects.filter(verb="lead_updated", subject_id=lead.pk).exists()
 
 
