@@ -1,9 +1,13 @@
 """DESIGN (Running): every customer email ends with the dealer's identity, in the recipient's language,
 in its text and its HTML part; texts do not carry it, and without an identity nothing is added."""
 
+from email.header import decode_header, make_header
+from email.utils import parseaddr
+
 import pytest
 from django.core import mail
 
+from comptoir.accounts.services import user_update
 from comptoir.core.services import site_settings_update
 from comptoir.messaging import services, sms
 
@@ -63,11 +67,14 @@ def test_a_text_message_does_not_carry_the_footer(admin, salesperson, deal, djan
 def test_a_customer_email_leaves_from_the_dealers_address_unless_the_server_gives_one(
         admin, salesperson, deal, settings, django_capture_on_commit_callbacks):
     site_settings_update(actor=admin, **DEALER, dealer_email="ventes@smlaurentides.ca")
+    user_update(actor=admin, user_id=salesperson.pk, first_name="Timothée")
+    salesperson.refresh_from_db()
 
     _send(admin, salesperson, deal, "fr-ca", django_capture_on_commit_callbacks)
     settings.COMPTOIR_FROM_EMAIL_GIVEN, settings.DEFAULT_FROM_EMAIL = True, "crm@envoi.smlaurentides.ca"
     _send(admin, salesperson, deal, "en", django_capture_on_commit_callbacks)
 
-    name = salesperson.display_name
-    assert mail.outbox[0].from_email == f"{name} <ventes@smlaurentides.ca>"
-    assert mail.outbox[1].from_email == f"{name} <crm@envoi.smlaurentides.ca>"
+    senders = [parseaddr(email.from_email) for email in mail.outbox]
+    # a name with accents (Timothée) travels encoded (RFC 2047): compare it decoded
+    assert [str(make_header(decode_header(name))) for name, _address in senders] == [salesperson.display_name] * 2
+    assert [address for _name, address in senders] == ["ventes@smlaurentides.ca", "crm@envoi.smlaurentides.ca"]
