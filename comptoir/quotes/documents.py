@@ -25,8 +25,10 @@ ASSETS = Path(__file__).resolve().parent / "static" / "quotes"
 SHIPPED = Path(__file__).resolve().parent / "templates" / "quotes" / "document.html"
 BAD_TEMPLATE = gettext_lazy("Le gabarit de cotation « %(name)s » est invalide : %(error)s")
 # What the shipped quote and contract share, and an admin's template may include too: the dealer's
-# header cells ({% include "dealer.html" %}) and the customer and salesperson ({% include "parties.html" %}).
-PARTIALS = {name: (SHIPPED.parent / f"_{name}").read_text(encoding="utf-8") for name in ("dealer.html", "parties.html")}
+# header cells ({% include "dealer.html" %}), the customer and salesperson ({% include "parties.html" %})
+# and their styles ({% include "document.css" %} inside <style>).
+PARTIALS = {name: (SHIPPED.parent / f"_{name}").read_text(encoding="utf-8")
+            for name in ("dealer.html", "parties.html", "document.css")}
 SANDBOX = sandbox_engine(autoescape=True, partials=PARTIALS)
 
 
