@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Annotated
 
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
@@ -45,7 +44,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj: Task):
-        return obj.done_at is None and obj.due_at < timezone.now()
+        return obj.is_overdue
 
 
 class TaskIn(Schema):

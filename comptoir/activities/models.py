@@ -38,6 +38,7 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # activities.selectors.overdue_q: the same rule, in SQL.
     @property
     def is_overdue(self) -> bool:
         return self.done_at is None and self.due_at < timezone.now()

@@ -27,6 +27,13 @@ def record_get(*, actor, kind: str | None, pk):
     raise NotFound()
 
 
+def overdue_q(now=None) -> Q:
+    """DESIGN (tasks): a task is overdue once its due time has passed and it is not done — before
+    now, not before today: a call due at 10 h is late at 14 h. The one meaning, read by every list,
+    count, page and the API (Task.is_overdue is the same rule on one row)."""
+    return Q(done_at__isnull=True, due_at__lt=now or timezone.now())
+
+
 def task_visible(actor) -> QuerySet:
     """One's own tasks and those one gave; a manager sees the team's."""
     if permissions.can_see_team(actor):
@@ -46,9 +53,9 @@ def task_list(*, actor, assignee=None, overdue: bool | None = None, done: bool |
     if done is not None:
         queryset = queryset.filter(done_at__isnull=not done)
     if overdue:
-        queryset = queryset.filter(done_at__isnull=True, due_at__lt=timezone.now())
+        queryset = queryset.filter(overdue_q())
     elif overdue is False:
-        queryset = queryset.exclude(done_at__isnull=True, due_at__lt=timezone.now())
+        queryset = queryset.exclude(overdue_q())
     return queryset.order_by("due_at", "pk")
 
 

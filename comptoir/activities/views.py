@@ -86,13 +86,13 @@ def _day_bounds(day):
 
 @login_required
 def my_day(request):
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     start, end = _day_bounds(today)
     open_tasks = selectors.task_list(actor=request.user, assignee=request.user.pk, done=False)
     return render(request, "activities/my_day.html", {
         "today": today,
-        "overdue": open_tasks.filter(due_at__lt=start),
-        "today_tasks": open_tasks.filter(due_at__gte=start, due_at__lt=end),
+        "overdue": open_tasks.filter(selectors.overdue_q(now)),
+        "today_tasks": open_tasks.filter(due_at__gte=now, due_at__lt=end),
         "leads": selectors.leads_to_contact(user=request.user, start=start, end=end),
     })
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comptoir.accounts.models import User
 from comptoir.accounts.selectors import ASSIGNABLE
-from comptoir.activities.selectors import leads_to_contact, task_list
+from comptoir.activities.selectors import leads_to_contact, overdue_q, task_list
 from comptoir.core import permissions
 from comptoir.core.selectors import site_settings_get
 from comptoir.leads.models import LeadStatus
@@ -64,7 +64,7 @@ def salesperson_day(*, actor, limit: int = 25) -> dict:
     appointment = Q(type__code__in=APPOINTMENT_TYPES)
     todays_appointment = appointment & Q(due_at__gte=start, due_at__lt=end)
     appointments, more_appointments = _first_rows(own.filter(todays_appointment), limit)
-    overdue, more_overdue = _first_rows(own.filter(due_at__lt=now).exclude(todays_appointment), limit)
+    overdue, more_overdue = _first_rows(own.filter(overdue_q(now)).exclude(todays_appointment), limit)
     tasks, more_tasks = _first_rows(own.filter(due_at__gte=now, due_at__lt=end).exclude(appointment), limit)
     leads, more_leads = _first_rows(leads_to_contact(user=actor, start=SINCE_EVER, end=end), limit)
     walk_ins, more_walk_ins = _first_rows(walk_in_list(actor=actor, salesperson=actor.pk), limit)
@@ -79,7 +79,7 @@ def own_task_counts(*, actor) -> dict:
     now = timezone.now()
     _start, end = day_bounds(timezone.localdate())
     return task_list(actor=actor, assignee=actor.pk, done=False).order_by().aggregate(
-        overdue=Count("pk", filter=Q(due_at__lt=now)), today=Count("pk", filter=Q(due_at__gte=now, due_at__lt=end)))
+        overdue=Count("pk", filter=overdue_q(now)), today=Count("pk", filter=Q(due_at__gte=now, due_at__lt=end)))
 
 
 def salesperson_month(*, actor, year: int, month: int) -> dict:

@@ -128,3 +128,13 @@ def test_a_salesperson_gets_no_owner_picker_and_keeps_their_lead(client, salespe
 
     lead.refresh_from_db()
     assert 'name="owner"' not in page and lead.owner == salesperson
+
+
+def test_a_task_due_a_minute_ago_is_already_late_on_my_day(browser, salesperson):
+    # DESIGN: overdue = not done and due before now (not before today), as on the board and the home page
+    task_create(actor=salesperson, title="Rappel de ce matin", due_at=timezone.now() - timedelta(minutes=1))
+
+    page = browser.get(reverse("my-day")).content.decode()
+
+    late, _today = page.split("En retard</h2>", 1)[-1].split("Tâches du jour</h2>", 1)
+    assert "Rappel de ce matin" in late
