@@ -11,7 +11,7 @@ from comptoir.catalog.selectors import product_match_key
 from comptoir.catalog.vin import serial_clean
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
-from comptoir.core.figures import money_clean
+from comptoir.core.figures import money_clean, odometer_clean
 from comptoir.core.text import decimal_text, is_small_id, normalize, words
 from comptoir.core.versioning import check_version, lock_one, lock_rows, save_versioned
 from comptoir.timeline.services import timeline_record
@@ -151,7 +151,6 @@ def price_list_save(*, actor, price_list_id=None, version: int | None = None, it
 UNIT_FIELDS = ("serial", "stock_number", "year", "make", "model", "trim", "colour", "product", "status",
                "lot_location", "cost", "price", "external_id", "condition", "odometer_km")
 BAD_CONDITION = _("Une unité est neuve ou d'occasion.")
-BAD_ODOMETER = _("L'odomètre est un nombre entier de kilomètres.")
 CONDITION_WORDS = {normalize(word): condition for condition, words in {
     "new": ("new", "neuf", "neuve", "n", "nouveau"),
     "used": ("used", "usagé", "usagée", "usage", "occasion", "d'occasion", "u", "demo", "démo", "uzywany", "używany"),
@@ -198,14 +197,7 @@ def _unit_values(unit, values: dict) -> list[str]:
             if value not in UnitCondition.values:
                 raise ApplicationError(BAD_CONDITION, field="condition")
         elif key == "odometer_km":
-            text = str(value if value is not None else "").replace(" ", "").replace("\u202f", "").replace("\xa0", "")
-            text = text.lower().removesuffix("km")
-            if text == "":
-                value = None
-            elif not is_small_id(text):
-                raise ApplicationError(BAD_ODOMETER, field="odometer_km")
-            else:
-                value = int(text)
+            value = odometer_clean(value, field="odometer_km")
         else:
             value = str(value or "").strip()
         if getattr(unit, f"{key}_id" if key == "product" else key) != (value.pk if key == "product" and value

@@ -1,5 +1,6 @@
 """Small arithmetic shared by every figure: percentages and local periods (America/Toronto)."""
 
+import re
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.text import is_small_id
 
 PERIOD_OUT_OF_RANGE = _("La période doit tenir entre 1900 et 2999.")
 PERIOD_BACKWARDS = _("La période commence après sa fin.")
@@ -15,7 +17,10 @@ BAD_DATE = _("Date illisible : AAAA-MM-JJ (p. ex. 2026-03-01), avec ou sans l'he
 NEGATIVE_MONEY = _("Le montant ne peut pas être négatif.")
 BAD_MONEY = _("Montant illisible : un nombre comme 24999.99.")
 
+BAD_ODOMETER = _("L'odomètre est un nombre entier de kilomètres.")
+
 MAX_MONEY = Decimal("999999999999.99")  # what a 14-digit, 2-decimal column holds
+MAX_ODOMETER_KM = 9_999_999
 
 CENT = Decimal("0.01")
 
@@ -46,6 +51,21 @@ def money_clean(value, *, field: str) -> Decimal | None:
     if amount < 0:
         raise ApplicationError(NEGATIVE_MONEY, field=field)
     return to_cents(amount)
+
+
+def odometer_clean(value, *, field: str) -> int | None:
+    """Kilometres as typed or exported (« 48 250 », « 48,250 », « 48250 km ») → 48250; nothing → None.
+    A unit's odometer and a trade-in's read the same way."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ApplicationError(BAD_ODOMETER, field=field)
+    text = re.sub(r"[\s\u202f\xa0]", "", str(value).lower()).removesuffix("km")
+    if re.fullmatch(r"\d{1,3}([,.']\d{3})+", text):  # thousands grouped the English or the Polish way
+        text = re.sub(r"[,.']", "", text)
+    if not is_small_id(text) or int(text) > MAX_ODOMETER_KM:
+        raise ApplicationError(BAD_ODOMETER, field=field)
+    return int(text)
 
 
 def moment_clean(value, *, field: str) -> datetime | None:

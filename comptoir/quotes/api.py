@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
 from comptoir.core.exceptions import NotFound
+from comptoir.core.figures import MAX_ODOMETER_KM
 from comptoir.core.schemas import Id, ReferenceValue
 from comptoir.quotes import selectors, services
 from comptoir.quotes.documents import contract_pdf as render_pdf, variant_html, variant_pdf
@@ -113,7 +114,7 @@ class QuoteOut(Schema):
 class TradeInIn(Schema):
     description: Annotated[str, StringConstraints(max_length=300)] = ""
     vin: Annotated[str, StringConstraints(max_length=50)] = ""
-    odometer_km: int | None = Field(None, ge=0, le=services.MAX_ODOMETER_KM, description="The trade-in's odometer")
+    odometer_km: int | None = Field(None, ge=0, le=MAX_ODOMETER_KM, description="The trade-in's odometer")
     allowance: Amount = Decimal(0)
     lien_payoff: Amount | None = None
     actual_cash_value: Amount | None = None

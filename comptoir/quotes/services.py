@@ -1,7 +1,6 @@
 """Writes on quotes and contracts: line and tax arithmetic, acceptance, the contract with its
 trade-in (DESIGN: quotes and contracts; API.md: /quotes)."""
 
-import re
 import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -18,7 +17,7 @@ from comptoir.catalog.models import Product
 from comptoir.core import permissions
 from comptoir.core.emails import email_html, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
-from comptoir.core.figures import CENT, MAX_MONEY, percentage
+from comptoir.core.figures import CENT, MAX_MONEY, odometer_clean, percentage
 from comptoir.core.formatting import money_text
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import is_small_id
@@ -48,8 +47,6 @@ TOO_LARGE = _("Montant trop grand.")
 UNKNOWN_TAX_CLASS = _("Classe de taxe inconnue : %(value)s (classes : %(known)s).")
 ALREADY_DECIDED = _("Cette variante est déjà %(status)s.")
 VARIANT_NOT_ACCEPTED = _("Le contrat se bâtit sur la variante acceptée de l'opportunité.")
-BAD_ODOMETER = _("L'odomètre est un nombre entier de kilomètres.")
-MAX_ODOMETER_KM = 9_999_999
 
 MAX_VARIANTS, MAX_LINES = 10, 200
 QUANTITY_STEP = Decimal("0.001")
@@ -310,20 +307,6 @@ def _money_value(value, field: str) -> Decimal:
     return cents(amount)
 
 
-def _odometer(value, field: str) -> int | None:
-    """Kilometres as typed (« 48 250 », « 48,250 », « 48250 km ») → 48250; nothing typed → None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ApplicationError(BAD_ODOMETER, field=field)
-    text = re.sub(r"[\s\u202f\xa0]", "", str(value).lower()).removesuffix("km")
-    if re.fullmatch(r"\d{1,3}([,.']\d{3})+", text):  # thousands grouped the English or the Polish way
-        text = re.sub(r"[,.']", "", text)
-    if not is_small_id(text) or int(text) > MAX_ODOMETER_KM:
-        raise ApplicationError(BAD_ODOMETER, field=field)
-    return int(text)
-
-
 @transaction.atomic
 def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: dict | None = None) -> Contract:
     """API.md: POST /opportunities/{id}/contract. With the trade-in tax credit on (the default,
@@ -359,7 +342,7 @@ def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: d
         net_to_pay=total - allowance + lien_payoff - deposit,
         trade_in_description=(trade_in.get("description") or "").strip()[:300],
         trade_in_vin=(trade_in.get("vin") or "").strip().upper()[:50],
-        trade_in_odometer_km=_odometer(trade_in.get("odometer_km"), "trade_in.odometer_km"),
+        trade_in_odometer_km=odometer_clean(trade_in.get("odometer_km"), field="trade_in.odometer_km"),
         trade_in_actual_cash_value=_money_value(trade_in["actual_cash_value"], "trade_in.actual_cash_value")
         if trade_in.get("actual_cash_value") not in (None, "") else None,
         created_by=actor)

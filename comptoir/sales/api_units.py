@@ -19,6 +19,7 @@ from comptoir.catalog.api import Amount, ProductRef
 from comptoir.catalog.models import InventoryUnit
 from comptoir.core import permissions
 from comptoir.core.api import ERRORS
+from comptoir.core.figures import MAX_ODOMETER_KM
 from comptoir.core.schemas import Version, patch_values
 from comptoir.sales import selectors
 
@@ -27,7 +28,7 @@ inventory_router = Router(tags=["catalog"])
 
 UnitStatusName = Literal["in_stock", "reserved", "sold", "unavailable"]
 UnitConditionName = Literal["new", "used"]
-Odometer = Annotated[int, Field(ge=0, le=9_999_999, description="Kilometres")]
+Odometer = Annotated[int, Field(ge=0, le=MAX_ODOMETER_KM, description="Kilometres")]
 
 
 class UnitHolder(Schema):

@@ -7,6 +7,7 @@ import io
 import pytest
 
 from comptoir.catalog.services import inventory_unit_save
+from comptoir.core.figures import BAD_ODOMETER
 from comptoir.core.services import site_settings_update
 from comptoir.customers.tests.factories import make_customer
 from comptoir.quotes import services
@@ -184,7 +185,7 @@ def test_the_service_reads_an_odometer_typed_with_spaces_or_commas(salesperson, 
     with pytest.raises(services.ApplicationError) as refused:
         services.contract_create(actor=salesperson, opportunity_id=deal.pk, variant=variant.pk,
                                  trade_in={"odometer_km": "18.5"})
-    assert refused.value.message == services.BAD_ODOMETER
+    assert refused.value.message == BAD_ODOMETER
 
 
 def test_the_contract_form_takes_the_trade_ins_odometer(salesperson, deal):
