@@ -5,7 +5,6 @@ import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.models import Product
 from comptoir.core import permissions
-from comptoir.core.emails import email_html, sender_address, with_dealer_footer
+from comptoir.core.emails import email_html, public_url, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.figures import CENT, MAX_MONEY, odometer_clean, percentage
 from comptoir.core.formatting import money_text
@@ -396,8 +395,7 @@ def quote_email_send(*, variant_id: int, to: str, message: str = "", language: s
                                                   "quote__opportunity__salesperson").get(pk=variant_id)
     quote = variant.quote
     with translation.override(language):
-        link = (settings.COMPTOIR_PUBLIC_URL.rstrip("/") + reverse("quote-view", args=[variant.tracking_key])
-                + f"?language={language}")
+        link = public_url(reverse("quote-view", args=[variant.tracking_key])) + f"?language={language}"
         salesperson = quote.opportunity.salesperson
         body = "\n\n".join(part for part in (
             message.strip(),
