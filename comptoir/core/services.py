@@ -212,21 +212,31 @@ SETTINGS_FIELDS = (
 )
 
 
-@transaction.atomic
-def site_settings_update(*, actor, version: int | None = None, **values) -> SiteSettings:
+def _site_settings_lock(actor) -> SiteSettings:
+    """The one settings row, created when missing, row-locked for an admin's change."""
     permissions.require(actor, "manage_settings", SETTINGS_FORBIDDEN)
     SiteSettings.objects.get_or_create(pk=1)
-    site_settings = lock_one(SiteSettings, 1)
+    return lock_one(SiteSettings, 1)
+
+
+def _site_settings_changed(actor, site_settings: SiteSettings, values: dict) -> None:
+    """After an admin's change: the audit log, and the cached row forgotten now for this process and
+    again at commit, in case a reader cached the old row meanwhile."""
+    _audit(actor, site_settings, "settings_updated", values)
+    site_settings_forget()
+    transaction.on_commit(site_settings_forget)
+
+
+@transaction.atomic
+def site_settings_update(*, actor, version: int | None = None, **values) -> SiteSettings:
+    site_settings = _site_settings_lock(actor)
     check_version(site_settings, version)
     cleaned = site_settings_clean({k: v for k, v in values.items() if k in SETTINGS_FIELDS})
     for key, value in cleaned.items():
         setattr(site_settings, key, value)
     site_settings.full_clean()
     save_versioned(site_settings, [*cleaned, "updated_at"])
-    _audit(actor, site_settings, "settings_updated", cleaned)
-    # Forget now for this process, and again at commit in case a reader cached the old row meanwhile.
-    site_settings_forget()
-    transaction.on_commit(site_settings_forget)
+    _site_settings_changed(actor, site_settings, cleaned)
     return site_settings
 
 
@@ -250,9 +260,7 @@ def logo_check(logo) -> str:
 def site_settings_set_logo(*, actor, logo) -> SiteSettings:
     """DESIGN (Running): the dealer's logo on every customer document. `logo` None takes it away;
     the file it replaces leaves the storage once the change is committed."""
-    permissions.require(actor, "manage_settings", SETTINGS_FORBIDDEN)
-    SiteSettings.objects.get_or_create(pk=1)
-    site_settings = lock_one(SiteSettings, 1)
+    site_settings = _site_settings_lock(actor)
     old = site_settings.dealer_logo.name or None
     if logo is None:
         site_settings.dealer_logo = ""
@@ -265,9 +273,7 @@ def site_settings_set_logo(*, actor, logo) -> SiteSettings:
     if old and old != site_settings.dealer_logo.name:
         storage = site_settings.dealer_logo.storage
         transaction.on_commit(lambda: storage.delete(old))
-    _audit(actor, site_settings, "settings_updated", {"dealer_logo": site_settings.dealer_logo.name or ""})
-    site_settings_forget()
-    transaction.on_commit(site_settings_forget)
+    _site_settings_changed(actor, site_settings, {"dealer_logo": site_settings.dealer_logo.name or ""})
     return site_settings
 
 
