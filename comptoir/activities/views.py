@@ -1,7 +1,7 @@
 """Activities pages. Without signing in: the private calendar feed (the secret in its address is the
 permission). Signed in: my day, the week, tasks added from any card and marked done."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from comptoir.activities import selectors, services
 from comptoir.activities.calendar import calendar_ics
 from comptoir.activities.models import CalendarFeed
+from comptoir.core.figures import day_bounds
 from comptoir.core.text import is_small_id
 from comptoir.core.views import refusal_as_message
 
@@ -79,15 +80,10 @@ def task_subject_url(task) -> str:
     return ""
 
 
-def _day_bounds(day):
-    start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
-    return start, start + timedelta(days=1)
-
-
 @login_required
 def my_day(request):
     today, now = timezone.localdate(), timezone.now()
-    start, end = _day_bounds(today)
+    start, end = day_bounds(today)
     open_tasks = selectors.task_list(actor=request.user, assignee=request.user.pk, done=False)
     return render(request, "activities/my_day.html", {
         "today": today,
@@ -105,7 +101,7 @@ def calendar_week(request):
     except ValueError:  # 2026-02-30: well formed, but no such day
         first = today
     first -= timedelta(days=first.weekday())  # weeks start on Monday
-    start, _end = _day_bounds(first)
+    start, _end = day_bounds(first)
     end = start + timedelta(days=7)
     tasks = selectors.task_list(actor=request.user, assignee=request.user.pk, done=False).filter(
         due_at__gte=start, due_at__lt=end)

@@ -96,6 +96,13 @@ def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The day from its midnight to the next, in the active time zone (the user's): « today » of a
+    page, a list or a count."""
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    return start, start + timedelta(days=1)
+
+
 def check_period(date_from: date, date_to: date) -> None:
     if date_from > date_to:
         raise ApplicationError(PERIOD_BACKWARDS, field="from")

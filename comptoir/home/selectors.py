@@ -2,7 +2,7 @@
 the deals waiting on a manager (a price under the margin alert). Every list is one query and every
 figure an SQL aggregate, so the page costs the same number of queries for 2 salespeople or 200."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
@@ -14,6 +14,7 @@ from comptoir.accounts.models import User
 from comptoir.accounts.selectors import ASSIGNABLE
 from comptoir.activities.selectors import leads_to_contact, overdue_q, task_list
 from comptoir.core import permissions
+from comptoir.core.figures import day_bounds
 from comptoir.core.selectors import site_settings_get
 from comptoir.leads.models import LeadStatus
 from comptoir.leads.selectors import lead_list
@@ -40,11 +41,8 @@ TEAM_SORTS = {
     "overdue": lambda row: row["overdue"],
 }
 DEFAULT_TEAM_SORT = "name"
-
-
-def day_bounds(day) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
-    return start, start + timedelta(days=1)
+# A month without a deal nor a customer yet: a line of zeros (no rate where there is nothing to divide).
+EMPTY_MONTH = {"created": 0, "won": 0, "closing_pct": None, "email_ratio_pct": None, "points_lost": 0}
 
 
 def _first_rows(queryset: QuerySet, limit: int) -> tuple[list, bool]:
@@ -87,8 +85,7 @@ def salesperson_month(*, actor, year: int, month: int) -> dict:
     rate, email ratio, points lost), zeros when they have none yet."""
     strip = board_team_figures(actor=actor, year=year, month=month, salesperson=actor.pk)
     mine = next((row for row in strip if row["person"].pk == actor.pk), None)
-    return mine or {"person": actor, "created": 0, "won": 0, "closing_pct": None, "email_ratio_pct": None,
-                    "points_lost": 0}
+    return mine or {**EMPTY_MONTH, "person": actor}
 
 
 def overdue_task_counts(*, actor) -> dict[int, int]:
@@ -118,8 +115,7 @@ def team_month(*, actor, year: int, month: int, sort: str = DEFAULT_TEAM_SORT) -
         people = User.objects.filter(pk=actor.pk)
     rows = []
     for person in people:  # one line per person; every figure already aggregated in SQL
-        row = strip.get(person.pk) or {"created": 0, "won": 0, "closing_pct": None, "email_ratio_pct": None,
-                                       "points_lost": 0}
+        row = strip.get(person.pk) or EMPTY_MONTH
         rows.append({**row, "person": person, "overdue": overdue.get(person.pk, 0)})
     key = sort.lstrip("-")
     if key not in TEAM_SORTS:
