@@ -36,14 +36,18 @@ def _quantity(value: Decimal) -> str:
     return formats.number_format(value.normalize() if value == value.to_integral() else value, use_l10n=True)
 
 
+def _french_spacing() -> bool:
+    """French typesetting sets « % » and « : » off with a no-break space; English and Polish do not."""
+    return (translation.get_language() or "").startswith("fr")
+
+
 def rate_text(rate) -> str:
     """A tax rate as people write it: « 5 % » and « 9,975 % » in French, « 5% » and « 9.975% » in
     English; no trailing zeros (the settings keep 5.000)."""
     rate = Decimal(str(rate))
     rate = rate.quantize(Decimal(1)) if rate == rate.to_integral() else rate.normalize()
     number = formats.number_format(rate, use_l10n=True)
-    # French puts a (no-break) space before the sign; English and Polish do not.
-    return f"{number}\u00a0%" if (translation.get_language() or "").startswith("fr") else f"{number}%"
+    return f"{number}\u00a0%" if _french_spacing() else f"{number}%"
 
 
 def tax_lines(taxes: list[dict], currency: str) -> list[dict]:
@@ -94,8 +98,7 @@ def document_context(quote: Quote, variant: QuoteVariant) -> dict:
                       "total": money_text(line.line_total, currency), "exempt": line.tax_class == "exempt"})
     return {
         "language": translation.get_language(),
-        # French sets a colon off with a no-break space; English and Polish do not.
-        "colon": "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":",
+        "colon": "\u00a0:" if _french_spacing() else ":",
         "dealer": dealer_identity(),
         "quote": {"number": quote.number, "title": quote.title, "date": formats.date_format(quote.created_at.date())},
         "opportunity": {"number": opportunity.number},
