@@ -9,18 +9,17 @@ from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from comptoir.bench.customers import CITIES, DOMAINS, FIRST_NAMES, _last_name
-from comptoir.core import bulk
+from comptoir import bulk
 from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken
 from comptoir.customers.services import _CUSTOMER_FIELDS, customer_keys, customer_tokens
 from comptoir.imports import services
 from comptoir.imports.datasets import MAVEN_DIR, dataset_load
-from comptoir.timeline.models import TimelineEvent
+from comptoir.timeline.services import timeline_record_many
 
 MAVEN_GOAL_SECONDS = 5.0
 ROWS_GOAL_PER_SECOND = 20_000
@@ -90,7 +89,6 @@ def run_database_share(rows: int = 50_000) -> dict:
     dedupe: whatever the import does besides, it cannot go faster than this."""
     rng = random.Random(7)
     now = timezone.now()
-    subject_type = ContentType.objects.get_for_model(Customer).pk
     customers = []
     for n in range(rows):
         customer = bulk.blank_instance(Customer)
@@ -116,8 +114,7 @@ def run_database_share(rows: int = 50_000) -> dict:
                                str(rng.randrange(10 ** 10)), 0) for c in chunk))
             bulk.insert_rows(CustomerSearchToken, ["customer_id", "token"],
                              ((c.pk, t) for c in chunk for t in customer_tokens(c.first_name, c.last_name, "")))
-            bulk.insert_rows(TimelineEvent, ["subject_type_id", "subject_id", "actor_id", "verb", "data", "created_at"],
-                             ((subject_type, c.pk, None, "customer_created", {"channel": "import"}, now)
-                              for c in chunk))
+            timeline_record_many(model=Customer, rows=(
+                (c.pk, None, "customer_created", {"channel": "import"}, now) for c in chunk))
     seconds = time.perf_counter() - started
     return {"rows": rows, "seconds": seconds, "us_per_row": seconds / rows * 1e6, "ceiling_rows_per_second": rows / seconds}

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.core import bulk, permissions
+from comptoir import bulk
+from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.versioning import lock_rows
 from comptoir.imports import readers

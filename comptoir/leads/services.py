@@ -2,19 +2,17 @@
 
 import secrets
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.services import salesperson_resolve
 from comptoir.core import permissions
-from comptoir.core.bulk import insert_rows
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.models import Media, Source
 from comptoir.core.selectors import reference_resolve
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
-from comptoir.customers.models import Channel, Customer
+from comptoir.customers.models import Channel
 from comptoir.customers.selectors import customer_duplicates, customer_get
 from comptoir.customers.services import (
     CHANNEL_MEDIA, SYSTEM_CHANNELS, customer_create, customer_update, email_clean, phones_clean,
@@ -22,8 +20,7 @@ from comptoir.customers.services import (
 from comptoir.leads.models import Lead, LeadStatus, WebForm
 from comptoir.leads.selectors import lead_visible
 from comptoir.sales.services import opportunity_create
-from comptoir.timeline.models import TimelineEvent
-from comptoir.timeline.services import timeline_record
+from comptoir.timeline.services import timeline_copy, timeline_record
 
 CREATE_FORBIDDEN = _("Votre rôle ne permet pas de créer des pistes.")
 NAME_REQUIRED = _("Il faut un prénom, un nom ou une entreprise.")
@@ -180,12 +177,7 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
     # Its emails and texts too: the customer's communications start with the lead's.
     lead.messages.filter(customer__isnull=True).update(customer=target)
     # The lead's history, on the customer's timeline too, with its own dates.
-    lead_type = ContentType.objects.get_for_model(Lead)
-    customer_type = ContentType.objects.get_for_model(Customer)
-    events = TimelineEvent.objects.filter(subject_type=lead_type, subject_id=lead.pk).order_by("pk")
-    insert_rows(TimelineEvent, ["subject_type_id", "subject_id", "actor_id", "verb", "data", "created_at"],
-                ((customer_type.pk, target.pk, e.actor_id, e.verb, {**e.data, "lead": lead.pk}, e.created_at)
-                 for e in events))
+    timeline_copy(from_subject=lead, to_subject=target, data={"lead": lead.pk})
     data = {"lead": lead.pk, "customer": target.pk, "opportunity": opportunity.pk if opportunity else None}
     timeline_record(actor=actor, subject=lead, verb="lead_converted", data=data)
     timeline_record(actor=actor, subject=target, verb="lead_converted", data=data)

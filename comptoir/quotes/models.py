@@ -37,7 +37,7 @@ class VariantStatus(models.TextChoices):
 
 class QuoteVariant(models.Model):
     """One priced offer of a quote. Its totals are computed from its lines by the services
-    (quotes.services.variant_totals) and kept here, so lists and figures read them in SQL."""
+    (quotes.pricing.variant_totals) and kept here, so lists and figures read them in SQL."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="variants")
     position = models.PositiveSmallIntegerField(default=0)

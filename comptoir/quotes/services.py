@@ -1,8 +1,7 @@
-"""Writes on quotes and contracts: line and tax arithmetic, acceptance, the contract with its
-trade-in (DESIGN: quotes and contracts; API.md: /quotes)."""
+"""Writes on quotes and contracts: lines cleaned and priced (the arithmetic is quotes.pricing),
+acceptance, the contract with its trade-in, sending (DESIGN: quotes and contracts; API.md: /quotes)."""
 
 import secrets
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.mail import EmailMultiAlternatives
@@ -16,7 +15,7 @@ from comptoir.catalog.models import Product
 from comptoir.core import permissions
 from comptoir.core.emails import email_html, public_url, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
-from comptoir.core.figures import CENT, MAX_MONEY, odometer_clean, percentage
+from comptoir.core.figures import MAX_MONEY, odometer_clean
 from comptoir.core.formatting import money_text
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import is_small_id
@@ -24,8 +23,9 @@ from comptoir.core.versioning import lock_rows
 from comptoir.customers.services import email_clean
 from comptoir.quotes.documents import variant_pdf
 from comptoir.quotes.models import Contract, Quote, QuoteLine, QuoteVariant, VariantStatus
+from comptoir.quotes.pricing import Totals, cents, line_total, tax_classes, taxes_on, variant_totals  # noqa: F401
 from comptoir.sales.models import Opportunity, Status
-from comptoir.sales.services import opportunity_lock, opportunity_price_from_quote
+from comptoir.sales.services import opportunity_lock, opportunity_price_from_quote, paper_number
 from comptoir.timeline.services import timeline_record
 
 QUOTES_FORBIDDEN = _("Votre rôle ne permet pas de préparer des cotations.")
@@ -51,7 +51,7 @@ MAX_VARIANTS, MAX_LINES = 10, 200
 QUANTITY_STEP = Decimal("0.001")
 
 
-# --- Arithmetic (API.md: /quotes) -------------------------------------------------------------
+# --- Numbers as typed, the settings' taxes ---------------------------------------------------
 
 def _decimal(value, *, field: str, default: Decimal | None = None) -> Decimal:
     if value is None or value == "":
@@ -69,15 +69,6 @@ def _decimal(value, *, field: str, default: Decimal | None = None) -> Decimal:
     return number
 
 
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def line_total(quantity: Decimal, unit_price: Decimal, discount_pct: Decimal, discount_amount: Decimal) -> Decimal:
-    """quantity × unit_price × (1 − discount_pct/100) − discount_amount, half-up to the cent."""
-    return cents(quantity * unit_price * (1 - discount_pct / 100) - discount_amount)
-
-
 def tax_rules() -> list[dict]:
     """The settings' taxes: each applies to the line classes it names (`applies_to`, "standard"
     when it names none); a line of class "exempt" pays none."""
@@ -88,56 +79,6 @@ def tax_rules() -> list[dict]:
                       "applies_to": list(tax.get("applies_to") or ["standard"])})
     return rules
 
-
-def tax_classes(rules: list[dict]) -> set[str]:
-    return {"standard", "exempt"} | {c for rule in rules for c in rule["applies_to"]}
-
-
-def taxes_on(bases: dict[str, Decimal], rules: list[dict], *, credit: Decimal = Decimal(0)) -> list[dict]:
-    """Each tax = (the line totals of the classes it applies to, less `credit`, never below zero)
-    × rate, half-up to the cent. `credit` is a trade-in allowance where the tax rules allow it."""
-    taxes = []
-    for rule in rules:
-        base = sum((bases.get(c, Decimal(0)) for c in rule["applies_to"]), Decimal(0))
-        base = max(base - credit, Decimal(0))
-        taxes.append({"code": rule["code"], "name": rule["name"], "name_en": rule["name_en"],
-                      "rate": rule["rate"], "base": base, "amount": cents(base * rule["rate"] / 100)})
-    return taxes
-
-
-@dataclass
-class Totals:
-    lines: list[Decimal]
-    subtotal: Decimal
-    discount_total: Decimal
-    taxes: list[dict]
-    tax_total: Decimal
-    total: Decimal
-    cost: Decimal
-    margin: Decimal
-    margin_pct: Decimal | None
-    markup_pct: Decimal | None
-    bases: dict[str, Decimal] = field(default_factory=dict)
-
-
-def variant_totals(lines: list[dict], rules: list[dict]) -> Totals:
-    """The figures of a variant from its cleaned lines (quantity, unit_price, discount_pct,
-    discount_amount, unit_cost, tax_class), as API.md defines them."""
-    totals, bases, gross, cost = [], {}, Decimal(0), Decimal(0)
-    for line in lines:
-        amount = line_total(line["quantity"], line["unit_price"], line["discount_pct"], line["discount_amount"])
-        totals.append(amount)
-        bases[line["tax_class"]] = bases.get(line["tax_class"], Decimal(0)) + amount
-        gross += cents(line["quantity"] * line["unit_price"])
-        cost += line["quantity"] * line["unit_cost"]
-    subtotal = sum(totals, Decimal(0))
-    cost = cents(cost)
-    taxes = taxes_on(bases, rules)
-    tax_total = sum((t["amount"] for t in taxes), Decimal(0))
-    margin = subtotal - cost
-    return Totals(lines=totals, subtotal=subtotal, discount_total=gross - subtotal, taxes=taxes,
-                  tax_total=tax_total, total=subtotal + tax_total, cost=cost, margin=margin,
-                  margin_pct=percentage(margin, subtotal), markup_pct=percentage(margin, cost), bases=bases)
 
 
 # --- Cleaning ---------------------------------------------------------------------------------
@@ -197,15 +138,6 @@ def _apply_totals(variant: QuoteVariant, totals: Totals) -> None:
 
 # --- Quotes -----------------------------------------------------------------------------------
 
-def _next_number(opportunity: Opportunity, model, suffix: str) -> str:
-    count = model.objects.filter(opportunity=opportunity).count()
-    while True:
-        count += 1
-        number = f"{opportunity.number}-{suffix}{count}"
-        if not model.objects.filter(number=number).exists():
-            return number
-
-
 @transaction.atomic
 def quote_create(*, actor, opportunity_id, variants: list[dict], title: str = "") -> Quote:
     """API.md: POST /opportunities/{id}/quotes — a quote with one or more variants of priced lines."""
@@ -233,7 +165,7 @@ def quote_create(*, actor, opportunity_id, variants: list[dict], title: str = ""
             raise ApplicationError(TOO_MANY % {"max": MAX_LINES}, field=f"{prefix}.lines")
         cleaned.append((raw, [clean_line(line, i, classes, prefix) for i, line in enumerate(lines)]))
     quote = Quote.objects.create(opportunity=opportunity, title=(title or "").strip()[:200], created_by=actor,
-                                 number=_next_number(opportunity, Quote, "C"))
+                                 number=paper_number(opportunity, Quote, "C"))
     for position, (raw, lines) in enumerate(cleaned):
         totals = variant_totals(lines, rules)
         variant = QuoteVariant(quote=quote, position=position, name=(raw.get("name") or "").strip()[:100]
@@ -334,7 +266,7 @@ def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: d
     subtotal = chosen.subtotal
     total = subtotal + tax_total
     contract = Contract(
-        opportunity=opportunity, variant=chosen, number=_next_number(opportunity, Contract, "K"),
+        opportunity=opportunity, variant=chosen, number=paper_number(opportunity, Contract, "K"),
         subtotal=subtotal, allowance=allowance, taxable_amount=max(subtotal - credit, Decimal(0)),
         taxes=[{**t, "rate": str(t["rate"]), "base": str(t["base"]), "amount": str(t["amount"])} for t in taxes],
         tax_total=tax_total, total=total, lien_payoff=lien_payoff, deposit=deposit,

@@ -15,7 +15,7 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
 from comptoir.core.views import refusal_as_message
-from comptoir.quotes import selectors, services
+from comptoir.quotes import pricing, selectors, services
 from comptoir.quotes.documents import variant_html
 from comptoir.quotes.models import VariantStatus
 from comptoir.quotes.services import quote_variant_viewed
@@ -95,7 +95,7 @@ def error_place(error: ApplicationError) -> str:
 
 
 def _tax_classes():
-    return sorted(services.tax_classes(services.tax_rules()))
+    return sorted(pricing.tax_classes(services.tax_rules()))
 
 
 @login_required
@@ -156,12 +156,12 @@ def quote_editor_variant(request, pk):
 def quote_editor_totals(request, pk):
     """Live totals of what the editor holds, computed by the services' arithmetic, nothing saved."""
     rules = services.tax_rules()
-    classes = services.tax_classes(rules)
+    classes = pricing.tax_classes(rules)
     results = []
     for index, variant in enumerate(variants_from_post(request.POST)):
         try:
             lines = [services.clean_line(line, n, classes, f"variants.{index}") for n, line in enumerate(variant["lines"])]
-            totals = services.variant_totals(lines, rules) if lines else None
+            totals = pricing.variant_totals(lines, rules) if lines else None
             results.append({"name": variant.get("name"), "totals": totals, "error": None})
         except ApplicationError as refused:
             place = error_place(refused)

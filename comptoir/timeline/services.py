@@ -2,11 +2,17 @@
 way rows change subject (a customer merged into another)."""
 
 import json
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 
+from comptoir.bulk import insert_rows
 from comptoir.timeline.models import TimelineEvent
+
+_COLUMNS = ["subject_type_id", "subject_id", "actor_id", "verb", "data", "created_at"]
 
 
 def _subject_type(subject) -> ContentType:
@@ -23,6 +29,23 @@ def timeline_record(*, actor, subject, verb: str, data: dict | None = None) -> T
         verb=verb,
         data=payload,
     )
+
+
+def timeline_record_many(*, model, rows: Iterable[tuple[int, int | None, str, dict, datetime | None]]) -> int:
+    """Many rows at once, for records of one `model` written in bulk (an import): each row is
+    (subject_id, actor_id, verb, data, created_at or None for now), `data` already plain JSON.
+    Streamed (COPY on PostgreSQL); answers how many rows were written."""
+    subject_type_id, now = ContentType.objects.get_for_model(model, for_concrete_model=True).pk, timezone.now()
+    return insert_rows(TimelineEvent, _COLUMNS, ((subject_type_id, subject_id, actor_id, verb, data, at or now)
+                                                 for subject_id, actor_id, verb, data, at in rows))
+
+
+def timeline_copy(*, from_subject, to_subject, data: dict) -> int:
+    """Every row of `from_subject` copied onto `to_subject`'s timeline with its own date and actor,
+    `data` added to each (a converted lead's history on its customer); the original stays."""
+    events = TimelineEvent.objects.filter(subject_type=_subject_type(from_subject), subject_id=from_subject.pk)
+    return timeline_record_many(model=type(to_subject), rows=(
+        (to_subject.pk, e.actor_id, e.verb, {**e.data, **data}, e.created_at) for e in events.order_by("pk")))
 
 
 def timeline_move(*, from_subject, to_subject) -> int:
