@@ -1,26 +1,21 @@
-"""Reads on opportunities: visibility, lists, conversion analytics (DESIGN: analytics)."""
+"""Conversion analytics: won / (won + lost) by every dimension, the funnel, the deals behind a
+figure (DESIGN: analytics)."""
 
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Count, DecimalField, DurationField, ExpressionWrapper, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery,
-    Sum, Value,
+    Count, DecimalField, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value,
 )
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from comptoir.catalog.selectors import inventory_unit_list
-from comptoir.core import cards, permissions
-from comptoir.core.exceptions import NotFound
+from comptoir.core import permissions
+from comptoir.core.figures import check_period, month_bounds, percentage, period_bounds, to_cents
 from comptoir.core.selectors import reports_db
 from comptoir.core.text import is_small_id
-from comptoir.core.figures import check_period, month_bounds, percentage, period_bounds, to_cents
-from comptoir.accounts.models import User
-from comptoir.customers.models import Customer
-from comptoir.customers.selectors import customer_search_q, email_ratio_compute
-from comptoir.sales.models import Opportunity, Pipeline, Stage, StageChange, Status
+from comptoir.sales.models import Opportunity, Stage, StageChange, Status
+from comptoir.sales.selectors.opportunities import _with_relations, opportunity_visible
 
 CONVERSION_DIMENSIONS = ("salesperson", "manager", "location", "source", "media", "product", "competitor",
                          "decision_month", "stage", "month")
@@ -38,146 +33,6 @@ _GROUPS = {
 }
 
 
-def pipeline_default() -> Pipeline | None:
-    """The sales process a page opens on when none is chosen: the first active one an admin created
-    (a dealership sets up its main process first, « Véhicules neufs » before « Pièces et service »),
-    whatever the names' alphabetical order."""
-    return Pipeline.objects.filter(active=True).order_by("pk").first()
-
-
-def opportunity_visible(actor) -> QuerySet:
-    """A salesperson sees the opportunities they own or are assigned to; managers, reception, admin all."""
-    if permissions.can_see_team(actor) or permissions.can_see_all_customers(actor):
-        return Opportunity.objects.all()
-    assigned = Opportunity.assignees.through.objects.filter(user_id=actor.pk).values("opportunity_id")
-    return Opportunity.objects.filter(Q(salesperson=actor) | Q(pk__in=assigned))
-
-
-def _with_relations(queryset: QuerySet, *, case_card: bool = True) -> QuerySet:
-    # PostgreSQL plans a join of nine tables in ~20 ms, ten times what it takes to run it on a million
-    # rows: the big relations are joined, the short reference lists fetched by id beside (one query each).
-    queryset = queryset.select_related("customer", "pipeline", "stage", "salesperson").prefetch_related(
-        "source", "media", "location", "lost_reason")
-    if not case_card:  # the board shows none of the case card's lists
-        return queryset
-    # Since when the deal sits at its stage: the case card's « jours à l'étape ».
-    arrived = StageChange.objects.filter(opportunity=OuterRef("pk"), to_stage=OuterRef("stage")).order_by(
-        "-changed_at").values("changed_at")[:1]
-    return queryset.prefetch_related("assignees", "competitors", "contacts").annotate(stage_since=Subquery(arrived))
-
-
-def opportunity_list(*, actor, customer=None, salesperson=None, status=None, pipeline=None, stage=None,
-                     q: str | None = None, decision_from: date | None = None, decision_to: date | None = None,
-                     competitor=None, case_card: bool = True) -> QuerySet:
-    queryset = opportunity_visible(actor)
-    for field, value in (("customer_id", customer), ("salesperson_id", salesperson), ("status", status),
-                         ("pipeline_id", pipeline), ("stage_id", stage),
-                         ("expected_decision_date__gte", decision_from),
-                         ("expected_decision_date__lte", decision_to)):
-        if value is not None:
-            queryset = queryset.filter(**{field: value})
-    if competitor is not None:
-        queryset = queryset.filter(pk__in=Opportunity.competitors.through.objects.filter(
-            competitor_id=competitor).values("opportunity_id"))
-    if q and q.strip():
-        text = q.strip()[:100]
-        customers = Customer.objects.filter(customer_search_q(text)).values("pk")
-        queryset = queryset.filter(Q(number__startswith=text.upper()) | Q(customer_id__in=customers))
-    return _with_relations(queryset, case_card=case_card).order_by("-created_at", "-pk")
-
-
-def board_cards(*, actor, pipeline, salesperson=None, status=None, source=None, location=None,
-                created_from: date | None = None, created_to: date | None = None) -> QuerySet:
-    """The sales board's cards: the opportunity list, with what the apps above add to each card in the
-    same query (core.cards.annotations: activities' next open task, its due date and title)."""
-    queryset = opportunity_list(actor=actor, pipeline=pipeline, status=status, salesperson=salesperson,
-                                case_card=False)
-    for field, value in (("source_id", source), ("location_id", location)):
-        if value is not None:
-            queryset = queryset.filter(**{field: value})
-    if created_from is not None:
-        queryset = queryset.filter(created_at__gte=period_bounds(created_from, created_from)[0])
-    if created_to is not None:
-        queryset = queryset.filter(created_at__lt=period_bounds(created_to, created_to)[1])
-    # The next open task (due date, title) is activities', registered in core.cards: same query.
-    return queryset.annotate(**cards.annotations(Opportunity._meta.label))
-
-
-def board_team_figures(*, actor, year: int, month: int, salesperson=None) -> list[dict]:
-    """The board's strip, one entry per salesperson for a calendar month: opportunities created,
-    sales, closing rate (won / (won + lost) closed in the month), email ratio and points lost.
-    One grouped query on opportunities, the email ratio's own, and the people."""
-    start, end = month_bounds(year, month)
-    scope = opportunity_visible(actor).using(reports_db()).filter(excluded=False, salesperson__isnull=False)
-    if not permissions.can_see_team(actor):
-        salesperson = actor.pk
-    if salesperson is not None:
-        scope = scope.filter(salesperson=salesperson)
-    created = Q(created_at__gte=start, created_at__lt=end)
-    closed = Q(closed_at__gte=start, closed_at__lt=end)
-    rows = (scope.filter(created | closed).values("salesperson")
-            .annotate(created=Count("pk", filter=created), won=Count("pk", filter=closed & Q(status=Status.WON)),
-                      lost=Count("pk", filter=closed & Q(status=Status.LOST)))
-            .order_by())
-    figures = {row["salesperson"]: row for row in rows}
-    ratios = {row["user"]: row for row in email_ratio_compute(year=year, month=month, actor=actor)["by_salesperson"]
-              if salesperson is None or row["user"] == salesperson}
-    people = User.objects.filter(pk__in=set(figures) | set(ratios)).order_by("last_name", "first_name", "pk")
-    strip = []
-    for person in people:  # one entry per person, every figure already aggregated in SQL
-        row = figures.get(person.pk, {"created": 0, "won": 0, "lost": 0})
-        ratio = ratios.get(person.pk, {})
-        strip.append({"person": person, "created": row["created"], "won": row["won"],
-                      "closing_pct": percentage(row["won"], row["won"] + row["lost"]),
-                      "email_ratio_pct": ratio.get("ratio_pct"), "points_lost": ratio.get("points_lost", 0)})
-    return strip
-
-
-def unit_rivals(opportunity: Opportunity) -> list[Opportunity]:
-    """The other open or suspended deals on this deal's unit, with their salesperson (the card warns)."""
-    if opportunity.unit_id is None:
-        return []
-    return list(Opportunity.objects.filter(unit_id=opportunity.unit_id, status__in=[Status.OPEN, Status.SUSPENDED])
-                .exclude(pk=opportunity.pk).select_related("salesperson").order_by("created_at"))
-
-
-# Open, suspended and won deals hold a unit: the lists show them beside it.
-UNIT_HOLDING = (Status.OPEN, Status.SUSPENDED, Status.WON)
-
-
-def unit_list(*, q: str | None = None, status: str | None = None, condition: str | None = None) -> QuerySet:
-    """The lot as catalog.selectors.inventory_unit_list finds it, each unit with the deals holding it
-    (`unit.holders`, newest first, with their salesperson): one query more, whatever the page's size."""
-    holders = Opportunity.objects.filter(status__in=UNIT_HOLDING).select_related("salesperson").only(
-        "pk", "number", "status", "unit_id", "salesperson__first_name", "salesperson__last_name",
-        "salesperson__username").order_by("-created_at")
-    return inventory_unit_list(q=q, status=status, condition=condition).prefetch_related(
-        Prefetch("opportunities", queryset=holders, to_attr="holders"))
-
-
-def unit_deals(*, actor, unit_id) -> list[dict]:
-    """The unit card's deals, every one that ever named the unit, newest first: who held it and how it
-    ended, for everyone on the floor; the customer's name only on the deals the user may open. Two
-    queries."""
-    deals = list(Opportunity.objects.filter(unit_id=unit_id).select_related(
-        "customer", "salesperson", "stage").order_by("-created_at", "-pk"))
-    mine = set(opportunity_visible(actor).filter(unit_id=unit_id).values_list("pk", flat=True))
-    return [{"id": deal.pk, "number": deal.number, "status": deal.status, "stage_name": deal.stage.name,
-             "salesperson": deal.salesperson.display_name if deal.salesperson_id else None,
-             "customer_name": deal.customer.display_name if deal.pk in mine else None,
-             "created_at": deal.created_at, "closed_at": deal.closed_at, "visible": deal.pk in mine,
-             "status_label": deal.get_status_display()}
-            for deal in deals]
-
-
-def opportunity_get(*, actor, pk) -> Opportunity:
-    opportunity = _with_relations(opportunity_visible(actor)).filter(pk=pk).first()
-    if opportunity is None:
-        raise NotFound()
-    return opportunity
-
-
-# --- Conversion -------------------------------------------------------------------------------
 
 def _days(duration: timedelta | None, count: int) -> Decimal | None:
     if not count or duration is None:
@@ -379,53 +234,3 @@ def _funnel(scope: QuerySet, start, end, date_from, date_to) -> dict:
             "won_amount": None, "avg_deal_size": None, "avg_days_to_close": None, "margin": None,
         })
     return {"from": date_from, "to": date_to, "by": "stage", "overall": None, "groups": groups}
-
-
-# --- Planning ---------------------------------------------------------------------------------
-
-PLAN_DAYS = 90
-SALES_STEP = _("Ventes")
-
-
-def _needed(target: int, measured: int, won: int) -> int | None:
-    """DESIGN (planning): 5 sales from 50 calls means 25 sales need 250 calls (rounded up)."""
-    if not won:
-        return None
-    return -(-target * measured // won)
-
-
-def plan_compute(*, actor, target_sales: int, pipeline, by: str | None = None) -> dict:
-    """From the last 90 days of one pipeline: how many opportunities reached each stage per sale
-    won, so how many each stage needs for `target_sales`. Overall, and per salesperson when asked.
-    One grouped query over the stage history."""
-    end = timezone.now()
-    start = end - timedelta(days=PLAN_DAYS)
-    cohort = opportunity_visible(actor).using(reports_db()).filter(excluded=False, pipeline=pipeline,
-                                               created_at__gte=start, created_at__lt=end)
-    if not permissions.can_see_team(actor):
-        cohort = cohort.filter(salesperson=actor)
-    cohort = cohort.annotate(furthest=Coalesce(Subquery(
-        StageChange.objects.filter(opportunity=OuterRef("pk")).order_by().values("opportunity")
-        .annotate(top=Max("to_stage__order")).values("top")
-    ), 0))
-    stages = list(pipeline.stages.using(cohort.db).order_by("order"))
-    counts = {f"r{s.pk}": Count("pk", filter=Q(furthest__gte=s.order) | Q(status=Status.WON)) for s in stages}
-    counts["won"] = Count("pk", filter=Q(status=Status.WON))
-
-    def steps(row) -> list[dict]:
-        return [{"key": s.pk, "label": s.name, "measured": row[f"r{s.pk}"],
-                 "needed": _needed(target_sales, row[f"r{s.pk}"], row["won"])} for s in stages] + [
-            {"key": "won", "label": str(SALES_STEP), "measured": row["won"], "needed": target_sales}]
-
-    overall = cohort.aggregate(**counts)
-    result = {"from": timezone.localtime(start).date(), "to": timezone.localtime(end).date(),
-              "pipeline": pipeline.pk, "target_sales": target_sales, "won": overall["won"],
-              "steps": steps(overall), "groups": []}
-    if by == "salesperson":
-        rows = (cohort.values("salesperson")
-                .annotate(label=Max(Concat(F("salesperson__first_name"), Value(" "), F("salesperson__last_name"))),
-                          **counts)
-                .order_by("salesperson"))
-        result["groups"] = [{"key": row["salesperson"], "label": (row["label"] or "").strip() or None,
-                             "won": row["won"], "steps": steps(row)} for row in rows]
-    return result
