@@ -71,7 +71,7 @@ bench: install
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: SQLite only"; fi
 	$(MAKE) bench-imports
 	@echo
-	$(BIN)/comptoir bench_report
+	$(BIN)/comptoir bench-report
 
 # Imports start from an empty database each run: var/bench/import.sqlite3 and comptoir_bench_import.
 BENCH_IMPORT_ROWS ?= 1000000
@@ -82,12 +82,12 @@ bench-imports: install
 	mkdir -p var/bench
 	rm -f $(BENCH_IMPORT_SQLITE) $(BENCH_IMPORT_SQLITE)-wal $(BENCH_IMPORT_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_IMPORT_SQLITE) $(BIN)/comptoir migrate --noinput -v 0
-	DATABASE_URL=sqlite:///$(BENCH_IMPORT_SQLITE) $(BIN)/comptoir bench_imports --rows $(BENCH_IMPORT_SQLITE_ROWS)
+	DATABASE_URL=sqlite:///$(BENCH_IMPORT_SQLITE) $(BIN)/comptoir bench-imports --rows $(BENCH_IMPORT_SQLITE_ROWS)
 	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
 		dropdb -h 127.0.0.1 -U postgres --if-exists comptoir_bench_import && \
 		createdb -h 127.0.0.1 -U postgres comptoir_bench_import && \
 		DATABASE_URL=$(BENCH_IMPORT_PG) $(BIN)/comptoir migrate --noinput -v 0 && \
-		DATABASE_URL=$(BENCH_IMPORT_PG) $(BIN)/comptoir bench_imports --rows $(BENCH_IMPORT_ROWS); \
+		DATABASE_URL=$(BENCH_IMPORT_PG) $(BIN)/comptoir bench-imports --rows $(BENCH_IMPORT_ROWS); \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: SQLite only"; fi
 
 clean:

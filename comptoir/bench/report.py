@@ -1,5 +1,5 @@
 """The benchmark's one table: each line a figure, its floor measured in the same run and the ratio to it,
-and the goal. Every run writes its lines as JSON into var/bench/, and `comptoir bench_report` prints them
+and the goal. Every run writes its lines as JSON into var/bench/, and `comptoir bench-report` prints them
 all (both databases, the imports too) as one table."""
 
 import json

@@ -51,13 +51,28 @@ def var_dir() -> Path:
     return path
 
 
+def demo_scale() -> str | None:
+    """DEMO_SCALE as the shell has it when the demo loads (settings.COMPTOIR_DEMO_SCALE is this
+    function, read then, so `DEMO_SCALE=0.05 comptoir demo` needs no restart of anything)."""
+    return env_str("DEMO_SCALE")
+
+
 # The address `comptoir serve` listens on when told nothing (`make run` passes HOST and PORT).
 DEFAULT_HOST = LOOPBACK
 DEFAULT_PORT = 8000
 
 
+def served_host() -> str:
+    """HOST: the address `comptoir serve` listens on unless --host says otherwise."""
+    return env_str("HOST", DEFAULT_HOST)
+
+
+def served_port() -> int:
+    """PORT: the port `comptoir serve` listens on unless --port says otherwise."""
+    return env_int("PORT", DEFAULT_PORT)
+
+
 def public_url() -> str:
     """COMPTOIR_PUBLIC_URL when set; otherwise the address served, from HOST and PORT (`comptoir serve`
     exports COMPTOIR_PUBLIC_URL to its web server and worker, so both write the same links)."""
-    return (env_str("COMPTOIR_PUBLIC_URL") or served_url(env_str("HOST", DEFAULT_HOST),
-                                                         env_str("PORT", str(DEFAULT_PORT)))).rstrip("/")
+    return (env_str("COMPTOIR_PUBLIC_URL") or served_url(served_host(), str(served_port()))).rstrip("/")

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.config.env import (DEFAULT_HOST, DEFAULT_PORT, env_bool, env_int, env_list, env_str, public_url,
+from comptoir.config.env import (demo_scale, env_bool, env_int, env_list, env_str, public_url, served_host, served_port,
                                  var_dir)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
@@ -232,10 +232,12 @@ if not env_str("ALLOWED_HOSTS"):
 # `comptoir serve`: the address it listens on unless --host/--port say otherwise (`make run` passes HOST and
 # PORT), gunicorn's web workers unless --workers does (WEB_CONCURRENCY, as platforms set it; else 2 × cores
 # + 1), and the addresses of the proxies whose X-Forwarded-* headers gunicorn trusts (comma-separated, * for any).
-COMPTOIR_HOST = env_str("HOST", DEFAULT_HOST)
-COMPTOIR_PORT = env_int("PORT", DEFAULT_PORT)
+COMPTOIR_HOST = served_host()
+COMPTOIR_PORT = served_port()
 COMPTOIR_WEB_WORKERS = env_int("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1)
 COMPTOIR_FORWARDED_ALLOW_IPS = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# `comptoir demo`'s size unless --scale says otherwise: DEMO_SCALE, read when the demo loads.
+COMPTOIR_DEMO_SCALE = demo_scale
 
 # Messaging: at most this many emails (and as many texts) leave per minute, across every worker; a
 # failed send is retried after 1, 2, 4... times the delay, up to the attempts; provider webhooks sign

@@ -3,11 +3,11 @@ written through the services (rules hold, timelines are true) and dated from tod
 looks current. The same seed gives the same dealership; `scale` shrinks it (tests) or grows it.
 """
 
-import os
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,7 +38,7 @@ def demo_is_loaded() -> bool:
 def demo_scale() -> float:
     """The demo's size: 1 is the whole dealership (about 3,000 customers); DEMO_SCALE in the
     environment changes the default (0.05 loads in a few seconds)."""
-    return float(os.environ.get("DEMO_SCALE") or 1)
+    return float(settings.COMPTOIR_DEMO_SCALE() or 1)
 
 
 def demo_load(*, scale: float | None = None, seed: int = DEMO_SEED, now: datetime | None = None) -> DemoResult:

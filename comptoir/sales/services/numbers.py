@@ -24,8 +24,8 @@ def number_next(pipeline: Pipeline) -> str:
 
 
 def paper_number(opportunity: Opportunity, model, suffix: str) -> str:
-    """The next number of one of the deal's papers of `model` (a quote « VN-2026-00042-Q2 », a
-    contract « …-C1 »): the caller holds the deal's row lock, so two papers never draw the same."""
+    """The next number of one of the deal's papers of `model` (a quote « VN-2026-00042-C2 », a
+    contract « …-K1 »): the caller holds the deal's row lock, so two papers never draw the same."""
     count = model.objects.filter(opportunity=opportunity).count()
     while True:
         count += 1

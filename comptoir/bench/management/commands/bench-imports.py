@@ -1,4 +1,4 @@
-"""`comptoir bench_imports`: import speed on the (empty) database DATABASE_URL points at."""
+"""`comptoir bench-imports`: import speed on the (empty) database DATABASE_URL points at."""
 
 from pathlib import Path
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, rows: int, **options):
         if User.objects.exclude(username="bench").exists():
-            raise CommandError("bench_imports writes a million rows: point DATABASE_URL at an empty database.")
+            raise CommandError("bench-imports writes a million rows: point DATABASE_URL at an empty database.")
         log = lambda line: (self.stdout.write(line), self.stdout.flush())  # noqa: E731
         actor = User.objects.filter(username="bench").first() or User.objects.create_superuser(
             "bench", "bench@example.com", None)

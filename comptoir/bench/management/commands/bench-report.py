@@ -1,4 +1,4 @@
-"""`comptoir bench_report`: the last benchmark runs (var/bench/*.json) as one table."""
+"""`comptoir bench-report`: the last benchmark runs (var/bench/*.json) as one table."""
 
 from django.core.management.base import BaseCommand
 
