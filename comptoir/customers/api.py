@@ -1,4 +1,4 @@
-"""/customers: list and search, card, create, edit, duplicates, merge, timeline, notes."""
+"""/customers: list and search, card, create, edit, duplicates, timeline, notes (merges: api_merges)."""
 
 from datetime import datetime
 from typing import Annotated, Literal
@@ -109,10 +109,6 @@ class DuplicateOut(Schema):
     reasons: list[str]
 
 
-class MergeIn(Schema):
-    other_id: Id
-
-
 class TimelineEventOut(Schema):
     id: int
     verb: str
@@ -176,13 +172,6 @@ def update_customer(request, customer_id: int, payload: CustomerPatch):
 def get_duplicates(request, customer_id: int):
     customer = selectors.customer_get(actor=request.user, pk=customer_id)
     return selectors.customer_duplicates(customer, actor=request.user)
-
-
-@router.post("/{int:customer_id}/merge", response={200: CustomerCardOut, **ERRORS},
-             summary="Merge other_id into this customer; the other then answers 404")
-def merge_customer(request, customer_id: int, payload: MergeIn):
-    services.customer_merge(actor=request.user, customer_id=customer_id, other_id=payload.other_id)
-    return _card(request, customer_id)
 
 
 @router.get("/{int:customer_id}/timeline", response={200: list[TimelineEventOut], **ERRORS},

@@ -118,6 +118,8 @@ class CustomerPhone(models.Model):
     # The number's digits backwards: "last 4 digits" becomes an indexed prefix search.
     digits_reversed = models.CharField(max_length=20, db_index=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # « poste 4 », « ext. 12 », « x 305 »: digits only; shown after the national format.
+    extension = models.CharField(_("poste"), max_length=10, blank=True, default="")
 
     class Meta:
         verbose_name = _("téléphone")
@@ -126,6 +128,74 @@ class CustomerPhone(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class CustomerAlias(models.Model):
+    """Another name the customer is known by: the one a merged record had (« Hélène Côté-Tremblay »
+    kept beside « Helene Cote »). Its words are in the customer's search tokens."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="aliases")
+    first_name = models.CharField(_("prénom"), max_length=100, blank=True)
+    last_name = models.CharField(_("nom"), max_length=100, blank=True)
+    company = models.CharField(_("entreprise"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("autre nom")
+        verbose_name_plural = _("autres noms")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.company
+
+
+class CustomerEmail(models.Model):
+    """A secondary address (a merged record's): found by duplicates and bounces, never mailed in bulk."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="other_emails")
+    email = models.CharField(_("courriel"), max_length=254, db_index=True)
+    email_status = models.CharField(_("état du courriel"), max_length=12, choices=EmailStatus.choices,
+                                    default=EmailStatus.VALID)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("autre courriel")
+        verbose_name_plural = _("autres courriels")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["customer", "email"], name="customer_email_once")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class CustomerMerge(models.Model):
+    """One merge, with what it changed, so a manager can undo it (DESIGN: merge keeps everything).
+
+    `survivor_before` holds the kept record's fields before the merge and `survivor_after` what the
+    merge set; `moved` lists, per model, the primary keys of the rows the merge moved (and the
+    many-to-many rows it added or removed), so an undo moves back exactly those."""
+
+    survivor = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="merges_undergone")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    survivor_before = models.JSONField(default=dict)
+    survivor_after = models.JSONField(default=dict)
+    choices = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)
+    created_at = models.DateTimeField(_("fusionné le"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = _("fusion")
+        verbose_name_plural = _("fusions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["survivor", "created_at"], name="merge_survivor_idx"),
+                   models.Index(fields=["merged", "created_at"], name="merge_merged_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"
 
 
 class CustomerSearchToken(models.Model):

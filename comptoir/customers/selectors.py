@@ -149,6 +149,16 @@ def customer_get(*, actor, pk) -> Customer:
     return customer
 
 
+def customer_merged_into(*, actor, pk) -> Customer | None:
+    """The record a merged customer now lives in, when the actor may see it (chains are flattened at
+    each merge, so one step is enough); None for a record that was never merged."""
+    merged = Customer.objects.filter(pk=pk, merged_into__isnull=False)
+    survivor_id = merged.values_list("merged_into", flat=True).first()
+    if survivor_id is None:
+        return None
+    return customer_visible(actor).filter(pk=survivor_id).first()
+
+
 def customer_duplicates(customer: Customer, *, actor) -> list[dict]:
     """DESIGN: same E.164 phone or email = sure; same name and postal code, or a close name with the
     same postal code or phone tail = possible. One row per other customer the actor may see,

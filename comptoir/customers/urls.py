@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.customers import views
+from comptoir.customers import views, views_merge
 
 urlpatterns = [
     path("", views.customer_list, name="customer-list"),
@@ -8,5 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.customer_card, name="customer-card"),
     path("<int:pk>/edit/", views.customer_edit, name="customer-edit"),
     path("<int:pk>/notes/", views.customer_add_note, name="customer-add-note"),
-    path("<int:pk>/compare/<int:other_pk>/", views.customer_compare, name="customer-compare"),
+    path("<int:pk>/compare/<int:other_pk>/", views_merge.customer_compare, name="customer-compare"),
 ]

@@ -99,7 +99,7 @@ def test_compare_side_by_side_then_merge(signed_in, manager):
     assert "autre@videotron.ca" in page
     other.refresh_from_db()
     assert other.merged_into_id == keep.pk
-    assert signed_in.get(f"/customers/{other.pk}/").status_code == 404
+    assert signed_in.get(f"/customers/{other.pk}/")["Location"] == f"/customers/{keep.pk}/"
 
 
 def test_a_note_from_the_card(signed_in, manager):
