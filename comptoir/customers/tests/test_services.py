@@ -457,7 +457,7 @@ def test_merge_moves_the_others_history_through_the_timeline_with_its_dates_and_
     history = [(e.pk, e.created_at, e.actor_id, e.verb) for e in timeline_for(other)]
 
     # when
-    with mock.patch("comptoir.customers.services.timeline_move", wraps=timeline_move) as move:
+    with mock.patch("comptoir.customers.services.merge.timeline_move", wraps=timeline_move) as move:
         services.customer_merge(actor=manager, customer_id=keep.pk, other_id=other.pk)
 
     # then
