@@ -1,6 +1,4 @@
-"""Messaging writes (DESIGN: messaging): templates, one message or a bulk follow-up queued with its
-personalised text, delivery by the worker (throttled, retried with backoff, a restarted worker sends
-what is left and nothing twice), opens and clicks, bounces and replies."""
+"""Composing one message or a bulk send, queued, and its delivery by the worker."""
 
 import secrets
 from datetime import timedelta
@@ -9,40 +7,23 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import F, ProtectedError
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
-from comptoir.core import permissions
 from comptoir.core.emails import email_html, public_url, sender_address, with_dealer_footer
-from comptoir.core.exceptions import ApplicationError, Conflict, NotFound
-from comptoir.core.versioning import check_version, lock_one, save_versioned
-from comptoir.customers.models import Customer
-from comptoir.customers.services import customer_mark_email_bounced, email_clean, phones_clean
-from comptoir.leads.models import Lead
+from comptoir.core.exceptions import ApplicationError, NotFound
+from comptoir.customers.services import email_clean, phones_clean
 from comptoir.messaging import selectors
-from comptoir.messaging.models import (
-    BulkSend,
-    Channel,
-    Direction,
-    Message,
-    MessageEvent,
-    MessageStatus,
-    MessageTemplate,
-)
-from comptoir.messaging.rendering import Compiled, compile_message, render, unsubscribe_url
+from comptoir.messaging.models import BulkSend, Channel, Direction, Message, MessageStatus, MessageTemplate
+from comptoir.messaging.rendering import Compiled, render, unsubscribe_url
+from comptoir.messaging.services.templates import _check_template
 from comptoir.messaging.sms import get_backend
 from comptoir.timeline.services import timeline_record
 
-TEMPLATES_FORBIDDEN = _("Seul un administrateur gère les modèles de message.")
-TEMPLATE_NAME_TAKEN = _("Un modèle porte déjà ce nom dans cette langue pour ce canal.")
-TEMPLATE_IN_USE = _("Ce modèle a servi à un envoi groupé : désactivez-le plutôt.")
 TEMPLATE_INACTIVE = _("Ce modèle est désactivé.")
-SUBJECT_REQUIRED = _("Un courriel a besoin d'un objet.")
-BODY_REQUIRED = _("Le message est vide.")
 ONE_TARGET = _("Indiquez un seul destinataire : une opportunité, un client ou une piste.")
 NOBODY_TO_SEND = _("Aucun destinataire à qui envoyer ce message.")
 MISSING_FIELDS = _("Ces champs sont vides pour ce destinataire : %(fields)s.")
@@ -59,64 +40,6 @@ SKIP_MESSAGES = {
 CLICK_SALT = "comptoir.messaging.click"
 MAX_RECIPIENTS = 10_000  # in one bulk send
 CLAIM_LEASE = timedelta(minutes=10)
-TEMPLATE_FIELDS = ("name", "channel", "language", "subject", "body", "active")
-
-
-# --- Templates --------------------------------------------------------------------------------------
-
-def _check_template(template: MessageTemplate) -> Compiled:
-    template.name = (template.name or "").strip()
-    template.subject = (template.subject or "").strip()
-    if not (template.body or "").strip():
-        raise ApplicationError(BODY_REQUIRED, field="body")
-    if template.channel == Channel.EMAIL and not template.subject:
-        raise ApplicationError(SUBJECT_REQUIRED, field="subject")
-    return compile_message(subject=template.subject, body=template.body, language=template.language)
-
-
-def _save_template(template: MessageTemplate, fields: list[str] | None) -> None:
-    taken = MessageTemplate.objects.filter(name=template.name, channel=template.channel, language=template.language)
-    if taken.exclude(pk=template.pk).exists():
-        raise Conflict(TEMPLATE_NAME_TAKEN, field="name")
-    if fields is None:
-        template.save()
-    else:
-        save_versioned(template, [*fields, "updated_at"])
-
-
-@transaction.atomic
-def template_create(*, actor, **values) -> MessageTemplate:
-    permissions.require(actor, "manage_lists", TEMPLATES_FORBIDDEN)
-    template = MessageTemplate(**{k: v for k, v in values.items() if k in TEMPLATE_FIELDS})
-    _check_template(template)
-    _save_template(template, None)
-    timeline_record(actor=actor, subject=template, verb="message_template_created", data={"name": template.name})
-    return template
-
-
-@transaction.atomic
-def template_update(*, actor, template_id, version: int | None = None, **values) -> MessageTemplate:
-    permissions.require(actor, "manage_lists", TEMPLATES_FORBIDDEN)
-    template = lock_one(MessageTemplate, template_id)
-    check_version(template, version)
-    changed = [k for k, v in values.items() if k in TEMPLATE_FIELDS and getattr(template, k) != v]
-    for name in changed:
-        setattr(template, name, values[name])
-    _check_template(template)
-    _save_template(template, changed)
-    timeline_record(actor=actor, subject=template, verb="message_template_updated", data={"fields": changed})
-    return template
-
-
-@transaction.atomic
-def template_delete(*, actor, template_id) -> None:
-    permissions.require(actor, "manage_lists", TEMPLATES_FORBIDDEN)
-    template = lock_one(MessageTemplate, template_id)
-    try:
-        with transaction.atomic():
-            template.delete()
-    except ProtectedError:
-        raise Conflict(TEMPLATE_IN_USE) from None
 
 
 # --- Composing ----------------------------------------------------------------------------------------
@@ -383,162 +306,3 @@ def _deliver_one(message: Message, connection, now) -> str:
         message.save(update_fields=["status", "sent_at", "error", "provider_message_id"])
         _record_on_subjects(message, "message_sent", {}, actor=message.sender)
     return "sent"
-
-
-# --- Tracking ---------------------------------------------------------------------------------------------
-
-def _count(message: Message, kind: str, *, now, url: str = "", external_id: str | None = None) -> bool:
-    """One open or click: counted on the message, kept with its time, the first in the timeline."""
-    count, first = ("open_count", "opened_at") if kind == MessageEvent.Kind.OPEN else ("click_count", "clicked_at")
-    values = {count: F(count) + 1, first: Coalesce(F(first), now)}
-    if kind == MessageEvent.Kind.CLICK:
-        values["opened_at"] = Coalesce(F("opened_at"), now)  # a click proves the message was opened
-    with transaction.atomic():
-        if not _event_once(message, kind, external_id=external_id, url=url):
-            return False
-        Message.objects.filter(pk=message.pk).update(**values)
-        if getattr(message, first) is None:
-            _record_on_subjects(message, f"message_{'opened' if kind == MessageEvent.Kind.OPEN else 'clicked'}",
-                                {"url": url[:300]} if url else {})
-    return True
-
-
-def message_opened(*, tracking_key: str, now=None) -> bool:
-    """The open pixel was loaded: the first open is dated and lands in the timeline, each one counts."""
-    message = Message.objects.filter(tracking_key=tracking_key).first() if tracking_key else None
-    return message is not None and _count(message, MessageEvent.Kind.OPEN, now=now or timezone.now())
-
-
-def message_clicked(*, token: str, now=None) -> str:
-    """A tracked link was followed: count it and answer where it goes. A forged token is a 404."""
-    try:
-        tracking_key, url = signing.loads(token, salt=CLICK_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        raise NotFound() from None
-    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
-        raise NotFound()
-    message = Message.objects.filter(tracking_key=tracking_key).first()
-    if message is not None:
-        _count(message, MessageEvent.Kind.CLICK, now=now or timezone.now(), url=url[:2000])
-    return url
-
-
-# --- Bounces, deliveries, replies --------------------------------------------------------------------------
-
-def _event_once(message, kind: str, *, external_id: str | None, detail: str = "", url: str = "") -> bool:
-    """Record an event unless the same report was already read (its external id): True when new."""
-    try:
-        with transaction.atomic():
-            MessageEvent.objects.create(message=message, kind=kind, external_id=external_id or None,
-                                        detail=detail[:500], url=url[:2000])
-    except IntegrityError:
-        return False
-    return True
-
-
-def message_for(*, message_id: str = "", provider_id: str = "") -> Message | None:
-    message_id, provider_id = message_id.strip().strip("<>"), provider_id.strip().strip("<>")
-    queryset = Message.objects.filter(direction=Direction.OUT)
-    if message_id:
-        found = queryset.filter(message_id=message_id).first()
-        if found:
-            return found
-    # An email sent by SMTP has its Message-ID as provider id: one lookup finds both kinds.
-    return queryset.filter(provider_message_id=provider_id).first() if provider_id else None
-
-
-@transaction.atomic
-def email_bounced(*, email: str, message: Message | None, hard: bool, reason: str = "",
-                  external_id: str | None = None) -> bool:
-    """DESIGN: a hard bounce marks the email invalid (customers service; leads too) and the message
-    bounced; a soft one is only noted. A report read twice counts once."""
-    email = (email or (message.to if message else "")).strip().lower()
-    if message is not None:
-        kind = MessageEvent.Kind.BOUNCE if hard else MessageEvent.Kind.SOFT_BOUNCE
-        if not _event_once(message, kind, external_id=external_id, detail=reason):
-            return False
-    elif external_id and MessageEvent.objects.filter(external_id=external_id).exists():
-        return False
-    if not hard:
-        return True
-    if message is not None and message.status != MessageStatus.BOUNCED:
-        Message.objects.filter(pk=message.pk).update(status=MessageStatus.BOUNCED, error=reason[:2000])
-        _record_on_subjects(message, "message_bounced", {"reason": reason[:300]})
-    if email:
-        customer_mark_email_bounced(email=email, reason=reason)
-        customer_mark_email_bounced(email=email, reason=reason, model=Lead)
-    return True
-
-
-def email_event(*, kind: str, message: Message | None, external_id: str | None = None, url: str = "",
-                detail: str = "", now=None) -> bool:
-    """A provider's delivered / open / click / complaint report on one of our messages, once."""
-    if message is None:
-        return False
-    if kind in (MessageEvent.Kind.OPEN, MessageEvent.Kind.CLICK):
-        return _count(message, kind, now=now or timezone.now(), url=url[:2000], external_id=external_id)
-    return _event_once(message, kind, external_id=external_id, url=url, detail=detail)
-
-
-@transaction.atomic
-def reply_received(*, from_address: str, subject: str, body_text: str, message_id: str, references: list[str],
-                   received_at=None) -> Message | None:
-    """A reply lands in the history of whoever it answers: the message named by In-Reply-To or
-    References, else the live customer (or lead) with that address. None when nobody matches or it was
-    already read."""
-    if Message.objects.filter(direction=Direction.IN, message_id=message_id).exists():
-        return None
-    original = next((m for m in (message_for(message_id=ref) for ref in references) if m is not None), None)
-    address = (from_address or "").strip().lower()
-    customer = lead = opportunity = None
-    if original is not None:
-        customer, lead, opportunity = original.customer, original.lead, original.opportunity
-    elif address:
-        customer = Customer.objects.filter(email=address, merged_into__isnull=True).order_by("pk").first()
-        if customer is None:
-            lead = Lead.objects.filter(email=address).order_by("-pk").first()
-    if customer is None and lead is None:
-        return None
-    received_at = received_at or timezone.now()
-    reply = Message.objects.create(
-        channel=Channel.EMAIL, direction=Direction.IN, status=MessageStatus.RECEIVED, to="",
-        from_address=address, subject=subject[:300], body_text=body_text[:100_000], message_id=message_id,
-        in_reply_to=original, customer=customer, lead=lead, opportunity=opportunity, received_at=received_at,
-        sent_at=received_at, sender=None,
-    )
-    if original is not None:
-        _event_once(original, MessageEvent.Kind.REPLY, external_id=f"reply:{message_id}")
-    _record_on_subjects(reply, "message_received", {"from": address})
-    return reply
-
-
-# --- Read and unread (the inbox) -----------------------------------------------------------------------------
-
-def message_mark_read(*, actor, message_id, read: bool = True) -> Message:
-    """Mark a message the actor sees read (or unread with read=False); 404 for one they may not see.
-    Idempotent: a read message keeps the time it was first read, and two people marking it at once
-    write it once. The flag is the message's, whoever marks it; nothing lands in the timeline (reading
-    is not history)."""
-    message = selectors.message_get(actor=actor, pk=message_id)
-    if read and message.read_at is None:
-        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
-        message.refresh_from_db(fields=["read_at"])
-    elif not read and message.read_at is not None:
-        Message.objects.filter(pk=message.pk).update(read_at=None)
-        message.read_at = None
-    return message
-
-
-def message_mark_unread(*, actor, message_id) -> Message:
-    """Back to unread (« Marquer comme non lu »): it counts again in its owner's inbox."""
-    return message_mark_read(actor=actor, message_id=message_id, read=False)
-
-
-def inbox_message_open(*, actor, message_id) -> Message:
-    """A reply opened from the inbox: read once the user whose inbox it is in opens it; a manager looking
-    at a salesperson's inbox leaves it unread for them."""
-    message = selectors.inbox_message_get(actor=actor, pk=message_id)
-    if message.read_at is None and message.inbox_owner_id == actor.pk:
-        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
-        message.refresh_from_db(fields=["read_at"])
-    return message
