@@ -2,7 +2,6 @@
 
 from operator import attrgetter
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,7 @@ from comptoir.customers.models import Channel, Customer, CustomerPhone, Customer
 from comptoir.customers.selectors import customer_ids_by_name_and_postal
 from comptoir.customers.services.keys import customer_tokens
 from comptoir.customers.services.records import TEXT_FIELDS, Lookups, customer_draft, customer_update
-from comptoir.timeline.models import TimelineEvent
+from comptoir.timeline.services import timeline_record_many
 
 
 class OnDuplicate:
@@ -143,16 +142,15 @@ def _bulk_save(actor, new: list[tuple[int, Customer, list[dict], list[Tag]]], jo
         customer.pk, customer.created_at, customer.updated_at = pk, now, now
     values = attrgetter(*(f.attname for f in _CUSTOMER_FIELDS))
     insert_rows(Customer, [f.attname for f in _CUSTOMER_FIELDS], (values(c) for _i, c, _p, _t in new))
-    insert_rows(CustomerPhone, ["customer_id", "kind", "number", "e164", "digits_reversed", "position"],
-                ((c.pk, p["kind"], p["number"], p["e164"], p["digits_reversed"], n)
+    insert_rows(CustomerPhone, ["customer_id", "kind", "number", "e164", "digits_reversed", "position", "extension"],
+                ((c.pk, p["kind"], p["number"], p["e164"], p["digits_reversed"], n, p.get("extension", ""))
                  for _i, c, phones, _t in new for n, p in enumerate(phones)))
     insert_rows(CustomerSearchToken, ["customer_id", "token"],
                 ((c.pk, t) for _i, c, _p, _t in new for t in customer_tokens(c.first_name, c.last_name, c.company)))
     insert_rows(Customer.tags.through, ["customer_id", "tag_id"],
                 ((c.pk, t.pk) for _i, c, _p, tags in new for t in tags))
-    subject_type = ContentType.objects.get_for_model(Customer)
     actor_id = actor.pk if getattr(actor, "pk", None) else None
-    insert_rows(TimelineEvent, ["subject_type_id", "subject_id", "actor_id", "verb", "data", "created_at"],
-                ((subject_type.pk, c.pk, actor_id, "customer_created",
-                  {"channel": Channel.IMPORT, "email_status": c.email_status, "import": job_id,
-                   "salesperson": c.salesperson_id}, now) for _i, c, _p, _t in new))
+    timeline_record_many(model=Customer, rows=(
+        (c.pk, actor_id, "customer_created", {"channel": Channel.IMPORT, "email_status": c.email_status,
+                                              "import": job_id, "salesperson": c.salesperson_id}, now)
+        for _i, c, _p, _t in new))
