@@ -21,13 +21,16 @@ EmailStatusName = Literal["valid", "invalid", "missing", "placeholder"]
 
 class PhoneIn(Schema):
     kind: PhoneKindName = "mobile"
+    # An extension may be written in the number (« 418 555-0199 poste 4 », « ext. 4 », « x4 ») or apart.
     number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    extension: Annotated[str, StringConstraints(max_length=10)] = ""
 
 
 class PhoneOut(Schema):
     kind: str
-    number: str
+    number: str  # one format: national, « (418) 555-0199 », international abroad
     e164: str
+    extension: str = ""
 
 
 class CustomerFields(ContactFields):

@@ -127,7 +127,17 @@ class CustomerPhone(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
-        return self.number
+        return self.display
+
+    @property
+    def display(self) -> str:
+        return phone_display(self.number, self.extension)
+
+
+def phone_display(number: str, extension: str = "") -> str:
+    """« (418) 555-0199, poste 4 » in French, « …, ext. 4 » in English: a customer's or a lead's."""
+    return _("%(number)s, poste %(extension)s") % {"number": number, "extension": extension} if extension \
+        else number
 
 
 class CustomerAlias(models.Model):

@@ -62,7 +62,7 @@ def lead_create(*, actor, channel: str = Channel.MANUAL, email: str | None = "",
     elif actor is not None and permissions.has_capability(actor, "work_own") and actor.department_id is not None:
         lead.owner = actor
     lead.email, lead.email_status = email_clean(email)
-    lead.phones = [{k: p[k] for k in ("kind", "number", "e164")} for p in phones_clean(phones)]
+    lead.phones = [{k: p[k] for k in ("kind", "number", "e164", "extension")} for p in phones_clean(phones)]
     if not (lead.first_name or lead.last_name or lead.company):
         raise ApplicationError(NAME_REQUIRED, field="last_name")
     lead.full_clean()
@@ -127,7 +127,7 @@ def lead_update(*, actor, lead_id, version: int | None = None, email=None, phone
         lead.email, lead.email_status = email_clean(email)
         changed += ["email", "email_status"]
     if phones is not None:
-        lead.phones = [{k: p[k] for k in ("kind", "number", "e164")} for p in phones_clean(phones)]
+        lead.phones = [{k: p[k] for k in ("kind", "number", "e164", "extension")} for p in phones_clean(phones)]
         changed.append("phones")
     if not (lead.first_name or lead.last_name or lead.company):
         raise ApplicationError(NAME_REQUIRED, field="last_name")
@@ -157,9 +157,9 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
                                                       "country", "industry", "market_segment", "territory",
                                                       "website")}
         channel = lead.channel
+        phones = [{k: p.get(k, "") for k in ("kind", "number", "extension")} for p in lead.phones]
         target = customer_create(actor=actor, channel=channel, email=lead.email if lead.email_status == "valid"
-                                 else "", phones=[{"kind": p["kind"], "number": p["number"]} for p in lead.phones],
-                                 source=lead.source_id, media=lead.media_id, **values)
+                                 else "", phones=phones, source=lead.source_id, media=lead.media_id, **values)
         if not create_anyway:
             sure = [d for d in customer_duplicates(target, actor=actor) if d["reason"] in ("phone", "email")]
             if sure:

@@ -4,7 +4,7 @@ One module per part; every name callers use is here, so they import `comptoir.cu
 
 from comptoir.customers.services.contact import (  # noqa: F401
     BAD_EMAIL, BAD_PHONE, BAD_PHONE_KIND, FAKE_EMAIL, MAX_PHONES, TOO_MANY_PHONES, email_clean, phone_digits_reversed,
-    phones_clean, placeholder_email,
+    phones_clean, phones_typed, placeholder_email,
 )
 from comptoir.customers.services.keys import customer_keys, customer_tokens  # noqa: F401
 from comptoir.customers.services.records import (  # noqa: F401

@@ -98,22 +98,40 @@ _NANP_REGIONS = {"CA", "US"}
 _PHONE_KINDS = frozenset(PhoneKind.values)
 
 
-def _e164(number: str, region: str) -> str | None:
+# An extension as people write it after the number: « poste 4 », « p. 4 », « ext. 12 », « x305 », « #22 ».
+_EXTENSION = re.compile(r"^(.*?)[\s,;]*(?:poste|p\.|ext\.?|extension|x|#)\s*(\d{1,10})\s*$", re.IGNORECASE)
+
+
+def _split_extension(typed: str) -> tuple[str, str]:
+    match = _EXTENSION.fullmatch(typed)
+    return (match.group(1).strip(), match.group(2)) if match else (typed, "")
+
+
+def _parsed(number: str, region: str) -> tuple[str, str] | None:
+    """(E.164, the number shown): national format for the dealership's country, « (418) 555-0199 »,
+    international for the others, « +33 1 23 45 67 89 »; None when nobody could dial it."""
     if region in _NANP_REGIONS:
         match = _NANP_NUMBER.fullmatch(number)
         if match:
-            return "+1" + "".join(match.groups())
+            area, exchange, line = match.groups()
+            return f"+1{area}{exchange}{line}", f"({area}) {exchange}-{line}"
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_possible_number(parsed):
         return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    home = parsed.country_code == phonenumbers.country_code_for_region(region)
+    shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL if home
+                                       else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), shown
 
 
 def phones_clean(phones: list[dict] | None, *, field: str = "phones", site=None) -> list[dict]:
-    """Each {kind, number} with its E.164 form; a number nobody could dial is refused on its row."""
+    """Each {kind, number} as stored: `number` in one format (national, international abroad),
+    `e164`, `extension` (typed in the number, « poste 4 », or given apart) and `typed`, the number as
+    the person wrote it, for the history. A number nobody could dial is refused on its row; the
+    same number and extension twice is kept once."""
     phones = phones or []
     if len(phones) > MAX_PHONES:
         raise ApplicationError(TOO_MANY_PHONES, field=field)
@@ -123,14 +141,18 @@ def phones_clean(phones: list[dict] | None, *, field: str = "phones", site=None)
         kind = phone.get("kind") or PhoneKind.MOBILE
         if kind not in _PHONE_KINDS:
             raise ApplicationError(BAD_PHONE_KIND, field=f"{field}.{index}.kind")
-        number = (phone.get("number") or "").strip()
-        e164 = _e164(number, region)
-        if e164 is None:
-            raise ApplicationError(BAD_PHONE % {"number": number}, field=f"{field}.{index}.number")
-        if e164 in seen:
+        typed = (phone.get("number") or "").strip()
+        number, extension = _split_extension(typed)
+        extension = extension or digits(str(phone.get("extension") or ""))[:10]
+        parsed = _parsed(number, region)
+        if parsed is None:
+            raise ApplicationError(BAD_PHONE % {"number": typed}, field=f"{field}.{index}.number")
+        e164, shown = parsed
+        if (e164, extension) in seen:
             continue
-        seen.add(e164)
-        cleaned.append({"kind": kind, "number": number, "e164": e164, "digits_reversed": phone_digits_reversed(e164)})
+        seen.add((e164, extension))
+        cleaned.append({"kind": kind, "number": shown, "e164": e164, "extension": extension, "typed": typed,
+                        "digits_reversed": phone_digits_reversed(e164)})
     return cleaned
 
 
@@ -141,9 +163,16 @@ def phone_digits_reversed(e164: str) -> str:
 def _save_phones(customer: Customer, phones: list[dict]) -> None:
     customer.phones.all().delete()
     CustomerPhone.objects.bulk_create(
-        CustomerPhone(customer=customer, position=i, **phone) for i, phone in enumerate(phones)
+        CustomerPhone(customer=customer, position=i, kind=phone["kind"], number=phone["number"], e164=phone["e164"],
+                      extension=phone["extension"], digits_reversed=phone["digits_reversed"])
+        for i, phone in enumerate(phones)
     )
 
 
 def _phones_summary(customer: Customer) -> list[str]:
-    return [p.number for p in customer.phones.all()]
+    return [p.display for p in customer.phones.all()]
+
+
+def phones_typed(phones: list[dict]) -> list[str]:
+    """The numbers as the person wrote them (the history keeps them beside the formatted ones)."""
+    return [p["typed"] for p in phones]

@@ -16,6 +16,7 @@ from comptoir.customers.services.contact import (
     _save_phones,
     email_clean,
     phones_clean,
+    phones_typed,
     placeholder_email,
 )
 from comptoir.customers.services.keys import _refresh_keys, _save_tokens
@@ -160,6 +161,7 @@ def customer_create(*, actor, no_email: bool = False, **values) -> Customer:
     timeline_record(actor=actor, subject=customer, verb="customer_created", data={
         "channel": customer.channel, "email_status": customer.email_status,
         "salesperson": customer.salesperson_id, "points_lost": customer.points_lost,
+        **({"phones_typed": phones_typed(cleaned_phones)} if cleaned_phones else {}),
     })
     return customer
 
@@ -205,6 +207,8 @@ def customer_update(*, actor, customer_id, version: int | None = None, email=Non
     after = {"email": customer.email, "phones": _phones_summary(customer), "salesperson": customer.salesperson_id}
     tracked = {k: {"from": before[k], "to": after[k]} for k in TRACKED_FIELDS if before[k] != after[k]}
     other = sorted(set(changed) - {"email", "email_status", "salesperson"})
+    if "phones" in tracked:
+        tracked["phones_typed"] = phones_typed(cleaned_phones)  # as the person wrote them
     if tracked or other or tags is not None:
         timeline_record(actor=actor, subject=customer, verb="customer_updated",
                         data={**tracked, "fields": other + (["tags"] if tags is not None else [])})

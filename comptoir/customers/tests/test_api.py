@@ -19,7 +19,7 @@ def test_creating_a_customer_answers_the_card(salesperson_api, salesperson):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["email"] == "emilie@videotron.ca" and body["email_status"] == "valid"
-    assert body["phones"] == [{"kind": "mobile", "number": "819 555-0142", "e164": "+18195550142"}]
+    assert body["phones"] == [{"kind": "mobile", "number": "(819) 555-0142", "e164": "+18195550142", "extension": ""}]
     assert body["media_name"] == "En magasin" and body["source_name"] == "Salon"
     assert body["salesperson"] == salesperson.pk and body["created_by"] == salesperson.pk
     assert body["sure_duplicates"] == 0 and body["version"] == 1

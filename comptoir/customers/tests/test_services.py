@@ -77,12 +77,36 @@ def test_a_hard_bounce_marks_the_email_invalid(salesperson):
     assert timeline_for(customer).first().verb == "customer_email_bounced"
 
 
-def test_phones_are_stored_as_typed_and_as_e164(salesperson):
-    customer = make_customer(salesperson, phones=[{"kind": "mobile", "number": "(819) 555-0142"},
+def test_phones_are_stored_in_one_format_and_as_e164(salesperson):
+    customer = make_customer(salesperson, phones=[{"kind": "mobile", "number": "819.555.0142"},
                                                   {"kind": "work", "number": "+48 22 123 45 67"}])
 
     phones = list(customer.phones.values_list("kind", "number", "e164"))
     assert phones == [("mobile", "(819) 555-0142", "+18195550142"), ("work", "+48 22 123 45 67", "+48221234567")]
+
+
+@pytest.mark.parametrize("typed", ["418 555-0199 poste 4", "418-555-0199, p. 4", "(418) 555 0199 ext. 4",
+                                   "4185550199 x4", "418 555 0199 #4", "418.555.0199 Poste 4"])
+def test_poste_is_an_extension(salesperson, typed):
+    customer = make_customer(salesperson, phones=[{"number": typed}])
+
+    phone = customer.phones.get()
+    assert (phone.e164, phone.extension, phone.number) == ("+14185550199", "4", "(418) 555-0199")
+    assert phone.display == "(418) 555-0199, poste 4"
+
+
+def test_one_number_with_two_extensions_is_two_phones(salesperson):
+    customer = make_customer(salesperson, phones=[{"number": "418 555-0199 poste 4"}, {"number": "418 555-0199 p. 7"},
+                                                  {"number": "4185550199 x4"}])
+
+    assert list(customer.phones.values_list("extension", flat=True)) == ["4", "7"]
+
+
+def test_a_number_with_an_extension_is_found_by_its_last_digits(salesperson, manager):
+    customer = make_customer(salesperson, phones=[{"number": "418 555-0199 poste 4"}])
+
+    assert [c.pk for c in selectors.customer_list(actor=manager, q="0199")] == [customer.pk]
+    assert [c.pk for c in selectors.customer_list(actor=manager, q="418-555-0199")] == [customer.pk]
 
 
 def test_the_default_phone_region_comes_from_settings(admin, salesperson):
@@ -273,7 +297,8 @@ def test_edits_of_email_phones_and_salesperson_land_in_the_timeline_with_before_
     event = timeline_for(customer).first()
     assert event.verb == "customer_updated" and event.actor == manager
     assert event.data["email"] == {"from": "avant@videotron.ca", "to": "apres@videotron.ca"}
-    assert event.data["phones"] == {"from": ["819 555 0100"], "to": ["819 555 0199"]}
+    assert event.data["phones"] == {"from": ["(819) 555-0100"], "to": ["(819) 555-0199"]}
+    assert event.data["phones_typed"] == ["819 555 0199"]  # as the person wrote it
     assert event.data["salesperson"] == {"from": None, "to": salesperson.pk}
 
 

@@ -80,7 +80,7 @@ def test_the_salesperson_gets_a_task_due_now_and_an_email(reception, salesperson
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == [salesperson.email] and email.subject == "Client en magasin : Julie Roy"
-    assert "819 555-0199" in email.body and "Regarde les VTT" in email.body
+    assert "(819) 555-0199" in email.body and "Regarde les VTT" in email.body
     assert f"/customers/{visit.customer_id}/" in email.body
 
 
