@@ -49,7 +49,9 @@ class CustomerForm(forms.Form):
                        email="" if customer.email_status == "placeholder" else customer.email)
         phones = list(customer.phones.all())
         for i, phone in enumerate(phones):
-            initial[f"phone_kind_{i}"], initial[f"phone_number_{i}"] = phone.kind, phone.number
+            # The extension back in the number, in a form every language's page reads again.
+            number = f"{phone.number} ext. {phone.extension}" if phone.extension else phone.number
+            initial[f"phone_kind_{i}"], initial[f"phone_number_{i}"] = phone.kind, number
         return cls(initial=initial, phone_rows=max(PHONE_ROWS, len(phones) + 1))
 
     def phone_rows(self):
