@@ -11,3 +11,7 @@ class ActivitiesConfig(AppConfig):
         # Imported once the models are loaded: the tasks' sections of the cards and the board's next
         # task, registered in core.cards (the apps below read them without importing activities).
         from comptoir.activities import cards  # noqa: F401
+        from comptoir.activities.services import tasks_follow_lead
+        from comptoir.leads.conversion import lead_follower
+
+        lead_follower(tasks_follow_lead)  # a converted lead's tasks follow it (leads.conversion)

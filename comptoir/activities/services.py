@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -67,6 +68,16 @@ def _apply(actor, task: Task, values: dict) -> list[str]:
     if not task.title:
         raise ApplicationError(TITLE_REQUIRED, field="title")
     return changed
+
+
+def tasks_follow_lead(*, actor, lead: Lead, customer, opportunity) -> dict[str, int]:
+    """A converted lead's tasks are its customer's too; those still to do are about the sale, so
+    they go on the opportunity the conversion created (leads.conversion calls it)."""
+    tasks = Task.objects.filter(lead=lead)
+    count = tasks.update(customer=customer, version=F("version") + 1)
+    if opportunity is not None:
+        tasks.filter(done_at__isnull=True, opportunity__isnull=True).update(opportunity=opportunity)
+    return {"tasks": count} if count else {}
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """/leads, /leads/{id}/convert, /web-forms and the public web-form endpoint (API.md: /leads)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -73,13 +73,18 @@ class LeadOut(LeadFields):
 class LeadFilters(Schema):
     q: str | None = None
     status: StatusName | None = None
-    owner: Id | None = None
+    owner: Id | Literal["none"] | None = None  # "none": leads nobody has taken
+    source: Id | None = None
+    next_contact_from: date | None = None  # days in the dealership's time zone, both included
+    next_contact_to: date | None = None
 
 
 class ConvertOpportunityIn(Schema):
     pipeline: Id | Annotated[str, StringConstraints(max_length=100)]
     amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
     product: Annotated[str, StringConstraints(max_length=200)] = ""
+    unit: Id | Annotated[str, StringConstraints(max_length=64)] | None = None  # id, VIN or stock number
+    salesperson: Id | None = None  # default: the lead's owner, now the customer's salesperson
 
 
 class ConvertIn(Schema):
@@ -94,10 +99,13 @@ class ConvertOut(Schema):
     opportunity: int | None
 
 
-@leads_router.get("", response=list[LeadOut], summary="Leads (?q= name, company, email; ?status=, ?owner=)")
+@leads_router.get("", response=list[LeadOut], summary="Leads (?q= name, company, email; ?status=, ?owner= an id or "
+                                                     "none, ?source=, ?next_contact_from=, ?next_contact_to=)")
 @paginate
 def list_leads(request, filters: Query[LeadFilters]):
-    return selectors.lead_list(actor=request.user, q=filters.q, status=filters.status, owner=filters.owner)
+    return selectors.lead_list(actor=request.user, q=filters.q, status=filters.status, owner=filters.owner,
+                               source=filters.source, next_from=filters.next_contact_from,
+                               next_to=filters.next_contact_to)
 
 
 @leads_router.post("", response={201: LeadOut, **ERRORS}, summary="Enter a lead (email and phones follow the customer rules)")

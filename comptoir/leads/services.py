@@ -15,8 +15,9 @@ from comptoir.core.versioning import check_version, lock_rows, save_versioned
 from comptoir.customers.models import Channel
 from comptoir.customers.selectors import customer_duplicates, customer_get
 from comptoir.customers.services import (
-    CHANNEL_MEDIA, SYSTEM_CHANNELS, customer_create, customer_update, email_clean, phones_clean,
+    CHANNEL_MEDIA, SYSTEM_CHANNELS, customer_create, customer_note_add, customer_update, email_clean, phones_clean,
 )
+from comptoir.leads.conversion import followers_run
 from comptoir.leads.models import Lead, LeadStatus, WebForm
 from comptoir.leads.selectors import lead_visible
 from comptoir.sales.services import opportunity_create
@@ -77,6 +78,7 @@ ALREADY_CONVERTED = _("Cette piste est déjà convertie.")
 LOST_NOT_CONVERTED = _("Une piste perdue ne se convertit pas : rouvrez-la d'abord.")
 DUPLICATE_CUSTOMER = _("Ce client existe déjà (même téléphone ou courriel) : liez la piste à sa fiche, ou "
                        "confirmez la création d'une nouvelle fiche.")
+LEAD_NOTES = _("Notes de la piste « %(lead)s » :\n%(notes)s")
 FORMS_FORBIDDEN = _("Seul un administrateur gère les formulaires web.")
 FORM_NAME_TAKEN = _("Un formulaire web porte déjà ce nom.")
 
@@ -143,7 +145,11 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
                  create_opportunity: dict | None = None) -> tuple[Lead, object, object]:
     """DESIGN: converting creates the customer with every field of the lead (or links the existing
     one named, or found as a sure duplicate once the user confirms), optionally an opportunity,
-    marks the lead converted and pointing to them, and the lead's history follows to the customer."""
+    marks the lead converted and pointing to them, and the lead's history follows to the customer.
+
+    Nothing of the lead is lost: its notes become a note on the customer's card, its source and
+    media the opportunity's (and a linked customer's where it has none), its tasks and messages
+    follow through the apps that own them (leads.conversion)."""
     lead = _lock_lead(actor, lead_id)
     if lead.status == LeadStatus.CONVERTED:
         raise Conflict(ALREADY_CONVERTED)
@@ -151,6 +157,10 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
         raise ApplicationError(LOST_NOT_CONVERTED, field="status")
     if customer is not None:
         target = customer_get(actor=actor, pk=customer)
+        missing = {key: getattr(lead, f"{key}_id") for key in ("source", "media")
+                   if getattr(target, f"{key}_id") is None and getattr(lead, f"{key}_id") is not None}
+        if missing:
+            target = customer_update(actor=actor, customer_id=target.pk, **missing)
     else:
         values = {key: getattr(lead, key) for key in ("first_name", "last_name", "company", "address_line1",
                                                       "address_line2", "city", "province", "postal_code",
@@ -171,14 +181,22 @@ def lead_convert(*, actor, lead_id, customer=None, create_anyway: bool = False,
             target = customer_update(actor=actor, customer_id=target.pk, salesperson=owner.pk)
     opportunity = None
     if create_opportunity:
-        opportunity = opportunity_create(actor=actor, customer=target.pk, **create_opportunity)
+        values = {key: value for key, value in create_opportunity.items() if value not in (None, "")}
+        values.setdefault("source", lead.source_id)
+        values.setdefault("media", lead.media_id)
+        if target.salesperson_id is not None:
+            values.setdefault("salesperson", target.salesperson_id)  # the lead's owner, now the customer's
+        opportunity = opportunity_create(actor=actor, customer=target.pk, **values)
     lead.status, lead.customer = LeadStatus.CONVERTED, target
     save_versioned(lead, ["status", "customer", "updated_at"])
-    # Its emails and texts too: the customer's communications start with the lead's.
-    lead.messages.filter(customer__isnull=True).update(customer=target)
+    if lead.notes.strip():
+        customer_note_add(actor=actor, customer_id=target.pk,
+                          body=LEAD_NOTES % {"lead": str(lead), "notes": lead.notes.strip()})
+    moved = followers_run(actor=actor, lead=lead, customer=target, opportunity=opportunity)
     # The lead's history, on the customer's timeline too, with its own dates.
     timeline_copy(from_subject=lead, to_subject=target, data={"lead": lead.pk})
-    data = {"lead": lead.pk, "customer": target.pk, "opportunity": opportunity.pk if opportunity else None}
+    data = {"lead": lead.pk, "customer": target.pk, "opportunity": opportunity.pk if opportunity else None,
+            **({"moved": moved} if moved else {})}
     timeline_record(actor=actor, subject=lead, verb="lead_converted", data=data)
     timeline_record(actor=actor, subject=target, verb="lead_converted", data=data)
     return lead, target, opportunity

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from comptoir.activities.models import Task
 from comptoir.activities.services import task_create
+from comptoir.core.models import Source
 from comptoir.customers.models import Customer
 from comptoir.customers.tests.factories import make_customer
 from comptoir.leads.models import Lead
@@ -27,7 +28,7 @@ def browser(salesperson):
 
 def test_a_lead_is_entered_found_and_converted_from_its_card(browser):
     created = browser.post(reverse("lead-new"), {"first_name": "Luc", "last_name": "Roy", "email": "luc@exemple.ca",
-                                                 "phone": "819 555-0111"})
+                                                 "phone_0": "819 555-0111", "source": Source.objects.first().pk})
     lead = Lead.objects.get()
     found = browser.get(reverse("lead-list"), {"q": "roy"}).content.decode()
     converted = browser.post(reverse("lead-convert", args=[lead.pk]))
@@ -45,7 +46,7 @@ def test_converting_onto_a_duplicate_offers_to_link_it(browser, salesperson):
     asked = browser.post(reverse("lead-convert", args=[lead.pk]))
     linked = browser.post(reverse("lead-convert", args=[lead.pk]), {"customer": existing.pk})
 
-    assert asked.status_code == 409 and "Lier à cette fiche" in asked.content.decode()
+    assert asked.status_code == 409 and "Lier à la fiche de" in asked.content.decode()
     assert linked["Location"] == reverse("customer-card", args=[existing.pk])
     assert Customer.objects.count() == 1
 
@@ -94,7 +95,8 @@ def test_a_week_that_does_not_exist_shows_this_week(browser):
 
 
 def test_a_refused_lead_entry_keeps_what_was_typed(browser):
-    response = browser.post(reverse("lead-new"), {"email": "luc@exemple.ca", "phone": "819 555-0111"})
+    response = browser.post(reverse("lead-new"), {"email": "luc@exemple.ca", "phone_0": "819 555-0111",
+                                                  "source": Source.objects.first().pk})
 
     page = response.content.decode()
     assert response.status_code == 422

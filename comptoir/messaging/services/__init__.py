@@ -11,7 +11,7 @@ from comptoir.messaging.services.templates import (  # noqa: F401
 from comptoir.messaging.services.sending import (  # noqa: F401
     CLAIM_LEASE, CLICK_SALT, MAX_RECIPIENTS, MISSING_FIELDS, NOBODY_TO_SEND, ONE_TARGET, SKIP_MESSAGES,
     TEMPLATE_INACTIVE, UNSUBSCRIBE_FOOTER, bulk_send, click_url, message_send, messages_deliver_due,
-    messages_preview, skip_summary, target_of,
+    messages_follow_lead, messages_preview, skip_summary, target_of,
 )
 from comptoir.messaging.services.tracking import (  # noqa: F401
     email_bounced, email_event, message_clicked, message_for, message_opened, reply_received,

@@ -306,3 +306,10 @@ def _deliver_one(message: Message, connection, now) -> str:
         message.save(update_fields=["status", "sent_at", "error", "provider_message_id"])
         _record_on_subjects(message, "message_sent", {}, actor=message.sender)
     return "sent"
+
+
+def messages_follow_lead(*, actor, lead, customer, opportunity) -> dict[str, int]:
+    """A converted lead's emails and texts: the customer's communications start with them (leads.conversion
+    calls it; a message already on a customer stays there)."""
+    count = Message.objects.filter(lead=lead, customer__isnull=True).update(customer=customer)
+    return {"messages": count} if count else {}
