@@ -42,6 +42,7 @@ CAPABILITIES = (
     "manage_users",
     "manage_lists",
     "manage_settings",
+    "undo_merge",
 )
 
 STATUS_CHANGE_REFUSED = _("Votre rôle ne permet pas de passer cette opportunité de « %(old)s » à « %(new)s ».")
@@ -108,6 +109,11 @@ def can_assign(user, salesperson_id) -> bool:
 
 def can_change_sale_date(user) -> bool:
     return has_capability(user, "change_sale_date")
+
+
+def can_undo_merge(user) -> bool:
+    """DESIGN (customers): a sales manager or an admin undoes a merge; a salesperson does not."""
+    return has_capability(user, "undo_merge")
 
 
 def can_edit_user(actor, target) -> bool:

@@ -7,6 +7,7 @@ VERBS = {
     "customer_updated": _("Fiche modifiée"),
     "customer_merged": _("Fusion : une autre fiche a été fusionnée ici"),
     "customer_merged_into": _("Fusionnée dans une autre fiche"),
+    "customer_merge_undone": _("Fusion annulée : les deux fiches sont rétablies"),
     "customer_email_bounced": _("Courriel en rebond : marqué invalide"),
     "note_added": _("Note ajoutée"),
 }

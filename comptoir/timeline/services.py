@@ -48,14 +48,17 @@ def timeline_copy(*, from_subject, to_subject, data: dict) -> int:
         (to_subject.pk, e.actor_id, e.verb, {**e.data, **data}, e.created_at) for e in events.order_by("pk")))
 
 
-def timeline_move(*, from_subject, to_subject) -> int:
+def timeline_move(*, from_subject, to_subject, ids: Iterable[int] | None = None) -> int:
     """Every row of `from_subject` now belongs to `to_subject` (of the same model), dates and actors
-    kept: a merge loses no history. Answers how many rows moved."""
+    kept: a merge loses no history. With `ids`, only those of its rows (an undone merge gives back the
+    rows it moved, not those written since). Answers how many rows moved."""
     subject_type = _subject_type(from_subject)
     if _subject_type(to_subject) != subject_type:
         raise ValueError("a timeline moves between two records of the same model")
-    return TimelineEvent.objects.filter(subject_type=subject_type, subject_id=from_subject.pk).update(
-        subject_id=to_subject.pk)
+    rows = TimelineEvent.objects.filter(subject_type=subject_type, subject_id=from_subject.pk)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(subject_id=to_subject.pk)
 
 
 ADMIN_SITE_VERBS = {1: "admin_site_added", 2: "admin_site_changed", 3: "admin_site_deleted"}

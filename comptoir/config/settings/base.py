@@ -196,10 +196,13 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # editable by an admin). core.permissions is the only reader.
 COMPTOIR_ROLE_CAPABILITIES = {
     "salesperson": ["work_own"],
-    "sales_manager": ["work_own", "see_team", "see_all_customers", "assign", "change_sale_date", "set_objectives"],
+    "sales_manager": ["work_own", "see_team", "see_all_customers", "assign", "change_sale_date", "set_objectives",
+                      "undo_merge"],
     "reception": ["create_customers", "see_all_customers", "assign"],
     "admin": ["*"],  # every capability core.permissions knows
 }
+# DESIGN (customers): a manager can undo a merge for 30 days; after that it is part of the record.
+COMPTOIR_MERGE_UNDO_DAYS = env_int("COMPTOIR_MERGE_UNDO_DAYS", 30)
 COMPTOIR_TOKEN_THROTTLE = env_str("COMPTOIR_TOKEN_THROTTLE", "20/m")
 COMPTOIR_WEB_FORM_THROTTLE = env_str("COMPTOIR_WEB_FORM_THROTTLE", "10/m")
 COMPTOIR_SETTINGS_CACHE_SECONDS = 60

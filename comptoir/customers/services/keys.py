@@ -1,7 +1,7 @@
 """A customer's search and duplicate keys and search tokens, kept on every write."""
 
 from comptoir.core.text import normalize, words
-from comptoir.customers.models import Customer, CustomerSearchToken
+from comptoir.customers.models import Customer, CustomerAlias, CustomerSearchToken
 
 
 def customer_keys(first_name: str, last_name: str, company: str, postal_code: str) -> dict:
@@ -24,6 +24,11 @@ def _refresh_keys(customer: Customer) -> None:
 
 
 def _save_tokens(customer: Customer) -> None:
+    """The record's words and those of its other names (DESIGN: a value a merge does not show stays on
+    the kept record, searchable: « Hélène Côté-Tremblay » finds « Helene Cote » that kept it)."""
     CustomerSearchToken.objects.filter(customer=customer).delete()
     tokens = customer_tokens(customer.first_name, customer.last_name, customer.company)
+    for first_name, last_name, company in CustomerAlias.objects.filter(customer=customer).values_list(
+            "first_name", "last_name", "company"):
+        tokens |= customer_tokens(first_name, last_name, company)
     CustomerSearchToken.objects.bulk_create(CustomerSearchToken(customer=customer, token=t) for t in tokens)

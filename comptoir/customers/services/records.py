@@ -10,7 +10,7 @@ from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
 from comptoir.core.models import Media, Source, Tag
 from comptoir.core.selectors import reference_resolve, site_settings_get
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
-from comptoir.customers.models import Channel, Customer, EmailStatus, Note
+from comptoir.customers.models import Channel, Customer, CustomerEmail, EmailStatus, Note
 from comptoir.customers.services.contact import (
     _phones_summary,
     _save_phones,
@@ -217,8 +217,8 @@ def customer_update(*, actor, customer_id, version: int | None = None, email=Non
 
 @transaction.atomic
 def customer_mark_email_bounced(*, email: str, actor=None, reason: str = "", model=Customer) -> int:
-    """DESIGN: a hard bounce marks the email invalid on every record having it: customers, or the
-    records of `model` that follow the same email rules (leads)."""
+    """DESIGN: a hard bounce marks the email invalid on every record having it: customers (their
+    secondary addresses too), or the records of `model` that follow the same email rules (leads)."""
     email = (email or "").strip().lower()
     records = lock_rows(model.objects.filter(email=email, email_status=EmailStatus.VALID))
     for record in records:
@@ -226,7 +226,16 @@ def customer_mark_email_bounced(*, email: str, actor=None, reason: str = "", mod
         save_versioned(record, ["email_status", "updated_at"])
         timeline_record(actor=actor, subject=record, verb="customer_email_bounced",
                         data={"email": email, "reason": reason})
-    return len(records)
+    if model is not Customer:
+        return len(records)
+    # A secondary address (one a merge kept) that bounced is marked on the customer holding it.
+    secondary = lock_rows(CustomerEmail.objects.filter(email=email, email_status=EmailStatus.VALID))
+    for row in secondary:
+        row.email_status = EmailStatus.INVALID
+        row.save(update_fields=["email_status"])
+        timeline_record(actor=actor, subject=row.customer, verb="customer_email_bounced",
+                        data={"email": email, "reason": reason, "secondary": True})
+    return len(records) + len(secondary)
 
 
 @transaction.atomic

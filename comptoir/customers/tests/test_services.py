@@ -421,7 +421,9 @@ def test_merge_keeps_one_fills_its_empty_fields_and_loses_nothing(manager):
     survivor = services.customer_merge(actor=manager, customer_id=keep.pk, other_id=other.pk)
 
     survivor.refresh_from_db()
-    assert survivor.pk == keep.pk and survivor.first_name == "Luc"
+    # Both have a first name: the newer record's shows by default, the other stays as another name.
+    assert survivor.pk == keep.pk and survivor.first_name == "Lucien"
+    assert [str(alias) for alias in survivor.aliases.all()] == ["Luc Roy"]
     assert (survivor.city, survivor.email, survivor.external_id) == ("Magog", "luc@videotron.ca", "DMS-1")
     assert sorted(survivor.phones.values_list("e164", flat=True)) == ["+18195550001", "+18195550002"]
     assert sorted(survivor.tags.values_list("name", flat=True)) == ["Tag Luc", "Tag Lucien"]
@@ -437,20 +439,23 @@ def test_merge_keeps_one_fills_its_empty_fields_and_loses_nothing(manager):
     assert CustomerPhone.objects.filter(pk=shared.pk, customer=other).exists()  # kept, not lost
     with pytest.raises(NotFound):
         selectors.customer_get(actor=manager, pk=other.pk)
-    assert _search(manager, "lucien") == []
+    assert _search(manager, "lucien") == [survivor.pk]
 
 
-def test_merge_keeps_the_survivors_fields_and_prefers_a_valid_email_to_a_bounced_one(manager):
+def test_merge_shows_the_chosen_fields_and_prefers_a_valid_email_to_a_bounced_one(manager):
     keep = make_customer(manager, email="vieux@videotron.ca", city="Magog", external_id="DMS-9")
     services.customer_mark_email_bounced(email="vieux@videotron.ca")
     other = make_customer(manager, first_name="Autre", email="neuf@videotron.ca", city="Orford",
                           external_id="DMS-10")
 
-    survivor = services.customer_merge(actor=manager, customer_id=keep.pk, other_id=other.pk)
+    survivor = services.customer_merge(actor=manager, customer_id=keep.pk, other_id=other.pk,
+                                       keep={"address": "survivor", "external_id": "survivor"})
 
     survivor.refresh_from_db()
     assert (survivor.city, survivor.external_id) == ("Magog", "DMS-9")
     assert (survivor.email, survivor.email_status) == ("neuf@videotron.ca", EmailStatus.VALID)
+    assert list(survivor.other_emails.values_list("email", "email_status")) == [
+        ("vieux@videotron.ca", EmailStatus.INVALID)]
 
 
 def test_customers_merged_earlier_follow_to_the_new_survivor(manager):
