@@ -17,6 +17,7 @@ TEXT_FIELDS = ("first_name", "last_name", "company", "email", "address_line1", "
 def _source_field() -> forms.ModelChoiceField:
     # DESIGN: a lead entered by hand says where it comes from; the web form and imports set theirs.
     return forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.filter(active=True).order_by("name"),
+                                  empty_label=_("Choisir…"),
                                   error_messages={"required": _("Indiquez la source de la piste.")})
 
 
@@ -41,6 +42,10 @@ class LeadForm(forms.Form):
         self.fields["source"] = _source_field()
         for i in range(PHONE_ROWS):
             self.fields[f"phone_{i}"] = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
+        self.fields["source"].label_from_instance = lambda item: item.label
+        self.fields["media"].label_from_instance = lambda item: item.label
+        self.order_fields(["first_name", "last_name", "company", "email", "phone_0", "phone_1", "source", "media",
+                           "address_line1", "city", "province", "postal_code", "notes"])
 
     @classmethod
     def for_lead(cls, lead: Lead) -> "LeadForm":
@@ -103,6 +108,10 @@ class ConvertForm(forms.Form):
     unit = forms.CharField(label=_("Unité (no de stock ou NIV)"), max_length=64, required=False)
     amount = forms.DecimalField(label=_("Montant"), max_digits=14, decimal_places=2, min_value=0, required=False)
     salesperson = forms.ModelChoiceField(label=_("Vendeur"), required=False, queryset=users_assignable())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["salesperson"].label_from_instance = lambda person: person.display_name
 
     def service_values(self) -> dict:
         data = self.cleaned_data
