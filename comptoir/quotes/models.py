@@ -57,6 +57,12 @@ class QuoteVariant(models.Model):
     margin_pct = models.DecimalField(_("marge %"), max_digits=9, decimal_places=2, null=True, blank=True)
     markup_pct = models.DecimalField(_("majoration %"), max_digits=12, decimal_places=2, null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # The customer's own acceptance on the quote page: the name typed as signature, where from, and
+    # the SHA-256 of the PDF they saw (the accepted PDF prints the signature block).
+    signed_name = models.CharField(_("signé par"), max_length=200, blank=True)
+    signed_ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    signed_user_agent = models.CharField(_("navigateur"), max_length=400, blank=True)
+    signed_pdf_sha256 = models.CharField(max_length=64, blank=True)
     # Sending and tracking: the key of the public view link the email carries.
     tracking_key = models.CharField(max_length=43, unique=True, null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)

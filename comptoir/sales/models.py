@@ -14,6 +14,11 @@ class Pipeline(models.Model):
     name = models.CharField(_("nom"), max_length=100, unique=True)
     prefix = models.CharField(_("préfixe"), max_length=10, unique=True)
     requires_quote = models.BooleanField(_("exige une cotation"), default=True)
+    # Accepting a quote variant (in the CRM or by the customer online) wins the deal, sale date today.
+    accept_wins = models.BooleanField(_("l'acceptation conclut la vente"), default=True)
+    # The stores that sell through it; none means every store.
+    locations = models.ManyToManyField(Location, verbose_name=_("succursales"), blank=True,
+                                       related_name="pipelines")
     active = models.BooleanField(_("actif"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -31,6 +36,8 @@ class Stage(models.Model):
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(_("nom"), max_length=100)
     order = models.PositiveIntegerField(_("ordre"))
+    # An archived stage takes no deal any more and leaves the board; its history stays.
+    archived = models.BooleanField(_("archivée"), default=False)
 
     class Meta:
         verbose_name = _("étape")
