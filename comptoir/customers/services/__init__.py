@@ -13,10 +13,10 @@ from comptoir.customers.services.records import (  # noqa: F401
     customer_create, customer_draft, customer_mark_email_bounced, customer_note_add, customer_update,
 )
 from comptoir.customers.services.merge import FILLABLE_FIELDS, SELF_MERGE, customer_merge  # noqa: F401
-from comptoir.customers.services.imports import (  # noqa: F401
 from comptoir.customers.services.merge_undo import customer_merge_undo  # noqa: F401
 from comptoir.customers.merges_read import (  # noqa: F401
     BAD_SIDE, UNDO_ALREADY, UNDO_FORBIDDEN, UNDO_STALE, UNDO_TOO_LATE, UNKNOWN_CHOICE,
 )
+from comptoir.customers.services.imports import (  # noqa: F401
     _CUSTOMER_FIELDS, TOO_LONG, OnDuplicate, customers_import,
 )
