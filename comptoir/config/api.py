@@ -16,7 +16,7 @@ from comptoir.core.api import (
 from comptoir.core.errors import register_error_handlers
 from comptoir.catalog.api import price_lists_router, products_router
 from comptoir.customers.api import router as customers_router
-from comptoir.customers.api_merges import customer_merge_router
+from comptoir.customers.api_merges import customer_merge_router, merges_router
 from comptoir.imports.api import router as imports_router
 from comptoir.leads.api import leads_router, public_router, web_forms_router
 from comptoir.messaging.api import messages_router, templates_router
@@ -53,6 +53,7 @@ api.add_router("/competitors", competitors_router)
 api.add_router("/settings", settings_router)
 api.add_router("/customers", customers_router)
 api.add_router("/customers", customer_merge_router)
+api.add_router("/merges", merges_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/pipelines", pipelines_router)
 api.add_router("/opportunities", opportunities_router)

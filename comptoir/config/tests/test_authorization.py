@@ -103,6 +103,12 @@ class World:
             }
         self.records[OWN]["unused_customer"] = customer_create(actor=self.users["salesperson"], last_name="Double").pk
         self.records[OTHER]["unused_customer"] = customer_create(actor=self.rival, last_name="Double").pk
+        from comptoir.customers.services import customer_merge
+
+        for side, owner in ((OWN, self.users["salesperson"]), (OTHER, self.rival)):
+            kept = customer_merge(actor=owner, customer_id=customer_create(actor=owner, last_name="Gardée").pk,
+                                  other_id=customer_create(actor=owner, last_name="Fusionnée").pk)
+            self.records[side]["merge"] = kept.merges_kept.get().pk
         from comptoir.walkins.services import walk_in_record
 
         for side in (OWN, OTHER):
@@ -169,6 +175,11 @@ RULES = [
     Rule("POST", "/customers/{customer}/merge", owned(),
          lambda w, side: {"other_id": w.records[side]["unused_customer"]}),
     Rule("POST", "/customers/{customer}/notes", owned(), {"body": "Rappeler jeudi"}),
+    # Merges: seen with both records; undone by a manager or an admin only.
+    Rule("GET", "/merges", everyone()),
+    Rule("GET", "/merges?customer={customer}", owned()),
+    Rule("POST", "/merges/{merge}/undo", {"salesperson": (403, 404), "sales_manager": "ok", "reception": 403,
+                                          "admin": "ok"}),
     Rule("GET", "/customers/{customer}/timeline", owned()),
     Rule("GET", "/analytics/conversion", everyone()),
     Rule("GET", "/analytics/email-ratio", everyone()),
