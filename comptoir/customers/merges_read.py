@@ -40,7 +40,7 @@ REFERENCE_KEYS = ("source", "media", "salesperson")
 # What the comparison lets the user choose: one field each, but the address as a whole (a street from one
 # record and a city from the other would be nobody's address) and the email with its status.
 CHOICE_KEYS = (*NAME_FIELDS, "email", "address", *TEXT_KEYS, *REFERENCE_KEYS)
-# Values a merge does not show but keeps in `details` under « Autre … » (names and emails have their own rows;
+# Values a merge does not show but keeps in `details` under « Autre … » (names and emails have their own rows;
 # the salesperson is who owns the record, not a value of the customer: the merge and the history keep it).
 DETAIL_KEYS = ("address", *TEXT_KEYS, "source", "media")
 REAL_EMAIL = (EmailStatus.VALID, EmailStatus.INVALID)
@@ -50,8 +50,8 @@ EMAIL_RANK = {EmailStatus.VALID: 2, EmailStatus.INVALID: 1}
 OWN_ROWS = (Customer, CustomerPhone, CustomerSearchToken, CustomerAlias, CustomerEmail, CustomerMerge)
 
 SELF_MERGE = _("Un client ne se fusionne pas avec lui-même.")
-UNKNOWN_CHOICE = _("On ne choisit pas « %(key)s » : les champs à choisir sont %(keys)s.")
-BAD_SIDE = _("Choisissez « survivor » (la fiche conservée) ou « other » (l'autre fiche).")
+UNKNOWN_CHOICE = _("On ne choisit pas « %(key)s » : les champs à choisir sont %(keys)s.")
+BAD_SIDE = _("Choisissez « survivor » (la fiche conservée) ou « other » (l'autre fiche).")
 UNDO_FORBIDDEN = _("Seuls un directeur des ventes ou un administrateur peuvent annuler une fusion.")
 UNDO_ALREADY = _("Cette fusion a déjà été annulée.")
 UNDO_TOO_LATE = ngettext_lazy(
@@ -96,7 +96,7 @@ def address_text(customer: Customer) -> str:
 
 
 def _shown(customer: Customer, key: str) -> str:
-    """The value as the comparison shows it: never the placeholder address (« aucun courriel »)."""
+    """The value as the comparison shows it: never the placeholder address (« aucun courriel »)."""
     if key == "email":
         return customer.email if customer.email_status in REAL_EMAIL else str(NO_EMAIL)
     if key == "address":
@@ -133,7 +133,7 @@ def _triple(record) -> tuple[str, str, str]:
 
 
 def name_text(first_name: str, last_name: str, company: str) -> str:
-    """« Hélène Côté-Tremblay », with the company in brackets when there is a name too."""
+    """« Hélène Côté-Tremblay », with the company in brackets when there is a name too."""
     name = f"{first_name} {last_name}".strip()
     if name and company:
         return f"{name} ({company})"
@@ -141,7 +141,7 @@ def name_text(first_name: str, last_name: str, company: str) -> str:
 
 
 def _detail_label(key: str) -> str:
-    """« Autre adresse », « Autre no DMS »… in the site's language: a stored key reads the same to everyone."""
+    """« Autre adresse », « Autre no DMS »… in the site's language: a stored key reads the same to everyone."""
     with override(settings.LANGUAGE_CODE):
         name = str(ADDRESS if key == "address" else Customer._meta.get_field(key).verbose_name)
         return str(OTHER_VALUE % {"field": name[:1].lower() + name[1:]})
@@ -218,7 +218,7 @@ def merge_keep_check(keep: dict | None) -> dict[str, str]:
 def merge_plan(survivor: Customer, other: Customer, keep: dict | None = None) -> MergePlan:
     """What merging `other` into `survivor` does: the value the kept record shows for each choice
     (`keep` where both have a different one, else the default), and where every value not shown stays
-    (other names, other emails, phones, « Autre … » details, tags). Reads, writes nothing."""
+    (other names, other emails, phones, « Autre … » details, tags). Reads, writes nothing."""
     keep = merge_keep_check(keep)
     rows, shown = [], {}
     for key in CHOICE_KEYS:
@@ -314,7 +314,7 @@ def merge_child_rows(relation, customer: Customer) -> tuple[QuerySet, str]:
 
 
 def merge_moving_counts(other: Customer) -> list[tuple[str, int]]:
-    """What moves to the kept record, per kind of row (« Opportunités : 2 »), its history included."""
+    """What moves to the kept record, per kind of row (« Opportunités : 2 »), its history included."""
     counts = []
     for relation in merge_child_relations():
         model = relation.related_model
@@ -400,13 +400,16 @@ class MergeRow:
 
 
 def customer_merge_panel(*, actor, customer: Customer) -> dict:
-    """The card's section: the other names and emails the record keeps, the details a merge added, and
-    the merges it took part in, each with whether the actor may undo it now."""
+    """The card's section: the other names and emails the record keeps, the details its merges added
+    (« Autre adresse »…), and the merges it took part in, each with whether the actor may undo it now."""
     merges = list(customer_merge_list(actor=actor, customer=customer.pk)[:20])
     now = timezone.now()
+    added = {key for merge in merges if merge.survivor_id == customer.pk and merge.undone_at is None
+             for key in merge.moved.get("details_added", {})}
     return {
         "aliases": [name_text(*_triple(alias)) for alias in customer.aliases.all()],
         "other_emails": list(customer.other_emails.all()),
+        "details": [(key, value) for key, value in customer.details.items() if key in added],
         "merges": [MergeRow(merge=merge, kept=merge.survivor_id == customer.pk,
                             can_undo=merge_undo_refusal(actor, merge, now=now) is None,
                             undo_until=merge_undo_until(merge)) for merge in merges],

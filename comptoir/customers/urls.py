@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.customer_edit, name="customer-edit"),
     path("<int:pk>/notes/", views.customer_add_note, name="customer-add-note"),
     path("<int:pk>/compare/<int:other_pk>/", views_merge.customer_compare, name="customer-compare"),
+    path("merges/<int:pk>/undo/", views_merge.customer_merge_undo, name="customer-merge-undo"),
 ]
