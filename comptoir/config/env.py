@@ -76,3 +76,9 @@ def public_url() -> str:
     """COMPTOIR_PUBLIC_URL when set; otherwise the address served, from HOST and PORT (`comptoir serve`
     exports COMPTOIR_PUBLIC_URL to its web server and worker, so both write the same links)."""
     return (env_str("COMPTOIR_PUBLIC_URL") or served_url(served_host(), str(served_port()))).rstrip("/")
+
+
+def env_prefixed(prefix: str) -> dict[str, str]:
+    """Every variable named PREFIX<NAME>, as {NAME: value} (e.g. the ANYMAIL_* keys of an email provider)."""
+    return {name[len(prefix):]: value for name, value in os.environ.items()
+            if name.startswith(prefix) and len(name) > len(prefix) and value != ""}

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("search/", home_views.search, name="search"),
+    # The email providers' signed webhooks (django-anymail): /api/v1/public/anymail/<provider>/tracking/ …
+    path("api/v1/public/anymail/", include("comptoir.messaging.providers")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # The top bar's language switch (Django's set_language, also saved on the signed-in user).

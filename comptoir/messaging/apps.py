@@ -13,3 +13,12 @@ class MessagingConfig(AppConfig):
         from comptoir.messaging.services import messages_follow_lead
 
         lead_follower(messages_follow_lead)
+        # Email providers' events (django-anymail's tracking and inbound signals) go to the tracking services.
+        from comptoir.messaging import providers
+
+        providers.connect()
+        # A customer's online acceptance of a quote lands in the salesperson's inbox (quotes.hooks).
+        from comptoir.messaging.services import message_quote_accepted
+        from comptoir.quotes.hooks import on_accepted_online
+
+        on_accepted_online(message_quote_accepted)

@@ -1,6 +1,6 @@
-"""Mail coming back: delivery status notifications (RFC 3464 bounce reports) and replies, read from a
-mailbox by `comptoir fetch-mail` (IMAP or mbox), and provider webhooks. Parsing lives here; what each
-one changes goes through messaging.services."""
+"""Mail coming back: delivery-failure notices (read by messaging.bounces) and replies, from the reply
+mailbox by `comptoir fetch-mail` (IMAP or mbox), and provider webhooks. Reading lives here; what each one
+changes goes through messaging.services."""
 
 import hashlib
 import hmac
@@ -8,7 +8,6 @@ import imaplib
 import json
 import mailbox
 import re
-from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.utils import parseaddr, parsedate_to_datetime
 from urllib.parse import unquote, urlparse
@@ -19,26 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
 from comptoir.messaging import services
+from comptoir.messaging.bounces import bounce_read
 
 MESSAGE_IDS = re.compile(r"<([^<>\s]+)>")
 BAD_SIGNATURE = _("Signature du webhook invalide.")
 NOT_CONFIGURED = _("Aucun secret de webhook n'est configuré (COMPTOIR_EMAIL_WEBHOOK_SECRET).")
 BAD_PAYLOAD = _("Contenu du webhook illisible.")
-
-
-@dataclass
-class Bounce:
-    email: str
-    hard: bool
-    status: str
-    reason: str
-
-
-@dataclass
-class Report:
-    report_id: str
-    original_message_id: str
-    bounces: list[Bounce] = field(default_factory=list)
 
 
 def _ids(value) -> list[str]:
@@ -48,35 +33,6 @@ def _ids(value) -> list[str]:
 def _report_id(mail, raw: bytes) -> str:
     found = _ids(mail.get("Message-ID"))
     return found[0] if found else f"{hashlib.sha256(raw).hexdigest()}@comptoir.invalid"
-
-
-def parse_dsn(mail, raw: bytes) -> Report | None:
-    """The bounces a delivery status notification reports, or None when the mail is not one."""
-    if mail.get_content_type() != "multipart/report" or mail.get_param("report-type") != "delivery-status":
-        return None
-    report = Report(report_id=_report_id(mail, raw), original_message_id="")
-    for part in mail.walk():
-        kind = part.get_content_type()
-        if kind == "message/delivery-status":
-            # The first block is about the whole message, each other one about a recipient.
-            for block in part.get_payload()[1:]:
-                action = str(block.get("Action", "")).strip().lower()
-                status = str(block.get("Status", "")).strip()
-                recipient = str(block.get("Final-Recipient") or block.get("Original-Recipient") or "")
-                email = recipient.split(";", 1)[-1].strip().lower()
-                if action not in ("failed", "delayed") or not email:
-                    continue
-                reason = str(block.get("Diagnostic-Code", "")).split(";", 1)[-1].strip()
-                report.bounces.append(Bounce(email, action == "failed" and status.startswith("5"), status,
-                                             f"{status} {reason}".strip()))
-        elif kind in ("message/rfc822", "text/rfc822-headers") and not report.original_message_id:
-            if kind == "message/rfc822":
-                original = part.get_payload()[0]
-            else:
-                original = message_from_bytes(part.get_payload(decode=True) or b"", policy=policy.default)
-            found = _ids(original.get("Message-ID"))
-            report.original_message_id = found[0] if found else ""
-    return report
 
 
 def _text(mail) -> str:
@@ -91,13 +47,18 @@ def mail_ingest(raw: bytes) -> str:
     """Read one mail: 'bounce' (a DSN, each failed recipient handled), 'reply' (attached to a history),
     'duplicate' (already read), or 'ignored' (nobody of ours)."""
     mail = message_from_bytes(raw, policy=policy.default)
-    report = parse_dsn(mail, raw)
+    report = bounce_read(raw)
     if report is not None:
+        # DESIGN: only « the address cannot receive mail » invalidates it (bounces.failure_is_hard); any
+        # other failure is a soft bounce kept on the message and the person's history.
+        if not report.failures:
+            return "ignored"
         message = services.message_for(message_id=report.original_message_id)
+        report_id = _report_id(mail, raw)
         new = False
-        for bounce in report.bounces:
-            new |= services.email_bounced(email=bounce.email, message=message, hard=bounce.hard, reason=bounce.reason,
-                                          external_id=f"dsn:{report.report_id}:{bounce.email}")
+        for failure in report.failures:
+            new |= services.email_bounced(email=failure.email, message=message, hard=failure.hard,
+                                          reason=failure.reason, external_id=f"dsn:{report_id}:{failure.email}")
         return "bounce" if new else "duplicate"
     message_id = _report_id(mail, raw)
     references = _ids(mail.get("In-Reply-To")) + list(reversed(_ids(mail.get("References"))))

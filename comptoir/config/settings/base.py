@@ -1,5 +1,6 @@
 """Settings shared by every environment. The environment is read through config.env only."""
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -8,8 +9,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.config.env import (demo_scale, env_bool, env_int, env_list, env_str, public_url, served_host, served_port,
-                                 var_dir)
+from comptoir.config.env import (demo_scale, env_bool, env_int, env_list, env_prefixed, env_str, public_url,
+                                 served_host, served_port, var_dir)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = var_dir()
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "comptoir.core",
     "comptoir.timeline",
     "comptoir.accounts",
@@ -186,6 +188,39 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "") or "comptoir@localhost"
 # Without DEFAULT_FROM_EMAIL, customer emails leave from the dealer's own address (settings), not localhost.
 COMPTOIR_FROM_EMAIL_GIVEN = bool(env_str("DEFAULT_FROM_EMAIL", ""))
+# Email provider: `smtp` (EMAIL_BACKEND and the EMAIL_* settings above), or one django-anymail sends through,
+# with its keys from ANYMAIL_<SETTING> variables (ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_MAILGUN_API_KEY…; a
+# value starting with { or [ is JSON). Their signed webhooks (messaging.providers) need
+# COMPTOIR_ANYMAIL_WEBHOOK_SECRET, « user:password » the provider sends as HTTP basic auth; unset, they are refused.
+COMPTOIR_EMAIL_PROVIDERS = {
+    "amazon_ses": "anymail.backends.amazon_ses.EmailBackend",
+    "brevo": "anymail.backends.brevo.EmailBackend",
+    "mailersend": "anymail.backends.mailersend.EmailBackend",
+    "mailgun": "anymail.backends.mailgun.EmailBackend",
+    "mailjet": "anymail.backends.mailjet.EmailBackend",
+    "mailtrap": "anymail.backends.mailtrap.EmailBackend",
+    "mandrill": "anymail.backends.mandrill.EmailBackend",
+    "postal": "anymail.backends.postal.EmailBackend",
+    "postmark": "anymail.backends.postmark.EmailBackend",
+    "resend": "anymail.backends.resend.EmailBackend",
+    "scaleway": "anymail.backends.scaleway.EmailBackend",
+    "sendgrid": "anymail.backends.sendgrid.EmailBackend",
+    "sparkpost": "anymail.backends.sparkpost.EmailBackend",
+    "unisender_go": "anymail.backends.unisender_go.EmailBackend",
+}
+COMPTOIR_EMAIL_PROVIDER = (env_str("COMPTOIR_EMAIL_PROVIDER", "smtp") or "smtp").strip().lower()
+if COMPTOIR_EMAIL_PROVIDER != "smtp":
+    if COMPTOIR_EMAIL_PROVIDER not in COMPTOIR_EMAIL_PROVIDERS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"COMPTOIR_EMAIL_PROVIDER must be smtp or one of {', '.join(COMPTOIR_EMAIL_PROVIDERS)}"
+                                   f", not {COMPTOIR_EMAIL_PROVIDER!r}")
+    EMAIL_BACKEND = COMPTOIR_EMAIL_PROVIDERS[COMPTOIR_EMAIL_PROVIDER]
+ANYMAIL = {
+    name: json.loads(value) if value.lstrip()[:1] in ("{", "[") else value
+    for name, value in env_prefixed("ANYMAIL_").items()
+}
+ANYMAIL["WEBHOOK_SECRET"] = env_str("COMPTOIR_ANYMAIL_WEBHOOK_SECRET", "")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -197,7 +232,7 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 COMPTOIR_ROLE_CAPABILITIES = {
     "salesperson": ["work_own"],
     "sales_manager": ["work_own", "see_team", "see_all_customers", "assign", "change_sale_date", "set_objectives",
-                      "undo_merge"],
+                      "undo_merge", "manage_pipelines"],
     "reception": ["create_customers", "see_all_customers", "assign"],
     "admin": ["*"],  # every capability core.permissions knows
 }
@@ -212,7 +247,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"},
+                # GNU Mailman's bounce detectors log every detector they try, for every mail read.
+                "flufl.bounce": {"level": "WARNING"}},
 }
 
 # Imports: rows per committed batch (a killed worker loses at most one), and the largest file taken.

@@ -14,6 +14,7 @@ from comptoir.messaging.services.sending import (  # noqa: F401
     messages_follow_lead, messages_preview, skip_summary, target_of,
 )
 from comptoir.messaging.services.tracking import (  # noqa: F401
-    email_bounced, email_event, message_clicked, message_for, message_opened, reply_received,
+    email_bounced, email_event, email_unsubscribed, message_clicked, message_for, message_opened, reply_received,
 )
 from comptoir.messaging.services.inbox import inbox_message_open, message_mark_read, message_mark_unread  # noqa: F401
+from comptoir.messaging.services.acceptances import message_quote_accepted  # noqa: F401

@@ -226,6 +226,8 @@ def _email(message: Message, connection):
                                    reply_to=[reply_to] if reply_to else None, headers=headers, connection=connection)
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    # Through an email provider (django-anymail), its events carry our message's id back (messaging.providers).
+    email.metadata = {"comptoir_message": str(message.pk)}
     return email
 
 
@@ -233,8 +235,12 @@ def _send(message: Message, connection) -> str:
     """Hand the message to the email backend or the SMS backend; answers the provider's id."""
     if message.channel == Channel.SMS:
         return get_backend().send(to=message.to, body=message.body_text, sender=message.from_address) or ""
-    _email(message, connection).send()
-    return message.message_id
+    email = _email(message, connection)
+    email.send()
+    # A provider's own id (django-anymail), which its webhooks name; SMTP's is our Message-ID.
+    status = getattr(email, "anymail_status", None)
+    provider_id = getattr(status, "message_id", None)
+    return provider_id if isinstance(provider_id, str) and provider_id else message.message_id
 
 
 def _record_on_subjects(message: Message, verb: str, data: dict, actor=None) -> None:

@@ -12,6 +12,8 @@ from comptoir.customers.services import customer_mark_email_bounced
 from comptoir.leads.models import Lead
 from comptoir.messaging.models import Channel, Direction, Message, MessageEvent, MessageStatus
 from comptoir.messaging.services.sending import CLICK_SALT, _record_on_subjects
+from comptoir.timeline.selectors import timeline_for
+from comptoir.timeline.services import timeline_record
 
 
 # --- Tracking ---------------------------------------------------------------------------------------------
@@ -65,9 +67,15 @@ def _event_once(message, kind: str, *, external_id: str | None, detail: str = ""
     return True
 
 
-def message_for(*, message_id: str = "", provider_id: str = "") -> Message | None:
+def message_for(*, message_id: str = "", provider_id: str = "", pk: int | None = None) -> Message | None:
+    """Our outbound message a report names: by its Message-ID, the provider's id, or (a provider's event
+    carrying the metadata we sent) its own id."""
     message_id, provider_id = message_id.strip().strip("<>"), provider_id.strip().strip("<>")
     queryset = Message.objects.filter(direction=Direction.OUT)
+    if pk is not None:
+        found = queryset.filter(pk=pk).first()
+        if found:
+            return found
     if message_id:
         found = queryset.filter(message_id=message_id).first()
         if found:
@@ -76,12 +84,37 @@ def message_for(*, message_id: str = "", provider_id: str = "") -> Message | Non
     return queryset.filter(provider_message_id=provider_id).first() if provider_id else None
 
 
+def _last_sent_to(email: str) -> Message | None:
+    """A report that names no message of ours is about the last email we sent to that address."""
+    if not email:
+        return None
+    return (Message.objects.filter(direction=Direction.OUT, channel=Channel.EMAIL, to__iexact=email)
+            .exclude(sent_at__isnull=True).order_by("-sent_at", "-pk").first())
+
+
+def _soft_bounce_on_people(email: str, reason: str, external_id: str | None) -> bool:
+    """A soft bounce on no message of ours is kept in the history of everyone having that address, once."""
+    people = [*Customer.objects.filter(email=email, merged_into__isnull=True), *Lead.objects.filter(email=email)]
+    recorded = not people  # nobody has it: nothing to keep, nothing read twice
+    for person in people:
+        if external_id and timeline_for(person).filter(verb="email_soft_bounced",
+                                                       data__external_id=external_id).exists():
+            continue
+        timeline_record(actor=None, subject=person, verb="email_soft_bounced",
+                        data={"email": email, "reason": reason[:300], "external_id": external_id or ""})
+        recorded = True
+    return recorded
+
+
 @transaction.atomic
 def email_bounced(*, email: str, message: Message | None, hard: bool, reason: str = "",
                   external_id: str | None = None) -> bool:
-    """DESIGN: a hard bounce marks the email invalid (customers service; leads too) and the message
-    bounced; a soft one is only noted. A report read twice counts once."""
+    """DESIGN: a hard bounce (the address cannot receive mail) marks the email invalid (customers service;
+    leads too) and the message bounced; a soft one (full mailbox, spam filter, time-out…) never does: it is
+    kept on the message and in the history of whoever it was for. A report read twice counts once.
+    A report naming no message of ours is filed on the last email sent to that address."""
     email = (email or (message.to if message else "")).strip().lower()
+    message = message or _last_sent_to(email)
     if message is not None:
         kind = MessageEvent.Kind.BOUNCE if hard else MessageEvent.Kind.SOFT_BOUNCE
         if not _event_once(message, kind, external_id=external_id, detail=reason):
@@ -89,7 +122,10 @@ def email_bounced(*, email: str, message: Message | None, hard: bool, reason: st
     elif external_id and MessageEvent.objects.filter(external_id=external_id).exists():
         return False
     if not hard:
-        return True
+        if message is not None:
+            _record_on_subjects(message, "message_soft_bounced", {"reason": reason[:300]})
+            return True
+        return _soft_bounce_on_people(email, reason, external_id)
     if message is not None and message.status != MessageStatus.BOUNCED:
         Message.objects.filter(pk=message.pk).update(status=MessageStatus.BOUNCED, error=reason[:2000])
         _record_on_subjects(message, "message_bounced", {"reason": reason[:300]})
@@ -104,9 +140,41 @@ def email_event(*, kind: str, message: Message | None, external_id: str | None =
     """A provider's delivered / open / click / complaint report on one of our messages, once."""
     if message is None:
         return False
+    if kind == MessageEvent.Kind.COMPLAINT:
+        return email_unsubscribed(email=message.to, message=message, complaint=True, external_id=external_id,
+                                  detail=detail)
     if kind in (MessageEvent.Kind.OPEN, MessageEvent.Kind.CLICK):
         return _count(message, kind, now=now or timezone.now(), url=url[:2000], external_id=external_id)
     return _event_once(message, kind, external_id=external_id, url=url, detail=detail)
+
+
+@transaction.atomic
+def email_unsubscribed(*, email: str, message: Message | None, complaint: bool, external_id: str | None = None,
+                       detail: str = "") -> bool:
+    """DESIGN: a complaint (the person reported the email as spam) or the provider's own unsubscribe link
+    sets `unsubscribed` on whoever the message was for (else on everyone with that address): bulk sends
+    skip them. Once per report."""
+    email = (email or (message.to if message else "")).strip().lower()
+    message = message or _last_sent_to(email)
+    if message is not None:
+        if complaint and not _event_once(message, MessageEvent.Kind.COMPLAINT, external_id=external_id,
+                                         detail=detail):
+            return False
+        people = [person for person in (message.customer, message.lead) if person is not None]
+    else:
+        if not email:
+            return False
+        people = [*Customer.objects.filter(email=email, merged_into__isnull=True), *Lead.objects.filter(email=email)]
+    changed = False
+    for person in people:
+        if person.unsubscribed:
+            continue
+        type(person).objects.filter(pk=person.pk).update(unsubscribed=True)
+        person.unsubscribed = True
+        timeline_record(actor=None, subject=person, verb="message_complaint" if complaint else "unsubscribed",
+                        data={"email": email, "detail": detail[:300]})
+        changed = True
+    return changed or message is not None
 
 
 @transaction.atomic
