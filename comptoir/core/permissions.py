@@ -41,6 +41,7 @@ CAPABILITIES = (
     "assign",
     "manage_users",
     "manage_lists",
+    "manage_pipelines",
     "manage_settings",
     "undo_merge",
 )
@@ -74,6 +75,11 @@ def can_manage_users(user) -> bool:
 
 def can_manage_lists(user) -> bool:
     return has_capability(user, "manage_lists")
+
+
+def can_manage_pipelines(user) -> bool:
+    """Issue 23: sales managers and admins set up the sales processes and their stages."""
+    return has_capability(user, "manage_pipelines")
 
 
 def can_manage_settings(user) -> bool:

@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
+from comptoir.core.exceptions import NotFound
 from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
 from comptoir.sales import selectors, services
 from comptoir.sales.models import Opportunity, Pipeline
@@ -25,6 +26,7 @@ class StageOut(Schema):
     id: int
     name: str
     order: int
+    archived: bool = Field(description="Archived: offered for no new deal or move, off the board; history kept")
 
 
 class PipelineOut(Schema):
@@ -32,6 +34,8 @@ class PipelineOut(Schema):
     name: str
     prefix: str
     requires_quote: bool
+    accept_wins: bool = Field(description="Accepting a quote variant wins the deal (sale date today)")
+    locations: list[int] = Field(description="The stores that sell through it; empty: every store")
     active: bool
     stages: list[StageOut]
     version: int
@@ -40,40 +44,112 @@ class PipelineOut(Schema):
     def resolve_stages(obj: Pipeline):
         return list(obj.stages.all())
 
+    @staticmethod
+    def resolve_locations(obj: Pipeline):
+        return [location.pk for location in obj.locations.all()]
+
 
 class PipelineIn(Schema):
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     prefix: Annotated[str, StringConstraints(min_length=1, max_length=10)]
     requires_quote: bool = True
+    accept_wins: bool = True
+    locations: list[ReferenceValue] = Field(default_factory=list, max_length=100,
+                                            description="Stores by id or name; none: every store")
     stages: list[StageName] = Field(min_length=1, max_length=50)
 
 
 class PipelinePatch(Schema):
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
     requires_quote: bool | None = None
+    accept_wins: bool | None = None
+    locations: list[ReferenceValue] | None = Field(None, max_length=100, description="Replaces the list")
     active: bool | None = None
     add_stages: list[StageName] | None = Field(None, max_length=50)
     version: Version | None = None
 
 
+class StageIn(Schema):
+    name: StageName
+    version: Version | None = None
+
+
+class StagePatch(Schema):
+    name: StageName | None = None
+    archived: bool | None = None
+    version: Version | None = None
+
+
+class StageOrderIn(Schema):
+    stages: list[Id] = Field(min_length=1, max_length=200, description="Every stage id of the pipeline, once, "
+                                                                        "in the new order (archived ones too)")
+    version: Version | None = None
+
+
+def _pipeline(pipeline_id: int) -> Pipeline:
+    pipeline = Pipeline.objects.prefetch_related("stages", "locations").filter(pk=pipeline_id).first()
+    if pipeline is None:
+        raise NotFound()
+    return pipeline
+
+
 @pipelines_router.get("", response=list[PipelineOut], summary="Pipelines with their stages")
 @paginate
 def list_pipelines(request):
-    return Pipeline.objects.prefetch_related("stages").order_by("name", "pk")
+    return Pipeline.objects.prefetch_related("stages", "locations").order_by("name", "pk")
 
 
-@pipelines_router.post("", response={201: PipelineOut, **ERRORS}, summary="Create a pipeline, stages by name (admin)")
+@pipelines_router.post("", response={201: PipelineOut, **ERRORS},
+                       summary="Create a pipeline, stages by name (sales manager, admin)")
 def create_pipeline(request, payload: PipelineIn):
     pipeline = services.pipeline_create(actor=request.user, **payload.dict())
-    return Status(201, Pipeline.objects.prefetch_related("stages").get(pk=pipeline.pk))
+    return Status(201, _pipeline(pipeline.pk))
+
+
+@pipelines_router.get("/{int:pipeline_id}", response={200: PipelineOut, **ERRORS}, summary="A pipeline and its stages")
+def get_pipeline(request, pipeline_id: int):
+    return _pipeline(pipeline_id)
 
 
 @pipelines_router.patch("/{int:pipeline_id}", response={200: PipelineOut, **ERRORS},
-                        summary="Rename, require quotes or not, deactivate, add stages (admin)")
+                        summary="Rename, require quotes or not, accept wins or not, stores, deactivate, add stages "
+                                "(sales manager, admin)")
 def update_pipeline(request, pipeline_id: int, payload: PipelinePatch):
     values, version = patch_values(payload)
     services.pipeline_update(actor=request.user, pipeline_id=pipeline_id, version=version, **values)
-    return Pipeline.objects.prefetch_related("stages").get(pk=pipeline_id)
+    return _pipeline(pipeline_id)
+
+
+@pipelines_router.post("/{int:pipeline_id}/stages", response={201: PipelineOut, **ERRORS},
+                       summary="Add a stage after the last one (sales manager, admin)")
+def add_stage(request, pipeline_id: int, payload: StageIn):
+    services.stage_add(actor=request.user, pipeline_id=pipeline_id, name=payload.name, version=payload.version)
+    return Status(201, _pipeline(pipeline_id))
+
+
+@pipelines_router.patch("/{int:pipeline_id}/stages/{int:stage_id}", response={200: PipelineOut, **ERRORS},
+                        summary="Rename a stage, archive it (409 while it holds open or suspended deals, or when "
+                                "it is the first) or bring it back (sales manager, admin)")
+def update_stage(request, pipeline_id: int, stage_id: int, payload: StagePatch):
+    values, version = patch_values(payload)
+    services.stage_update(actor=request.user, pipeline_id=pipeline_id, stage_id=stage_id, version=version, **values)
+    return _pipeline(pipeline_id)
+
+
+@pipelines_router.post("/{int:pipeline_id}/stages/order", response={200: PipelineOut, **ERRORS},
+                       summary="Put the stages in a new order (sales manager, admin)")
+def reorder_stages(request, pipeline_id: int, payload: StageOrderIn):
+    services.stages_reorder(actor=request.user, pipeline_id=pipeline_id, stages=payload.stages,
+                            version=payload.version)
+    return _pipeline(pipeline_id)
+
+
+@pipelines_router.delete("/{int:pipeline_id}/stages/{int:stage_id}", response={204: None, **ERRORS},
+                         summary="Remove a stage no deal ever entered; 409 otherwise: archive it (sales manager, "
+                                 "admin)")
+def remove_stage(request, pipeline_id: int, stage_id: int, version: Version | None = None):
+    services.stage_remove(actor=request.user, pipeline_id=pipeline_id, stage_id=stage_id, version=version)
+    return Status(204, None)
 
 
 class ContactOut(Schema):

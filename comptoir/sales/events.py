@@ -11,4 +11,10 @@ VERBS = {
     "opportunity_imported": _("Opportunité importée"),
     "pipeline_created": _("Processus de vente créé"),
     "pipeline_updated": _("Processus de vente modifié"),
+    "pipeline_stage_added": _("Étape ajoutée"),
+    "pipeline_stage_renamed": _("Étape renommée"),
+    "pipeline_stages_reordered": _("Étapes réordonnées"),
+    "pipeline_stage_archived": _("Étape archivée"),
+    "pipeline_stage_unarchived": _("Étape désarchivée"),
+    "pipeline_stage_removed": _("Étape supprimée"),
 }

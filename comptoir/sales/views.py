@@ -69,7 +69,9 @@ def board(request):
             # The next task's columns come from activities (core.cards.list_annotation): none without it.
             card.next_task_late = getattr(card, "next_task_due", None) is not None and card.next_task_due < now
             by_stage.setdefault(card.stage_id, []).append(card)
-        columns = [(stage, by_stage.get(stage.pk, [])) for stage in pipeline.stages.order_by("order")]
+        # Issue 23: an archived stage has no column, unless deals shown (won, lost) still sit in it.
+        columns = [(stage, by_stage.get(stage.pk, [])) for stage in pipeline.stages.order_by("order")
+                   if not stage.archived or stage.pk in by_stage]
     strip = selectors.board_team_figures(actor=request.user, year=today.year, month=today.month,
                                          salesperson=salesperson.pk if salesperson else None)
     return render(request, "sales/board.html", {
@@ -141,7 +143,8 @@ def card(request, pk):
         "win_form": WinForm(initial={"amount": opportunity.amount, "cost": opportunity.cost}),
         "sale_date_form": SaleDateForm(initial={"sale_date": opportunity.sale_date})
         if opportunity.status == Status.WON and permissions.can_change_sale_date(request.user) else None,
-        "stages": opportunity.pipeline.stages.order_by("order") if opportunity.status == Status.OPEN else None,
+        "stages": selectors.stages_offered(opportunity.pipeline_id, current=opportunity.stage_id)
+        if opportunity.status == Status.OPEN else None,
         "unit_rivals": selectors.unit_rivals(opportunity),
         "stage_changes": opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"),
         "timeline": timeline_for(opportunity)[:50],

@@ -130,7 +130,8 @@ class World:
         return {**self.records[side], "product": self.product.pk, "price_list": self.price_list.pk,
                 "unit": self.unit.pk, "template": self.template.pk, "spare_template": self.spare_template.pk,
                 **{f"item_{name.replace('-', '_')}": pk for name, pk in self.items.items()},
-                "pipeline": self.pipeline.pk, "key": self.web_form.key, "external_id": "DMS-9"}
+                "pipeline": self.pipeline.pk, "stage": self.pipeline.stages.get(name="Essai").pk,
+                "key": self.web_form.key, "external_id": "DMS-9"}
 
 
 def _customer_body(w, side):
@@ -192,8 +193,16 @@ RULES = [
     Rule("POST", "/leads/{lead}/convert", owned(), {"create_anyway": True}),
     # Pipelines, opportunities, quotes, contracts
     Rule("GET", "/pipelines", everyone()),
-    Rule("POST", "/pipelines", only("admin"), {"name": "Usagés", "prefix": "VU", "stages": ["Nouveau"]}),
-    Rule("PATCH", "/pipelines/{pipeline}", only("admin"), {"name": "Neufs 2026"}),
+    Rule("POST", "/pipelines", only("sales_manager", "admin"),
+         {"name": "Bateaux", "prefix": "BA", "stages": ["Nouveau"]}),
+    Rule("GET", "/pipelines/{pipeline}", everyone()),
+    Rule("PATCH", "/pipelines/{pipeline}", only("sales_manager", "admin"), {"name": "Neufs 2026"}),
+    Rule("POST", "/pipelines/{pipeline}/stages", only("sales_manager", "admin"), {"name": "Livraison"}),
+    Rule("PATCH", "/pipelines/{pipeline}/stages/{stage}", only("sales_manager", "admin"), {"name": "Essai routier"}),
+    Rule("POST", "/pipelines/{pipeline}/stages/order", only("sales_manager", "admin"),
+         lambda w, side: {"stages": list(w.pipeline.stages.order_by("-order").values_list("pk", flat=True))}),
+    # « Essai » holds no deal: removed (the world's deals sit in « Nouveau », which could not be).
+    Rule("DELETE", "/pipelines/{pipeline}/stages/{stage}", only("sales_manager", "admin")),
     Rule("GET", "/opportunities", everyone()),
     Rule("POST", "/opportunities", everyone(),
          lambda w, side: {"customer": w.records[OWN]["customer"], "pipeline": w.pipeline.pk}),

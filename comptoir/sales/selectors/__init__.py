@@ -5,6 +5,7 @@ One module per part; every name callers use is here, so they import `comptoir.sa
 from comptoir.sales.selectors.opportunities import (  # noqa: F401
     board_cards, board_team_figures, opportunity_get, opportunity_list, opportunity_visible, pipeline_default,
 )
+from comptoir.sales.selectors.pipelines import pipeline_get, pipeline_list, stages_offered  # noqa: F401
 from comptoir.sales.selectors.units import UNIT_HOLDING, unit_deals, unit_list, unit_rivals  # noqa: F401
 from comptoir.sales.selectors.conversion import (  # noqa: F401
     CONVERSION_DIMENSIONS, NO_GROUP, OUTCOMES, conversion_compute, conversion_deals, conversion_funnel,

@@ -4,8 +4,12 @@ One module per part; every name callers use is here, so they import `comptoir.sa
 
 from comptoir.sales.services.numbers import number_next, numbers_take, paper_number  # noqa: F401
 from comptoir.sales.services.pipelines import (  # noqa: F401
-    BAD_PREFIX, DUPLICATE_STAGE, PIPELINES_FORBIDDEN, PIPELINE_NAME_TAKEN, PREFIX_TAKEN, STAGES_REQUIRED,
-    pipeline_create, pipeline_update,
+    BAD_PREFIX, BAD_STAGE_ORDER, DUPLICATE_STAGE, FIRST_STAGE_ARCHIVED, PIPELINES_FORBIDDEN,
+    PIPELINE_NAME_REQUIRED, PIPELINE_NAME_TAKEN, PIPELINE_NAME_TOO_LONG, PREFIX_TAKEN, STAGE_ARCHIVE_OPEN_DEALS,
+    STAGE_ARCHIVED, STAGE_HAS_HISTORY, STAGE_HOLDS_OPEN_DEALS, STAGE_NAME_REQUIRED, STAGE_NAME_TAKEN,
+    STAGE_NAME_TOO_LONG, STAGES_REQUIRED,
+    pipeline_check, pipeline_create, pipeline_stages_save, pipeline_update, stage_add, stage_move,
+    stage_names_clean, stage_remove, stage_update, stages_reorder,
 )
 from comptoir.sales.services.opportunities import (  # noqa: F401
     ASSIGNEES_FORBIDDEN, ASSIGN_FORBIDDEN, BAD_PROBABILITY, CLOSED_FIGURES_FORBIDDEN, CLOSED_NO_PRICE,

@@ -23,6 +23,7 @@ from comptoir.customers.selectors import customer_get
 from comptoir.sales.models import Opportunity, OpportunityContact, Pipeline, Stage, StageChange, Status
 from comptoir.sales.selectors import opportunity_visible
 from comptoir.sales.services.numbers import number_next
+from comptoir.sales.services.pipelines import STAGE_ARCHIVED
 from comptoir.timeline.services import timeline_record
 
 CREATE_FORBIDDEN = _("Votre rôle ne permet pas de créer des opportunités.")
@@ -100,6 +101,8 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
                 if is_small_id(value) else None
             if stage is None:
                 raise ApplicationError(WRONG_STAGE, field="stage")
+            if stage.archived and stage.pk != opportunity.stage_id:  # issue 23: it takes no deal any more
+                raise ApplicationError(STAGE_ARCHIVED, field="stage")
             value = stage
         elif key in ("amount", "cost"):
             value = money_clean(value, field=key)
