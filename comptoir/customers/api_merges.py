@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -101,7 +101,7 @@ def merge_customer(request, customer_id: int, payload: MergeIn):
 @merges_router.get("", response={200: list[MergeOut], **ERRORS},
                    summary="Merges, newest first; ?customer= those a customer took part in, kept or merged")
 @paginate
-def list_merges(request, customer: Id | None = Query(None)):
+def list_merges(request, customer: Id | None = None):
     return merges_read.customer_merge_list(actor=request.user, customer=customer)
 
 

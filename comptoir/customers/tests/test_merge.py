@@ -52,6 +52,16 @@ def test_merge_keeps_the_other_name_as_an_alias(manager):
     assert _search(manager, "TREMBLAY") == [survivor.pk]
 
 
+def test_other_names_stay_searchable_after_the_card_is_edited(manager):
+    other = make_customer(manager, first_name="Hélène", last_name="Côté-Tremblay")
+    keep = make_customer(manager, first_name="Helene", last_name="Cote")
+    survivor, _merge_row = _merge(manager, keep, other)
+
+    services.customer_update(actor=manager, customer_id=survivor.pk, first_name="Hélène")
+
+    assert _search(manager, "tremblay") == [survivor.pk]
+
+
 def test_merge_shows_the_newer_non_empty_value_by_default(manager):
     keep = make_customer(manager, company="Marina Roy", city="Magog", postal_code="J1X 1A1", industry="")
     other = make_customer(manager, company="Marina Roy inc.", city="Orford", postal_code="J1X 3W2",
