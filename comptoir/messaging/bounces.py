@@ -129,7 +129,7 @@ class BounceReport:
 
 
 def failure_is_hard(*, status: str = "", diagnostic: str = "", notice: str = "", command: str = "",
-                    action: str = "", diagnostic_type: str = "") -> bool:
+                    action: str = "", diagnostic_type: str = "", permanent: bool = False) -> bool:
     """Whether a delivery failure says the address cannot receive mail (DESIGN: only that invalidates).
 
     - A delay is never a verdict: the sending server is still trying.
@@ -141,6 +141,8 @@ def failure_is_hard(*, status: str = "", diagnostic: str = "", notice: str = "",
     - Otherwise the server's own reply (`diagnostic`), then the notice's words about this address
       (`notice`): first what only speaks of this delivery (full, disabled, spam, policy, time-out…), then
       what says the address is gone (unknown user, no such domain, has moved…).
+    - « User unknown » alone is believed when said at RCPT TO, with an address status (X.1.x), or when the
+      sending provider itself judged the bounce permanent (`permanent`).
     - Said nothing readable: the status code, X.1.1, X.1.2, X.1.3, X.1.6 or X.1.10 on a permanent failure."""
     if action.strip().lower() == "delayed" or command in ("DATA", "MAIL", "CONNECT"):
         return False
@@ -160,7 +162,7 @@ def failure_is_hard(*, status: str = "", diagnostic: str = "", notice: str = "",
         if verdict == "unknown":
             # « User unknown » alone is also what some filters answer to mail they refuse: it counts when
             # the server said it of the recipient (at RCPT TO) or with a status about the address (X.1.x).
-            return command == "RCPT" or subject in GONE_STATUSES
+            return command == "RCPT" or subject in GONE_STATUSES or permanent
         if verdict is not None:
             return verdict == "address"
     return code_class == "5" and subject in GONE_STATUSES

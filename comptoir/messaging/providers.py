@@ -57,10 +57,26 @@ def _is_hard(event) -> bool:
     address is invalid, or the receiving server's reply read by the same rules as a bounce by mail."""
     if event.reject_reason == RejectReason.INVALID:
         return True
-    if event.event_type != EventType.BOUNCED:
+    if event.event_type != EventType.BOUNCED or _provider_says_temporary(event):
         return False
     description = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(event.description or ""))  # « MailboxFull »
-    return failure_is_hard(diagnostic=str(event.mta_response or ""), notice=description)
+    # The provider judged it permanent (not temporary, above): its « user unknown » is about the address.
+    return failure_is_hard(diagnostic=str(event.mta_response or ""), notice=description, permanent=True)
+
+
+TEMPORARY = {"soft_bounce", "softbounce", "transient", "deferred", "blocked", "temporary", "dnserror"}
+
+
+def _provider_says_temporary(event) -> bool:
+    """The provider's own word that the failure is temporary (Brevo's soft_bounce, Postmark's SoftBounce,
+    Amazon SES's Transient, Mailgun's temporary severity, SendGrid's blocked): never hard."""
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    bounce = raw.get("bounce") if isinstance(raw.get("bounce"), dict) else {}
+    words = [raw.get("event"), raw.get("Type"), raw.get("type"), raw.get("severity"), bounce.get("bounceType"),
+             str(event.description or "").split(":", 1)[0]]
+    event_data = raw.get("event-data") if isinstance(raw.get("event-data"), dict) else {}
+    words.append(event_data.get("severity"))
+    return any(str(word or "").strip().lower().replace(" ", "") in TEMPORARY for word in words)
 
 
 def tracking_received(sender, event, esp_name, **kwargs) -> None:

@@ -140,10 +140,12 @@ def test_user_unknown_said_to_the_content_is_a_soft_bounce(customer):
 
 
 def test_an_expired_delivery_is_a_soft_bounce(customer):
-    julie = customer("kijitora@example.com")
-    inbound.mail_ingest(_read("lhost-amazonses-17.eml"))  # 4.4.7 Message expired
+    julie = customer("kijitora@example.net")
+    # 4.4.7 Message expired: unable to deliver in 840 minutes
+    inbound.mail_ingest(_read("lhost-amazonses-17.eml").replace(b"kijitora@example.com", b"kijitora@example.net"))
     julie.refresh_from_db()
     assert julie.email_status == "valid"
+    assert "email_soft_bounced" in [e.verb for e in timeline_for(julie)]
 
 
 def test_a_soft_bounce_is_kept_on_the_last_message_sent_to_that_address(salesperson, deal,
