@@ -68,6 +68,16 @@ class TaxAmountOut(Schema):
     amount: Decimal
 
 
+class SignatureOut(Schema):
+    """The customer's online acceptance (issue 23): the name they typed as signature, when, from where,
+    and the SHA-256 of the unsigned PDF they accepted."""
+    name: str
+    at: datetime
+    ip: str | None
+    user_agent: str
+    pdf_sha256: str
+
+
 class VariantOut(Schema):
     id: int
     name: str
@@ -91,10 +101,18 @@ class VariantOut(Schema):
     sent_to: str
     first_opened_at: datetime | None
     view_count: int
+    signature: SignatureOut | None = Field(None, description="Set when the customer accepted online")
 
     @staticmethod
     def resolve_lines(obj: QuoteVariant):
         return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_signature(obj: QuoteVariant):
+        if not obj.signed_name or obj.accepted_at is None:
+            return None
+        return {"name": obj.signed_name, "at": obj.accepted_at, "ip": obj.signed_ip,
+                "user_agent": obj.signed_user_agent, "pdf_sha256": obj.signed_pdf_sha256}
 
 
 class QuoteOut(Schema):
@@ -174,7 +192,8 @@ def get_quote(request, quote_id: int):
 
 
 @quotes_router.post("/{int:quote_id}/variants/{int:variant_id}/accept", response={200: QuoteOut, **ERRORS},
-                    summary="Accept a variant: the others are rejected, the opportunity takes its amount and cost")
+                    summary="Accept a variant: the others are rejected, the opportunity takes its amount and cost "
+                            "(and is won when its pipeline's accept_wins is on; status rules apply)")
 def accept_variant(request, quote_id: int, variant_id: int):
     services.quote_variant_accept(actor=request.user, quote_id=quote_id, variant_id=variant_id)
     return selectors.quote_get(actor=request.user, pk=quote_id)

@@ -7,10 +7,12 @@ inlined; nothing is fetched from a network."""
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
 from django.templatetags.static import static
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,11 +27,13 @@ ASSETS = Path(__file__).resolve().parent / "static" / "quotes"
 SHIPPED = Path(__file__).resolve().parent / "templates" / "quotes" / "document.html"
 BAD_TEMPLATE = gettext_lazy("Le gabarit de cotation « %(name)s » est invalide : %(error)s")
 # What the shipped quote and contract share, and an admin's template may include too: the dealer's
-# header cells ({% include "dealer.html" %}), the customer and salesperson ({% include "parties.html" %})
-# and their styles ({% include "document.css" %} inside <style>).
+# header cells ({% include "dealer.html" %}), the customer and salesperson ({% include "parties.html" %}),
+# their styles ({% include "document.css" %} inside <style>) and the customer's online signature
+# ({% include "signature.html" %}; added before </body> when a template does not print it).
 PARTIALS = {name: (SHIPPED.parent / f"_{name}").read_text(encoding="utf-8")
-            for name in ("dealer.html", "parties.html", "document.css")}
+            for name in ("dealer.html", "parties.html", "document.css", "signature.html")}
 SANDBOX = sandbox_engine(autoescape=True, partials=PARTIALS)
+SIGNATURE_MARK = 'class="online-signature"'
 
 
 def _quantity(value: Decimal) -> str:
@@ -78,6 +82,25 @@ def unit_context(opportunity) -> dict | None:
     }
 
 
+def signature_context(variant: QuoteVariant) -> dict | None:
+    """The customer's online acceptance as the accepted document prints it, in the active language:
+    « Accepté en ligne par … le … à … — adresse IP … — empreinte … ». None until they accepted online."""
+    if not variant.signed_name or variant.accepted_at is None:
+        return None
+    moment = timezone.localtime(variant.accepted_at, ZoneInfo(settings.TIME_ZONE))
+    return {
+        "name": variant.signed_name, "ip": variant.signed_ip or "", "sha256": variant.signed_pdf_sha256,
+        "title": _("Acceptation en ligne"),
+        "text": _("Accepté en ligne par %(name)s le %(date)s à %(time)s — adresse IP %(ip)s — empreinte "
+                  "%(fingerprint)s…") % {
+            "name": variant.signed_name, "date": formats.date_format(moment.date()),
+            "time": formats.time_format(moment.time()), "ip": variant.signed_ip or "—",
+            "fingerprint": variant.signed_pdf_sha256[:16]},
+        "fingerprint_note": _("Empreinte SHA-256 du document accepté : %(sha256)s") % {
+            "sha256": variant.signed_pdf_sha256},
+    }
+
+
 def document_context(quote: Quote, variant: QuoteVariant) -> dict:
     opportunity = quote.opportunity
     customer = opportunity.customer
@@ -117,6 +140,7 @@ def document_context(quote: Quote, variant: QuoteVariant) -> dict:
             "taxes": tax_lines(variant.taxes, currency),
             "total": money_text(variant.total, currency),
         },
+        "signature": signature_context(variant),
         "labels": {
             "quote": _("Cotation"), "date": _("Date"), "valid_until": _("Valide jusqu'au"),
             "customer": _("Client"), "salesperson": _("Vendeur"), "opportunity": _("Opportunité"),
@@ -156,9 +180,16 @@ def variant_html(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca"
         context = document_context(quote, variant)
         context["asset_base"] = "" if for_pdf else _web_assets()
         try:
-            return template.render(Context(context))
+            html = template.render(Context(context))
         except TemplateDoesNotExist as error:  # an include of anything but the partials
             raise ApplicationError(BAD_TEMPLATE % {"name": name, "error": error}, field="template") from None
+        if context["signature"] and SIGNATURE_MARK not in html:
+            # An admin's template that does not print the signature still carries it: the accepted document
+            # is the proof of the acceptance, whatever its layout.
+            block = SANDBOX.get_template("signature.html").render(Context(context))
+            head, body_end, tail = html.rpartition("</body>")
+            html = head + block + body_end + tail if body_end else html + block
+        return html
 
 
 def _local_fetcher():

@@ -1,16 +1,21 @@
 """Writes on quotes and contracts: lines cleaned and priced (the arithmetic is quotes.pricing),
 acceptance, the contract with its trade-in, sending (DESIGN: quotes and contracts; API.md: /quotes)."""
 
+import hashlib
 import secrets
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.models import User
 from comptoir.catalog.models import Product
 from comptoir.core import permissions
 from comptoir.core.emails import email_html, public_url, sender_address, with_dealer_footer
@@ -21,7 +26,9 @@ from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import is_small_id
 from comptoir.core.versioning import lock_rows
 from comptoir.customers.services import email_clean
+from comptoir.quotes import selectors
 from comptoir.quotes.documents import variant_pdf
+from comptoir.quotes.hooks import accepted_online_notify
 from comptoir.quotes.models import Contract, Quote, QuoteLine, QuoteVariant, VariantStatus
 from comptoir.quotes.pricing import Totals, cents, line_total, tax_classes, taxes_on, variant_totals  # noqa: F401
 from comptoir.sales.models import Opportunity, Status
@@ -203,14 +210,24 @@ def _variant_of(actor, quote_id, variant_id) -> tuple[Quote, QuoteVariant, Oppor
 @transaction.atomic
 def quote_variant_accept(*, actor, quote_id, variant_id) -> QuoteVariant:
     """API.md: the variant is accepted, the quote's others rejected, and the opportunity takes its
-    amount (subtotal) and cost through sales (opportunity_price_from_quote): winning it is now allowed
-    on a pipeline that requires quotes. The opportunity is locked first (_variant_of), then the variants."""
+    amount (subtotal) and cost through sales (opportunity_price_from_quote), which also wins it when the
+    pipeline's accept_wins is on, under the status rules: a refused win refuses the whole acceptance
+    (this transaction). The opportunity is locked first (_variant_of), then the variants."""
     quote, variant, opportunity = _variant_of(actor, quote_id, variant_id)
     if opportunity.status in (Status.WON, Status.LOST):
         raise ApplicationError(CLOSED_OPPORTUNITY, field="opportunity")
     variants = lock_rows(QuoteVariant.objects.filter(quote=quote))
     if variant.status == VariantStatus.ACCEPTED:
         raise Conflict(ALREADY_DECIDED % {"status": variant.get_status_display()})
+    _accept(actor, quote, variant, opportunity, variants)
+    return variant
+
+
+def _accept(actor, quote: Quote, variant: QuoteVariant, opportunity: Opportunity, variants, *,
+            signed_by: str = "") -> None:
+    """The acceptance itself, in the CRM or by the customer online (`signed_by`, the signature fields
+    already set on `variant`): one accepted variant per opportunity, the deal priced (and won when its
+    pipeline says so) by sales, the timeline."""
     now = timezone.now()
     # One accepted variant per opportunity: an earlier acceptance on another quote is withdrawn.
     QuoteVariant.objects.filter(quote__opportunity=opportunity, status=VariantStatus.ACCEPTED).exclude(
@@ -220,13 +237,155 @@ def quote_variant_accept(*, actor, quote_id, variant_id) -> QuoteVariant:
             other.status = VariantStatus.REJECTED
             other.save(update_fields=["status"])
     variant.status, variant.accepted_at = VariantStatus.ACCEPTED, now
-    variant.save(update_fields=["status", "accepted_at"])
+    variant.save(update_fields=["status", "accepted_at", *(SIGNATURE_FIELDS if signed_by else ())])
+    data = {"quote": quote.number, "variant": variant.name, "amount": variant.subtotal, "cost": variant.cost,
+            "total": variant.total}
+    if signed_by:
+        data.update(signed_by=signed_by, ip=variant.signed_ip, pdf_sha256=variant.signed_pdf_sha256)
+    timeline_record(actor=None if signed_by else actor, subject=opportunity,
+                    verb="quote_variant_signed" if signed_by else "quote_variant_accepted", data=data)
     opportunity_price_from_quote(actor=actor, opportunity=opportunity, amount=variant.subtotal, cost=variant.cost,
-                                 currency=variant.currency, accepted=True)
-    timeline_record(actor=actor, subject=opportunity, verb="quote_variant_accepted",
-                    data={"quote": quote.number, "variant": variant.name, "amount": variant.subtotal,
-                          "cost": variant.cost, "total": variant.total})
+                                 currency=variant.currency, accepted=True, signed_by=signed_by)
+
+
+# --- The customer accepts online (the tracked page /q/<key>/) ---------------------------------------
+
+SIGNATURE_FIELDS = ("signed_name", "signed_ip", "signed_user_agent", "signed_pdf_sha256")
+SIGNED_NAME_MAX = 200
+USER_AGENT_MAX = 400
+SIGNED_NAME_REQUIRED = _("Tapez votre nom complet : il vaut signature.")
+SIGNED_NAME_TOO_LONG = _("Votre nom tient en %(max)s caractères au plus.")
+CONSENT_REQUIRED = _("Cochez la case pour confirmer que vous acceptez la soumission.")
+ONLINE_ACCEPTED_ALREADY = _("Cette option a déjà été acceptée : rien n'a été changé.")
+ONLINE_DECIDED = _("Cette soumission a déjà reçu une réponse : cette option ne peut plus être acceptée.")
+ONLINE_CLOSED = _("Cette soumission n'est plus ouverte : communiquez avec votre conseiller.")
+ONLINE_EXPIRED = _("Cette soumission est expirée depuis le %(date)s : communiquez avec votre conseiller pour "
+                   "la renouveler.")
+ONLINE_REFUSED = _("Cette soumission ne peut pas être acceptée en ligne : communiquez avec votre conseiller.")
+
+
+def _refusal(state: str, variant: QuoteVariant) -> ApplicationError:
+    if state == selectors.EXPIRED:
+        return ApplicationError(ONLINE_EXPIRED % {"date": formats.date_format(variant.valid_until)}, status=410,
+                                code="expired")
+    message = {selectors.ACCEPTED: ONLINE_ACCEPTED_ALREADY, selectors.REJECTED: ONLINE_DECIDED}.get(state,
+                                                                                                  ONLINE_CLOSED)
+    return Conflict(message, code="decided")
+
+
+def _signature_clean(name, consent) -> str:
+    name = " ".join(str(name or "").split())
+    errors = []
+    if not name:
+        errors.append({"field": "signed_name", "message": str(SIGNED_NAME_REQUIRED)})
+    elif len(name) > SIGNED_NAME_MAX:
+        errors.append({"field": "signed_name", "message": str(SIGNED_NAME_TOO_LONG % {"max": SIGNED_NAME_MAX})})
+    if not consent:
+        errors.append({"field": "consent", "message": str(CONSENT_REQUIRED)})
+    if errors:
+        raise ApplicationError(errors[0]["message"], field=errors[0]["field"], errors=errors)
+    return name
+
+
+def quote_salesperson(quote: Quote):
+    """Who a customer's answer goes to, and whose rights it is checked against: the deal's salesperson,
+    else whoever made the quote; None when neither is an active user."""
+    for user in (quote.opportunity.salesperson, quote.created_by):
+        if user is not None and user.is_active:
+            return user
+    return None
+
+
+@transaction.atomic
+def quote_variant_sign(*, tracking_key: str, variant_id, signed_name: str, consent: bool, ip: str | None,
+                       user_agent: str = "", language: str = "fr-ca") -> QuoteVariant:
+    """Issue 23: the customer accepts one variant of the quote their link shows by typing their name as
+    signature and ticking the consent line. Recorded: the name, the time (accepted_at), the address and
+    browser, and the SHA-256 of the PDF of that variant rendered now, unsigned, in the page's language,
+    from the same data and template as the PDF link of the page (WeasyPrint's output is byte-for-byte
+    the same for the same input, so the fingerprint can be checked by rendering it again while the
+    quote, the template and the dealer's identity are unchanged). The acceptance then runs as in the
+    CRM, for the deal's salesperson (their rights decide the win); the salesperson is told at once:
+    an email from the worker, and the apps above quotes through quotes.hooks (messaging's inbox).
+
+    Refused, nothing changed: an expired variant (410), a decided one or a closed deal (409), a win the
+    status rules refuse (403) or that cannot happen (409), a missing name or consent (422)."""
+    quote, shown_variant, shown = selectors.quote_for_customer(tracking_key=tracking_key)
+    chosen = next((v for v in shown if is_small_id(variant_id) and v.pk == int(variant_id)), None)
+    if chosen is None:
+        raise NotFound()
+    salesperson = quote_salesperson(quote)
+    if salesperson is None:
+        raise Conflict(ONLINE_REFUSED, code="refused")
+    opportunity = opportunity_lock(salesperson, quote.opportunity_id)
+    variants = lock_rows(QuoteVariant.objects.filter(quote=quote))
+    variant = next(v for v in variants if v.pk == chosen.pk)
+    state = selectors.acceptance_state(variant, variants, opportunity)
+    if state != selectors.OPEN:
+        raise _refusal(state, variant)
+    name = _signature_clean(signed_name, consent)
+    pdf = variant_pdf(quote, variant, language=language)
+    variant.signed_name, variant.signed_ip = name, ip or None
+    variant.signed_user_agent = (user_agent or "")[:USER_AGENT_MAX]
+    variant.signed_pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    try:
+        _accept(salesperson, quote, variant, opportunity, variants, signed_by=name)
+    except ApplicationError as refused:
+        # The customer reads why in their words, not the CRM's; the transaction undoes everything.
+        raise ApplicationError(ONLINE_REFUSED, status=403 if refused.status == 403 else 409,
+                               code="refused") from refused
+    accepted_online_notify(variant=variant, opportunity=opportunity, salesperson=salesperson)
+    if salesperson.email:
+        # Imported here, not at the top: quotes.tasks imports this module (its task runs quote_accepted_send).
+        from comptoir.quotes.tasks import quote_accepted_task
+
+        transaction.on_commit(lambda: quote_accepted_task.enqueue(variant.pk, salesperson.pk))
     return variant
+
+
+def quote_accepted_send(*, variant_id: int, user_id: int) -> bool:
+    """The email telling the salesperson their customer accepted online (run by the worker), in the
+    salesperson's language, with the signed PDF. Answers whether it left."""
+    variant = QuoteVariant.objects.select_related(
+        "quote__opportunity__customer", "quote__opportunity__pipeline").filter(pk=variant_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if variant is None or user is None or not user.email or not variant.signed_name:
+        return False
+    quote, opportunity = variant.quote, variant.quote.opportunity
+    with translation.override(user.language):
+        subject, lines = acceptance_text(variant, opportunity)
+        link = public_url(reverse("opportunity-card", args=[opportunity.pk]))
+        body = "\n\n".join([gettext("Bonjour %(name)s,") % {"name": user.first_name or user.username}, *lines,
+                             gettext("Fiche de l'opportunité : %(link)s") % {"link": link}])
+        email = EmailMultiAlternatives(subject=subject, body=body, to=[user.email])
+        email.attach(f"{quote.number}-{variant.position + 1}.pdf", variant_pdf(quote, variant, language=user.language),
+                     "application/pdf")
+        email.send()
+    return True
+
+
+def acceptance_text(variant: QuoteVariant, opportunity: Opportunity) -> tuple[str, list[str]]:
+    """What the salesperson reads of an online acceptance (their email, their inbox), in the active
+    language: a subject and the lines saying who accepted what, when, and what became of the deal."""
+    quote, customer = variant.quote, opportunity.customer
+    moment = timezone.localtime(variant.accepted_at, ZoneInfo(settings.TIME_ZONE))
+    subject = gettext("Cotation %(number)s acceptée en ligne : %(variant)s — %(customer)s") % {
+        "number": quote.number, "variant": variant.name, "customer": customer.display_name}
+    lines = [
+        gettext("%(customer)s a accepté l'option « %(variant)s » de la cotation %(number)s (%(total)s) en ligne, "
+                "le %(date)s à %(time)s.") % {
+            "customer": customer.display_name, "variant": variant.name, "number": quote.number,
+            "total": money_text(variant.total, variant.currency), "date": formats.date_format(moment.date()),
+            "time": formats.time_format(moment.time())},
+        gettext("Signature : « %(name)s », adresse IP %(ip)s, empreinte du PDF %(sha256)s.") % {
+            "name": variant.signed_name, "ip": variant.signed_ip or "—", "sha256": variant.signed_pdf_sha256},
+        gettext("L'opportunité %(number)s est gagnée (date de vente : %(date)s).") % {
+            "number": opportunity.number, "date": formats.date_format(opportunity.sale_date)}
+        if opportunity.status == Status.WON and opportunity.sale_date else
+        gettext("L'opportunité %(number)s en prend le montant ; elle reste ouverte : gagnez-la depuis sa fiche.") % {
+            "number": opportunity.number},
+    ]
+    return subject, lines
 
 
 # --- Contracts --------------------------------------------------------------------------------

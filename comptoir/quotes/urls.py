@@ -1,4 +1,5 @@
-"""Quotes' pages. `urlpatterns`: the customer's tracked link (/q/…, no sign-in). `opportunity_urls`:
+"""Quotes' pages. `urlpatterns`: the customer's tracked link (/q/…, no sign-in: the page, the
+acceptance, each variant's PDF). `opportunity_urls`:
 the quote section, editor, acceptance, sending and contract of an opportunity's card, included under
 /sales/ beside sales' own pages (config/urls.py), at the paths they always had."""
 
@@ -6,7 +7,11 @@ from django.urls import path
 
 from comptoir.quotes import views
 
-urlpatterns = [path("<str:key>/", views.quote_view, name="quote-view")]
+urlpatterns = [
+    path("<str:key>/", views.quote_view, name="quote-view"),
+    path("<str:key>/accept/", views.quote_accept_online, name="quote-accept-online"),
+    path("<str:key>/pdf/<int:variant_id>/", views.quote_pdf_online, name="quote-pdf-online"),
+]
 
 opportunity_urls = [
     path("opportunities/<int:pk>/quotes/", views.quote_section, name="opportunity-quotes"),

@@ -1,36 +1,131 @@
-"""Quote pages: the public page a quote email links to (no sign-in, the key is the permission),
-and, for signed-in users, the quotes of an opportunity, the quote editor and the contract form."""
+"""Quote pages: the public page a quote email links to (no sign-in, the key is the permission), where
+the customer reads each variant sent and accepts one by signing, and, for signed-in users, the quotes
+of an opportunity, the quote editor and the contract form."""
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from comptoir.core.exceptions import ApplicationError
+from comptoir.core.addresses import client_ip
+from comptoir.core.exceptions import ApplicationError, NotFound
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
+from comptoir.core.throttling import address_throttle
 from comptoir.core.views import refusal_as_message
 from comptoir.quotes import pricing, selectors, services
-from comptoir.quotes.documents import variant_html
+from comptoir.quotes.documents import document_context, signature_context, variant_pdf
 from comptoir.quotes.models import VariantStatus
 from comptoir.quotes.services import quote_variant_viewed
+from comptoir.sales.models import Status
 from comptoir.sales.selectors import opportunity_get
+
+TOO_MANY_TRIES = gettext_lazy("Trop d'essais depuis votre adresse : réessayez dans une minute.")
+
+
+PUBLIC_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+# The customer's acceptance is a public form: limited per address like the web form (its own scope).
+ACCEPT_THROTTLE = address_throttle("quote_accept", settings.COMPTOIR_WEB_FORM_THROTTLE)
+
+
+def _public_language(request) -> str:
+    language = request.POST.get("language") or request.GET.get("language") or "fr-ca"
+    return language if language in PUBLIC_LANGUAGES else "fr-ca"
+
+
+def _public_headers(response):
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _public_page(request, key, language: str, *, refusal: ApplicationError | None = None, chosen=None,
+                 posted: dict | None = None, status: int = 200):
+    """The customer's page: the dealer, the customer, each sent variant of the quote with its lines,
+    totals and terms, its PDF, and the acceptance form while it may be accepted (selectors.acceptance_state)."""
+    quote, variant, shown = selectors.quote_for_customer(tracking_key=key)
+    opportunity = quote.opportunity
+    today = selectors.dealer_today()
+    with translation.override(language):
+        context = document_context(quote, variant)
+        options = []
+        for option in shown:
+            state = selectors.acceptance_state(option, shown, opportunity, today=today)
+            options.append({"pk": option.pk, "state": state, "status": option.get_status_display(),
+                            "document": document_context(quote, option)["variant"],
+                            "signature": signature_context(option), "accepted_at": option.accepted_at,
+                            "current": option.pk == variant.pk, "chosen": chosen == option.pk})
+        accepted = request.GET.get("accepted", "")
+        context.update({
+            "key": key, "options": options, "refusal": refusal, "posted": posted or {},
+            # Back from an acceptance (quote_accept_online's redirect): the thanks, once it is recorded.
+            "thanks": next((o for o in options if str(o["pk"]) == accepted and o["state"] == selectors.ACCEPTED),
+                           None),
+            "errors": {e["field"]: e["message"] for e in (refusal.errors if refusal else [])},
+            "open_count": sum(1 for option in options if option["state"] == selectors.OPEN),
+            "languages": settings.LANGUAGES, "signed_name_max": services.SIGNED_NAME_MAX,
+        })
+        response = render(request, "quotes/public.html", context, status=status)
+    return _public_headers(response)
 
 
 @never_cache
 @require_GET
 def quote_view(request, key):
-    variant = quote_variant_viewed(tracking_key=key)
-    html = variant_html(variant.quote, variant, language=request.GET.get("language") or "fr-ca")
-    response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    """The page a quote email links to (no sign-in: the key is the permission); each opening counts."""
+    quote_variant_viewed(tracking_key=key)
+    return _public_page(request, key, _public_language(request))
+
+
+@never_cache
+@require_POST
+@csrf_protect
+def quote_accept_online(request, key):
+    """The customer accepts one variant: their typed name, the consent box. A refusal shows the page
+    again with why (422 to fix the form; 409 decided, 410 expired, 403 not online: nothing changed)."""
+    language = _public_language(request)
+    variant_id = request.POST.get("variant", "")
+    posted = {"signed_name": request.POST.get("signed_name", ""), "consent": bool(request.POST.get("consent"))}
+    chosen = int(variant_id) if variant_id.isdigit() else None
+    if not ACCEPT_THROTTLE.allow_request(request):
+        refusal = ApplicationError(TOO_MANY_TRIES, status=429, code="throttled")
+        return _public_page(request, key, language, refusal=refusal, chosen=chosen, posted=posted, status=429)
+    try:
+        with translation.override(language):
+            services.quote_variant_sign(tracking_key=key, variant_id=variant_id, signed_name=posted["signed_name"],
+                                        consent=posted["consent"], ip=client_ip(request),
+                                        user_agent=request.META.get("HTTP_USER_AGENT", ""), language=language)
+    except NotFound:
+        raise
+    except ApplicationError as refusal:
+        with translation.override(language):
+            return _public_page(request, key, language, refusal=refusal, chosen=chosen, posted=posted,
+                                status=refusal.status)
+    return redirect(f"{reverse('quote-view', args=[key])}?language={language}&accepted={chosen}#option-{chosen}")
+
+
+@never_cache
+@require_GET
+def quote_pdf_online(request, key, variant_id):
+    """The PDF of one variant the customer's page shows (the accepted one with its signature block)."""
+    quote, _variant, shown = selectors.quote_for_customer(tracking_key=key)
+    option = next((v for v in shown if v.pk == variant_id), None)
+    if option is None:
+        raise Http404()
+    response = HttpResponse(variant_pdf(quote, option, language=_public_language(request)),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{quote.number}-{option.position + 1}.pdf"'
+    return _public_headers(response)
 
 
 # --- The quotes of an opportunity, its editor and its contract (signed-in pages) ----------------
@@ -181,7 +276,10 @@ def variant_accept(request, quote_id, variant_id):
     quote = selectors.quote_get(actor=request.user, pk=quote_id)
     with refusal_as_message(request):
         services.quote_variant_accept(actor=request.user, quote_id=quote_id, variant_id=variant_id)
-        messages.success(request, _("Variante acceptée : l'opportunité en prend le montant et le coût."))
+        if opportunity_get(actor=request.user, pk=quote.opportunity_id).status == Status.WON:
+            messages.success(request, _("Variante acceptée : l'opportunité est gagnée."))
+        else:
+            messages.success(request, _("Variante acceptée : l'opportunité en prend le montant et le coût."))
     return _back(quote.opportunity_id)
 
 

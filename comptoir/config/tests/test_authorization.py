@@ -62,6 +62,7 @@ class World:
         from comptoir.leads.services import lead_create, web_form_create
         from comptoir.messaging.services import bulk_send, message_send, template_create
         from comptoir.quotes.services import contract_create, quote_create, quote_variant_accept
+        from comptoir.sales.models import Pipeline
         from comptoir.sales.services import opportunity_create, pipeline_create
 
         self.users = {role: UserFactory(role=role, **({"department": None} if role == "reception" else {}))
@@ -70,6 +71,10 @@ class World:
         self.tokens = {role: issue_token(user) for role, user in self.users.items()}
         admin = self.users["admin"]
         self.pipeline = pipeline_create(actor=admin, name="Neufs", prefix="VN", stages=["Nouveau", "Essai"])
+        # Issue 23: here accepting only prices the deal, so the deals stay open with their accepted quote; in
+        # the second pipeline accepting wins (the default), under the status rules.
+        Pipeline.objects.filter(pk=self.pipeline.pk).update(accept_wins=False)
+        self.winning = pipeline_create(actor=admin, name="Usagés", prefix="VU", stages=["Nouveau"])
         self.product = product_create(actor=admin, code="OUT-700", name="Outlander", unit_price="12999.99",
                                       unit_cost="10400.00")
         self.price_list = price_list_save(actor=admin, name="Prix 2026", items=[])
@@ -87,6 +92,8 @@ class World:
             variant, draft = quote.variants.order_by("position", "pk")
             quote_variant_accept(actor=owner, quote_id=quote.pk, variant_id=variant.pk)
             contract = contract_create(actor=owner, opportunity_id=deal.pk, variant=variant.pk)
+            to_win = opportunity_create(actor=owner, customer=customer.pk, pipeline=self.winning.pk)
+            winning_quote = quote_create(actor=owner, opportunity_id=to_win.pk, variants=[{"name": "A", "lines": [line]}])
             lead = lead_create(actor=owner, first_name="Marc", last_name=f"Côté-{side}", email=f"marc.{side}@exemple.ca")
             task = task_create(actor=owner, title="Rappeler", due_at=timezone.now() + timedelta(days=1),
                                customer=customer.pk)
@@ -100,6 +107,7 @@ class World:
                 "customer": customer.pk, "opportunity": deal.pk, "quote": quote.pk, "variant": variant.pk,
                 "contract": contract.pk, "draft": draft.pk, "lead": lead.pk, "task": task.pk, "message": message.pk, "job": job.pk,
                 "bulk": bulk.pk, "user": owner.pk, "attachment": attachment.pk,
+                "winning_quote": winning_quote.pk, "winning_variant": winning_quote.variants.get().pk,
             }
         self.records[OWN]["unused_customer"] = customer_create(actor=self.users["salesperson"], last_name="Double").pk
         self.records[OTHER]["unused_customer"] = customer_create(actor=self.rival, last_name="Double").pk
@@ -217,6 +225,8 @@ RULES = [
          lambda w, side: {"variant": w.records[side]["variant"]}),
     Rule("GET", "/quotes/{quote}", owned()),
     Rule("POST", "/quotes/{quote}/variants/{draft}/accept", owned()),
+    # Where accepting wins the deal, the win's rules apply: reception may not win, so it may not accept.
+    Rule("POST", "/quotes/{winning_quote}/variants/{winning_variant}/accept", owned(reception=403)),
     Rule("GET", "/quotes/{quote}/variants/{variant}/preview", owned()),
     Rule("GET", "/quotes/{quote}/variants/{variant}/pdf", owned()),
     Rule("POST", "/quotes/{quote}/variants/{variant}/send", owned(), {}),
@@ -309,7 +319,7 @@ def _template(rule: Rule) -> str:
     """The rule's path in the OpenAPI's spelling ({customer} → {customer_id}, ...)."""
     import re
 
-    names = {"draft": "variant_id", **{f"item_{n}": "item_id" for n in ("departments", "locations", "media", "sources", "tags",
+    names = {"draft": "variant_id", "winning_quote": "quote_id", "winning_variant": "variant_id", **{f"item_{n}": "item_id" for n in ("departments", "locations", "media", "sources", "tags",
                                                    "lost_reasons", "task_types", "competitors")},
              "spare_template": "template_id", "key": "key", "variant": "variant_id", "price_list": "price_list_id",
              "unit": "unit_id", "job": "job_id", "bulk": "job_id", "external_id": "external_id"}

@@ -106,12 +106,16 @@ class DealSteps:
         opportunity_update(actor=self.seller(deal.seller), opportunity_id=deal.pk, competitors=[deal.competitor])
 
     def sign(self, moment, deal: DealPlan) -> None:
-        """Signed, waiting for delivery: the variant accepted and the contract written, the deal still open."""
+        """Signed, waiting for delivery: the variant accepted and the contract written. Where accepting
+        concludes the sale (the pipeline's accept_wins, the default) the deal is won as it is signed;
+        otherwise it stays open until delivery."""
         seller = self.seller(deal.seller)
         variant = deal.variants[deal.accept]
         quote_variant_accept(actor=seller, quote_id=deal.quote, variant_id=variant)
         contract_create(actor=seller, opportunity_id=deal.pk, variant=variant, deposit="500.00")
         self.counts["contracts"] += 1
+        if self.dealer.pipelines[deal.pipeline].accept_wins:
+            self.counts["won"] += 1
 
     def win(self, moment, deal: DealPlan) -> None:
         seller = self.seller(deal.seller)
@@ -126,7 +130,8 @@ class DealSteps:
         trade_in = {k: v for k, v in (deal.trade_in or {}).items() if not k.startswith("_")}
         contract_create(actor=seller, opportunity_id=deal.pk, variant=variant,
                         deposit=self.rng.choice(("250.00", "500.00", "500.00", "1000.00")), trade_in=trade_in or None)
-        opportunity_change_status(actor=seller, opportunity_id=deal.pk, status="won")
+        if not self.dealer.pipelines[deal.pipeline].accept_wins:  # else the acceptance won it (issue 23)
+            opportunity_change_status(actor=seller, opportunity_id=deal.pk, status="won")
         self.counts["won"] += 1
         self.counts["contracts"] += 1
 

@@ -18,7 +18,7 @@ from comptoir.home.views import month_links
 from comptoir.leads.services import lead_create
 from comptoir.quotes.models import QuoteVariant
 from comptoir.quotes.services import quote_create, quote_variant_accept
-from comptoir.sales.models import Opportunity
+from comptoir.sales.models import Opportunity, Pipeline
 from comptoir.sales.tests.factories import make_opportunity, make_pipeline
 from comptoir.walkins.tests.factories import make_walk_in
 
@@ -52,7 +52,12 @@ def pipeline(admin):
 
 @pytest.fixture
 def quoted(admin):
-    return make_pipeline(admin, name="Motoneiges", prefix="MN", requires_quote=True)
+    # Issue 23: where accepting concludes the sale (the default) an accepted quote is a won deal; these
+    # deals keep open with their accepted price, as the manager's « à regarder » list reads them.
+    pipeline = make_pipeline(admin, name="Motoneiges", prefix="MN", requires_quote=True)
+    Pipeline.objects.filter(pk=pipeline.pk).update(accept_wins=False)
+    pipeline.refresh_from_db()
+    return pipeline
 
 
 def won(opportunity):

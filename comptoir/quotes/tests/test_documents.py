@@ -114,8 +114,9 @@ def test_the_contract_pdf_shows_the_trade_in_with_its_odometer_and_lines_to_sign
 def test_without_a_dealer_identity_the_documents_print_no_empty_label(salesperson_api, salesperson, deal):
     from comptoir.quotes.documents import contract_context, variant_html
 
-    quote, variant = _accepted(salesperson, deal)
+    # Accepting wins the deal (its pipeline's accept_wins): one quote, accepted once, then its contract.
     contract = Contract.objects.get(pk=_contract(salesperson_api, salesperson, deal).json()["id"])
+    quote, variant = contract.variant.quote, contract.variant
 
     html = variant_html(quote, variant)
     text = _text(salesperson_api.get(f"/quotes/contracts/{contract.pk}/pdf").content)

@@ -9,7 +9,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from comptoir.customers.tests.factories import make_customer
 from comptoir.quotes import services
 from comptoir.quotes.models import Quote, QuoteVariant
-from comptoir.sales.models import Opportunity
+from comptoir.sales.models import Opportunity, Pipeline
 from comptoir.sales.services import WON_NEEDS_QUOTE, pipeline_update
 from comptoir.sales.tests.factories import make_opportunity, make_pipeline
 from comptoir.timeline.models import TimelineEvent
@@ -78,7 +78,15 @@ def test_a_discount_larger_than_its_line_or_an_unknown_tax_class_is_refused_and_
     assert not Quote.objects.exists()
 
 
+def _acceptance_does_not_win(deal):
+    """The pipeline's « l'acceptation conclut la vente » off: accepting prices the deal, a person wins it."""
+    Pipeline.objects.filter(pk=deal.pipeline_id).update(accept_wins=False)
+
+
 def test_won_is_refused_without_an_accepted_variant_on_a_quote_pipeline(salesperson, salesperson_api, deal):
+    # Issue 23: with accept_wins on (the default) accepting wins by itself; this is the rule for a
+    # pipeline where a person still clicks « Gagnée » after the acceptance.
+    _acceptance_does_not_win(deal)
     quote = _quote(salesperson_api, deal, [{"name": "Comptant", "lines": TWO_LINES},
                                            {"name": "Financé", "lines": TWO_LINES[:1]}]).json()
 
@@ -93,6 +101,9 @@ def test_won_is_refused_without_an_accepted_variant_on_a_quote_pipeline(salesper
 
 
 def test_accepting_another_variant_later_withdraws_the_first(salesperson, deal):
+    # Issue 23: with accept_wins on the first acceptance wins (and closes) the deal; a later one is only
+    # possible where acceptance does not conclude the sale.
+    _acceptance_does_not_win(deal)
     first = services.quote_create(actor=salesperson, opportunity_id=deal.pk, variants=[{"lines": TWO_LINES}])
     second = services.quote_create(actor=salesperson, opportunity_id=deal.pk, variants=[{"lines": TWO_LINES[1:]}])
 

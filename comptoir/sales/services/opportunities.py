@@ -309,29 +309,47 @@ def opportunity_status_actions(actor, opportunity: Opportunity) -> list[str]:
 
 
 def opportunity_price_from_quote(*, actor, opportunity: Opportunity, amount, cost, currency: str,
-                                 accepted: bool = True) -> Opportunity:
+                                 accepted: bool = True, signed_by: str = "") -> Opportunity:
     """DESIGN: accepting a variant sets the opportunity's amount and cost. Quotes call this with the
     opportunity they locked through opportunity_lock (same transaction); `accepted` records that the
-    price comes from an accepted variant, which the win reads (opportunity_status_check)."""
+    price comes from an accepted variant, which the win reads (opportunity_status_check).
+
+    Issue 23: when the pipeline's « l'acceptation conclut la vente » is on (accept_wins), the acceptance
+    also wins the deal, through the same status rules and the same writes as opportunity_change_status
+    (a salesperson wins their own; a refusal raises and the caller's transaction undoes the acceptance
+    too). `signed_by` is the customer's typed name when they accepted online: `actor` is then the user
+    whose rights the win is checked against (the deal's salesperson), and the timeline names the customer."""
     if opportunity.status in (Status.WON, Status.LOST):
         raise ApplicationError(CLOSED_NO_PRICE, field="opportunity")
     opportunity.amount, opportunity.cost = money_clean(amount, field="amount"), money_clean(cost, field="cost")
     opportunity.currency = currency
     opportunity.quote_accepted_at = timezone.now() if accepted else None
     save_versioned(opportunity, ["amount", "cost", "currency", "quote_accepted_at"])
+    if accepted and opportunity.pipeline.accept_wins:
+        _status_change(actor, opportunity, Status.WON, recorded_actor=None if signed_by else actor,
+                       note={"accepted_online_by": signed_by} if signed_by else {"quote_accepted": True})
     return opportunity
 
 
 @transaction.atomic
 def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason=None, amount=None, cost=None,
                               version: int | None = None) -> Opportunity:
-    """The only way a status changes (API.md: POST /opportunities/{id}/status)."""
+    """The only way a status changes (API.md: POST /opportunities/{id}/status); accepting a quote
+    variant wins through the same _status_change (opportunity_price_from_quote)."""
     opportunity = opportunity_lock(actor, opportunity_id)
     check_version(opportunity, version)
+    return _status_change(actor, opportunity, status, lost_reason=lost_reason, amount=amount, cost=cost,
+                          recorded_actor=actor)
+
+
+def _status_change(actor, opportunity: Opportunity, status: str, *, recorded_actor, lost_reason=None, amount=None,
+                   cost=None, note: dict | None = None) -> Opportunity:
+    """The status rules (opportunity_status_check, for `actor`) and the writes of a status change, on an
+    opportunity the caller locked; the timeline names `recorded_actor` (None: the customer, online)."""
     opportunity_status_check(actor, opportunity, status)
     old = opportunity.status
     now = timezone.now()
-    data = {"from": old, "to": status}
+    data = {"from": old, "to": status, **(note or {})}
     if status == Status.LOST:
         reason = reference_resolve(LostReason, lost_reason, field="lost_reason")
         if reason is None:
@@ -347,7 +365,7 @@ def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason
             if opportunity.amount is None or opportunity.cost is None:
                 raise ApplicationError(WON_NEEDS_AMOUNTS, field="amount" if opportunity.amount is None else "cost")
         if opportunity.unit_id is not None:
-            unit_sold(actor=actor, unit=unit_for_sale(opportunity.unit_id, opportunity=opportunity),
+            unit_sold(actor=recorded_actor, unit=unit_for_sale(opportunity.unit_id, opportunity=opportunity),
                       opportunity=opportunity)
         opportunity.closed_at, opportunity.sale_date = now, timezone.localdate()
         data.update(amount=opportunity.amount, cost=opportunity.cost, sale_date=opportunity.sale_date)
@@ -359,7 +377,7 @@ def opportunity_change_status(*, actor, opportunity_id, status: str, lost_reason
     opportunity.status = status
     opportunity.full_clean(exclude=["assignees"])
     save_versioned(opportunity, ["status", "closed_at", "sale_date", "lost_reason", "amount", "cost"])
-    _record(actor, opportunity, "opportunity_status_changed", data)
+    _record(recorded_actor, opportunity, "opportunity_status_changed", data)
     return opportunity
 
 

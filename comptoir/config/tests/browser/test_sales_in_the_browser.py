@@ -138,7 +138,8 @@ def test_a_salesperson_sells_a_unit_from_lead_to_board_in_the_browser(page, admi
     expect(stages.nth(1)).to_contain_text(salesperson.display_name)
     expect(page.get_by_role("button", name="Gagnée")).to_have_count(0)  # not without an accepted quote
 
-    # 6. a quote typed in the editor, accepted, then the deal won
+    # 6. a quote typed in the editor, then accepted: the pipeline's « l'acceptation conclut la vente » (on by
+    # default, issue 23) wins the deal with it
     page.get_by_role("link", name="Nouvelle cotation").click()
     page.get_by_label("Titre").fill("Summit X 850")
     page.locator('input[name="v0-l0-description"]').fill("Motoneige Summit X 850 2027")
@@ -151,9 +152,7 @@ def test_a_salesperson_sells_a_unit_from_lead_to_board_in_the_browser(page, admi
         page.get_by_role("button", name="Enregistrer la cotation").click()
     expect(page.locator(".messages .success")).to_have_text("Cotation créée.")
     page.get_by_role("button", name="Accepter").click()
-    expect(page.locator(".messages .success")).to_contain_text("Variante acceptée")
-    page.get_by_role("button", name="Gagnée").click()
-    expect(page.locator(".messages .success")).to_have_text("Statut changé.")
+    expect(page.locator(".messages .success")).to_have_text("Variante acceptée : l'opportunité est gagnée.")
     expect(page.locator(".heading .status")).to_have_class(re.compile(r"\bstatus-won\b"))
     page.wait_for_load_state("networkidle")
     opportunity.refresh_from_db()
