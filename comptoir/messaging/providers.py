@@ -28,7 +28,6 @@ BAD_SIGNATURE = _("Signature du webhook invalide.")
 NOT_CONFIGURED = _("Ce fournisseur n'est pas configuré pour les webhooks (COMPTOIR_ANYMAIL_WEBHOOK_SECRET et, "
                    "selon le fournisseur, sa clé de signature).")
 BAD_PAYLOAD = _("Contenu du webhook illisible.")
-UNKNOWN_PROVIDER = _("Fournisseur de courriel inconnu.")
 
 # Sent with each email (Anymail's metadata, returned by the providers' events): our message's id, for the
 # events that name no Message-ID we know.
