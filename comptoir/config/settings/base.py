@@ -190,7 +190,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "") or "comptoir@localhost"
 COMPTOIR_FROM_EMAIL_GIVEN = bool(env_str("DEFAULT_FROM_EMAIL", ""))
 # Email provider: `smtp` (EMAIL_BACKEND and the EMAIL_* settings above), or one django-anymail sends through,
 # with its keys from ANYMAIL_<SETTING> variables (ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_MAILGUN_API_KEY…; a
-# value starting with { or [ is JSON). Their signed webhooks (messaging.providers) need
+# value starting with { or [, and true / false, are JSON). Their signed webhooks (messaging.providers) need
 # COMPTOIR_ANYMAIL_WEBHOOK_SECRET, « user:password » the provider sends as HTTP basic auth; unset, they are refused.
 COMPTOIR_EMAIL_PROVIDERS = {
     "amazon_ses": "anymail.backends.amazon_ses.EmailBackend",
@@ -217,7 +217,7 @@ if COMPTOIR_EMAIL_PROVIDER != "smtp":
                                    f", not {COMPTOIR_EMAIL_PROVIDER!r}")
     EMAIL_BACKEND = COMPTOIR_EMAIL_PROVIDERS[COMPTOIR_EMAIL_PROVIDER]
 ANYMAIL = {
-    name: json.loads(value) if value.lstrip()[:1] in ("{", "[") else value
+    name: json.loads(value) if value.lstrip()[:1] in ("{", "[") or value in ("true", "false") else value
     for name, value in env_prefixed("ANYMAIL_").items()
 }
 ANYMAIL["WEBHOOK_SECRET"] = env_str("COMPTOIR_ANYMAIL_WEBHOOK_SECRET", "")
