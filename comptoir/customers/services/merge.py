@@ -36,6 +36,7 @@ from comptoir.timeline.services import timeline_move, timeline_record
 FILLABLE_FIELDS = ("first_name", "last_name", "company", "address_line1", "address_line2", "city",
                    "province", "postal_code", "country", "external_id", "industry", "market_segment", "territory",
                    "website", "source", "media", "salesperson")
+PHONE_COLUMNS = ("kind", "number", "e164", "extension", "digits_reversed", "position")
 # pk IN (…) lists stay under every database's limit on bound parameters.
 CHUNK = 500
 
@@ -104,9 +105,10 @@ def _keep_values(survivor: Customer, other: Customer, plan) -> dict:
     _move(CustomerAlias, "customer", plan.aliases_moved, survivor)
     _move(CustomerEmail, "customer", plan.emails_moved, survivor)
     start = (survivor.phones.aggregate(last=Max("position"))["last"] or 0) + 1
-    positions = {}
+    phones = {}
     for offset, phone in enumerate(CustomerPhone.objects.filter(pk__in=plan.phones_moved).order_by("position", "pk")):
-        positions[str(phone.pk)] = phone.position
+        # As it was: an edit of the kept card rewrites its phones, and an undo then gives this one back as a copy.
+        phones[str(phone.pk)] = {name: getattr(phone, name) for name in PHONE_COLUMNS}
         phone.customer, phone.position = survivor, start + offset
         phone.save(update_fields=["customer", "position"])
     through = Customer.tags.through
@@ -114,8 +116,8 @@ def _keep_values(survivor: Customer, other: Customer, plan) -> dict:
     return {
         "rows": {"customers.CustomerAlias.customer": plan.aliases_moved,
                  "customers.CustomerEmail.customer": plan.emails_moved,
-                 "customers.CustomerPhone.customer": [int(pk) for pk in positions]},
-        "phone_positions": positions,
+                 "customers.CustomerPhone.customer": [int(pk) for pk in phones]},
+        "phones": phones,
         "created": {"aliases": [alias.pk for alias in aliases], "emails": [email.pk for email in emails]},
         "tags_added": plan.tags_added,
     }

@@ -63,8 +63,13 @@ def _move_back(survivor: Customer, other: Customer, moved: dict) -> None:
         model = _model(label)
         for chunk in chunks(pks) if model is not None else ():
             model._base_manager.filter(pk__in=chunk, **{column: survivor}).update(**{column: other})
-    for pk, position in moved.get("phone_positions", {}).items():
-        CustomerPhone.objects.filter(pk=int(pk), customer=other).update(position=position)
+    phones = moved.get("phones", {})
+    holder = dict(CustomerPhone.objects.filter(pk__in=[int(pk) for pk in phones]).values_list("pk", "customer_id"))
+    for pk, phone in phones.items():
+        if holder.get(int(pk)) == other.pk:
+            CustomerPhone.objects.filter(pk=int(pk)).update(position=phone["position"])
+        elif int(pk) not in holder:  # rewritten by an edit of the kept card since: the merged record gets it back
+            CustomerPhone.objects.create(customer=other, **phone)
     for key, link in moved.get("m2m", {}).items():
         label, column = key.rsplit(".", 1)
         through = _model(label)

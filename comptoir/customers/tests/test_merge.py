@@ -213,6 +213,19 @@ def test_undo_restores_both_records_and_moves_back_only_merged_rows(manager):
     assert merge.undone_at is not None and merge.undone_by == manager
 
 
+def test_undo_gives_the_merged_record_its_phones_back_after_the_kept_card_was_edited(manager):
+    keep = make_customer(manager, phones=[{"number": "819 555 0001"}])
+    other = make_customer(manager, first_name="Autre", phones=[{"number": "819 555 0002 poste 4"}])
+    survivor, merge = _merge(manager, keep, other)
+    services.customer_update(actor=manager, customer_id=survivor.pk, phones=[
+        {"number": "819 555 0001"}, {"number": "819 555 0002 poste 4"}, {"number": "819 555 0003"}])
+
+    services.customer_merge_undo(actor=manager, merge_id=merge.pk)
+
+    assert [p.display for p in other.phones.all()] == ["(819) 555-0002, poste 4"]
+    assert len(keep.phones.all()) == 3  # what the kept card was given since stays
+
+
 def test_undo_keeps_a_value_changed_since_the_merge(manager):
     keep = make_customer(manager, city="Magog", website="")
     other = make_customer(manager, first_name="Autre", city="Orford", website="roy.ca")
