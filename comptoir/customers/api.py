@@ -1,6 +1,7 @@
-"""/customers: list and search, card, create, edit, duplicates, timeline, notes (merges: api_merges)."""
+"""/customers: list and search with filters, their counts and export, card, create (409 on a sure
+duplicate), edit, duplicates (of a card, or of values being typed), timeline, notes (merges: api_merges)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Query, Router, Schema, Status
@@ -8,8 +9,10 @@ from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
-from comptoir.core.schemas import ContactFields, ContactPatch, Id, ReferenceValue, Version, patch_values
+from comptoir.core.errors import error_body
+from comptoir.core.schemas import ContactFields, ContactPatch, ErrorOut, Id, ReferenceValue, Version, patch_values
 from comptoir.customers import selectors, services
+from comptoir.customers.exports import customers_csv, customers_xlsx
 from comptoir.customers.models import Customer
 from comptoir.timeline.selectors import timeline_for
 
@@ -17,6 +20,8 @@ router = Router(tags=["customers"])
 
 PhoneKindName = Literal["mobile", "home", "work", "other"]
 EmailStatusName = Literal["valid", "invalid", "missing", "placeholder"]
+Text100 = Annotated[str, StringConstraints(max_length=100)]
+DUPLICATES_CHECKED = 20  # the most a duplicates check answers, strongest first
 
 
 class PhoneIn(Schema):
@@ -45,6 +50,8 @@ class CustomerIn(CustomerFields):
     media: ReferenceValue | None = None
     tags: list[ReferenceValue] = Field(default_factory=list, max_length=50)
     salesperson: Id | None = None
+    create_anyway: bool = Field(False, description="Create even when a sure duplicate (same phone or email) "
+                                                   "exists; without it such a customer answers 409")
 
 
 class CustomerPatch(ContactPatch):
@@ -112,6 +119,74 @@ class DuplicateOut(Schema):
     reasons: list[str]
 
 
+class DuplicateFoundOut(DuplicateOut):
+    display_name: str
+
+
+class DuplicateConflictOut(ErrorOut):
+    """409 on POST /customers: the sure duplicates, beside the usual error body (API.md)."""
+
+    duplicates: list[DuplicateFoundOut] = Field(default_factory=list)
+
+
+class DuplicateCheckOut(DuplicateOut):
+    display_name: str
+    sure: bool = Field(description="Same phone or email (a sure duplicate); false for a similar name")
+    phones: list[PhoneOut]
+    email: str
+    email_status: str
+    postal_code: str
+    salesperson: int | None
+    salesperson_name: str | None
+
+
+class CustomerFiltersIn(Schema):
+    """The list's filters; the counts and the export take the same."""
+
+    q: Text100 | None = None
+    salesperson: Id | Literal["none"] | None = Field(None, description="A user id, or none: customers nobody owns")
+    source: Text100 | None = Field(None, description="Its id or exact name")
+    media: Text100 | None = Field(None, description="Its id, code or exact name")
+    email_status: EmailStatusName | None = None
+    created_from: date | None = Field(None, description="A day in the dealership's time zone, included")
+    created_to: date | None = Field(None, description="A day in the dealership's time zone, included")
+    tag: list[Text100] = Field(default_factory=list, max_length=20,
+                               description="Ids or names, repeated: customers having every one")
+    unsubscribed: bool | None = None
+
+    def values(self) -> selectors.CustomerFilters:
+        return selectors.CustomerFilters(
+            q=self.q, salesperson=self.salesperson, source=self.source, media=self.media,
+            email_status=self.email_status, created_from=self.created_from, created_to=self.created_to,
+            tags=tuple(self.tag), unsubscribed=self.unsubscribed)
+
+
+class DuplicatesCheckIn(Schema):
+    """What a form has typed so far; what cannot be read yet is left out, never refused."""
+
+    phone: list[Annotated[str, StringConstraints(max_length=40)]] = Field(default_factory=list, max_length=10)
+    email: Annotated[str, StringConstraints(max_length=254)] = ""
+    first_name: Text100 = ""
+    last_name: Text100 = ""
+    company: Annotated[str, StringConstraints(max_length=200)] = ""
+    postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
+    exclude: Id | None = Field(None, description="The customer being edited, left out")
+
+
+class FacetCountOut(Schema):
+    value: int | str | bool = Field(description="What the filter takes (salesperson none: nobody's)")
+    count: int
+
+
+class CustomerFacetsOut(Schema):
+    salesperson: list[FacetCountOut]
+    source: list[FacetCountOut]
+    media: list[FacetCountOut]
+    email_status: list[FacetCountOut]
+    tag: list[FacetCountOut]
+    unsubscribed: list[FacetCountOut]
+
+
 class TimelineEventOut(Schema):
     id: int
     verb: str
@@ -142,18 +217,58 @@ def _card(request, customer_id: int) -> Customer:
     return customer
 
 
-@router.get("", response=list[CustomerOut], summary="List and search customers")
+@router.get("", response=list[CustomerOut],
+            summary="List and search customers (?q=, ?salesperson= an id or none, ?source=, ?media=, "
+                    "?email_status=, ?created_from=, ?created_to=, ?tag= repeated, ?unsubscribed=)")
 @paginate
-def list_customers(request, q: str | None = Query(None, max_length=100), salesperson: Id | None = None,
-                   tag: str | None = Query(None, max_length=100), email_status: EmailStatusName | None = None):
-    return selectors.customer_list(actor=request.user, q=q, salesperson=salesperson, tag=tag,
-                                   email_status=email_status)
+def list_customers(request, filters: Query[CustomerFiltersIn]):
+    return selectors.customer_list(actor=request.user, filters=filters.values())
 
 
-@router.post("", response={201: CustomerCardOut, **ERRORS}, summary="Create a customer (media: in store)")
+@router.get("/facets", response={200: CustomerFacetsOut, **ERRORS},
+            summary="How many customers each value of each filter keeps, under the other filters")
+def customer_facets(request, filters: Query[CustomerFiltersIn]):
+    counts = selectors.customer_facets(actor=request.user, filters=filters.values())
+    # A customer without a source or media is counted under no value: those filters take none.
+    counts["salesperson"] = {"none" if value is None else value: n for value, n in counts["salesperson"].items()}
+    return {{"tags": "tag"}.get(facet, facet): [
+        {"value": value, "count": n} for value, n in sorted(found.items(), key=lambda item: (-item[1], str(item[0])))
+        if value is not None] for facet, found in counts.items()}
+
+
+@router.get("/export", response={200: None, **ERRORS},
+            summary="The filtered list as a file (?format=csv or xlsx; the list's filters), every row of it")
+def export_customers(request, filters: Query[CustomerFiltersIn], format: Literal["csv", "xlsx"] = "csv"):
+    rows = selectors.customer_export_rows(actor=request.user, filters=filters.values())
+    return customers_csv(rows, filename="customers.csv") if format == "csv" \
+        else customers_xlsx(rows, filename="customers.xlsx")
+
+
+@router.get("/duplicates-check", response={200: list[DuplicateCheckOut], **ERRORS},
+            summary="Customers a new one being typed would duplicate, before saving: same phone or email "
+                    "(sure), a close name with the postal code or phone tail (possible)")
+def duplicates_check(request, typed: Query[DuplicatesCheckIn]):
+    values = typed.dict()
+    found = services.customer_duplicates_check(actor=request.user, phones=values.pop("phone"), **values)
+    return [{**row, "display_name": row["customer"].display_name, "phones": list(row["customer"].phones.all()),
+             "email": row["customer"].email, "email_status": row["customer"].email_status,
+             "postal_code": row["customer"].postal_code, "salesperson": row["customer"].salesperson_id,
+             "salesperson_name": row["customer"].salesperson.display_name if row["customer"].salesperson_id else None}
+            for row in selectors.customer_duplicates_described(found, actor=request.user, limit=DUPLICATES_CHECKED)]
+
+
+@router.post("", response={201: CustomerCardOut, **ERRORS, 409: DuplicateConflictOut},
+             summary="Create a customer (media: in store); a sure duplicate answers 409 with them unless "
+                     "create_anyway")
 def create_customer(request, payload: CustomerIn):
     # Only what was sent: an absent salesperson lets the service apply the default owner.
-    customer = services.customer_create(actor=request.user, **payload.dict(exclude_unset=True))
+    values = payload.dict(exclude_unset=True)
+    values.pop("create_anyway", None)
+    try:
+        customer = services.customer_create(actor=request.user, create_anyway=payload.create_anyway, **values)
+    except services.DuplicateCustomer as error:
+        # API.md: the sure duplicates beside the one error body core.errors writes for every refusal.
+        return Status(409, {**error_body(error.message, error.errors), "duplicates": error.duplicates})
     return Status(201, _card(request, customer.pk))
 
 

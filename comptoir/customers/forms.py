@@ -1,11 +1,16 @@
 """The customer form: it only parses; customers.services checks the rules and says what is wrong."""
 
 from django import forms
+from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.selectors import users_assignable
-from comptoir.core.models import Source, Tag
-from comptoir.customers.models import Customer, PhoneKind
+from comptoir.core import permissions
+from comptoir.core.models import Media, Source, Tag
+from comptoir.core.text import is_small_id
+from comptoir.customers.models import Customer, EmailStatus, PhoneKind
+from comptoir.customers.selectors import NOBODY, CustomerFilters
 
 PHONE_ROWS = 3  # at least; a customer with more phones gets a row for each, plus an empty one
 
@@ -76,3 +81,86 @@ class CustomerForm(forms.Form):
         if field not in self.fields:
             field = None
         self.add_error(field, str(error.message))
+
+
+class CustomerFilterForm(forms.Form):
+    """The customer list's filters, read from the URL (a GET form, so a link keeps them). A value that
+    does not parse is dropped with its message beside the filter, never a 500; the rules are the
+    selector's (customers.selectors.CustomerFilters)."""
+
+    q = forms.CharField(max_length=100, required=False)
+    salesperson = forms.CharField(label=_("Vendeur"), max_length=20, required=False)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.order_by("position", "name"),
+                                    required=False, empty_label=_("Toutes"))
+    media = forms.ModelChoiceField(label=_("Média"), queryset=Media.objects.order_by("position", "name"),
+                                   required=False, empty_label=_("Tous"))
+    email_status = forms.ChoiceField(label=_("Courriel"), required=False,
+                                     choices=[("", _("Tous"))] + [(value, capfirst(label))
+                                                                  for value, label in EmailStatus.choices])
+    created_from = forms.DateField(label=_("Créés du"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    created_to = forms.DateField(label=_("au"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    tags = forms.ModelMultipleChoiceField(label=_("Étiquettes"), queryset=Tag.objects.order_by("position", "name"),
+                                          required=False, widget=forms.CheckboxSelectMultiple)
+    unsubscribed = forms.ChoiceField(label=_("Désabonnés"), required=False, choices=[
+        ("", _("Tous")), ("yes", _("Désabonnés seulement")), ("no", _("Abonnés seulement"))])
+
+    def __init__(self, data=None, *, user, counts: dict | None = None):
+        super().__init__(data)
+        self.counts = counts
+        self.fields["source"].label_from_instance = lambda item: item.label
+        self.fields["media"].label_from_instance = lambda item: item.label
+        self.fields["tags"].label_from_instance = lambda item: item.label
+        people = [(person.pk, person.display_name) for person in users_assignable()] \
+            if permissions.can_see_team(user) else []
+        choices = [("", _("Tous"))]
+        if permissions.has_capability(user, "work_own"):
+            choices.append((str(user.pk), _("Mes clients")))
+        choices.append((NOBODY, _("Sans vendeur")))
+        choices += [(str(pk), name) for pk, name in people if pk != user.pk]
+        self.salesperson_choices = choices
+        if counts is not None:
+            self._show_counts(counts)
+
+    def _show_counts(self, counts: dict) -> None:
+        """« Valide (1 234) » beside each value: how many the list would keep with it (selector's facets)."""
+        def counted(label, n):
+            return f"{label} ({formats.number_format(n or 0, force_grouping=True)})"
+
+        statuses = counts.get("email_status", {})
+        self.fields["email_status"].choices = [("", _("Tous"))] + [
+            (value, counted(capfirst(label), statuses.get(value))) for value, label in EmailStatus.choices]
+        for name in ("source", "media", "tags"):
+            found = counts.get(name, {})
+            self.fields[name].label_from_instance = lambda item, found=found: counted(item.label, found.get(item.pk))
+        people = counts.get("salesperson", {})
+        self.salesperson_choices = [
+            (value, label if value == "" else counted(label, people.get(None if value == NOBODY else int(value))))
+            for value, label in self.salesperson_choices]
+        flags = counts.get("unsubscribed", {})
+        self.fields["unsubscribed"].choices = [
+            ("", _("Tous")), ("yes", counted(_("Désabonnés seulement"), flags.get(True))),
+            ("no", counted(_("Abonnés seulement"), flags.get(False)))]
+
+    def clean_salesperson(self):
+        value = self.cleaned_data["salesperson"].strip()
+        if value in ("", NOBODY) or is_small_id(value):
+            return value
+        raise forms.ValidationError(_("Vendeur inconnu."))
+
+    def filters(self) -> CustomerFilters:
+        """What parsed; a field in error counts as not given."""
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        salesperson = data.get("salesperson") or None
+        return CustomerFilters(
+            q=(data.get("q") or "").strip() or None,
+            salesperson=int(salesperson) if salesperson and salesperson != NOBODY else salesperson,
+            source=data["source"] if data.get("source") else None,
+            media=data["media"] if data.get("media") else None,
+            email_status=data.get("email_status") or None,
+            created_from=data.get("created_from"), created_to=data.get("created_to"),
+            tags=tuple(data.get("tags") or ()),
+            unsubscribed={"yes": True, "no": False}.get(data.get("unsubscribed") or ""),
+        )

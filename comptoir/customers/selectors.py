@@ -1,6 +1,8 @@
 """Reads on customers: visibility, search, duplicates, the email ratio."""
 
 import re
+from dataclasses import dataclass, fields, replace
+from datetime import date
 
 import phonenumbers
 from django.db import connection
@@ -10,11 +12,12 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from comptoir.core import permissions
-from comptoir.core.exceptions import NotFound
-from comptoir.core.figures import month_bounds, percentage
-from comptoir.core.selectors import reports_db, site_settings_get
-from comptoir.core.text import digits, is_small_id, prefix_upper_bound, words
-from comptoir.customers.models import Channel, Customer, CustomerPhone, CustomerSearchToken, EmailStatus
+from comptoir.core.exceptions import ApplicationError, NotFound
+from comptoir.core.figures import PERIOD_BACKWARDS, month_bounds, percentage, period_bounds
+from comptoir.core.models import Media, Source, Tag
+from comptoir.core.selectors import reference_resolve, reports_db, site_settings_get
+from comptoir.core.text import digits, is_small_id, normalize, prefix_upper_bound, words
+from comptoir.customers.models import Channel, Customer, CustomerEmail, CustomerPhone, CustomerSearchToken, EmailStatus
 
 PHONE_LIKE = re.compile(r"^[\d\s()+.\-]+$")
 MIN_PHONE_TAIL = 4
@@ -23,6 +26,12 @@ MAX_FUZZY_CANDIDATES = 500
 MAX_QUERY_WORDS = 5
 MIN_CONTAINS = 3
 SELECTIVITY_PROBE = 1000
+# DESIGN (duplicates): phone and email are sure, the name (with the postal code or the phone's tail) possible.
+SURE_REASONS = ("phone", "email")
+REASON_ORDER = {"phone": 0, "email": 1, "name": 2}
+# An address someone has: a placeholder is nobody's, a missing one is none (a bounced one is still theirs).
+OWNED_EMAIL_STATUSES = (EmailStatus.VALID, EmailStatus.INVALID)
+NOBODY = "none"  # the salesperson filter's value for customers nobody owns
 
 
 def prefix_q(field: str, prefix: str, *, alphanumeric: bool = False) -> Q:
@@ -128,18 +137,112 @@ def customer_search_q(q: str) -> Q:
     return Q(pk__in=first.union(*rest) if rest else first)
 
 
-def customer_list(*, actor, q: str | None = None, salesperson: int | None = None, tag=None,
-                  email_status: str | None = None) -> QuerySet:
+@dataclass(frozen=True)
+class CustomerFilters:
+    """The customer list's filters, the same for the page, the API, the counts and the exports.
+
+    `salesperson` is a user id or NOBODY; `tags` keeps the customers having every tag named (ids or
+    names); `created_from` / `created_to` are days in the dealership's time zone, both included."""
+
+    q: str | None = None
+    salesperson: int | str | None = None
+    source: int | str | None = None
+    media: int | str | None = None
+    email_status: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    tags: tuple = ()
+    unsubscribed: bool | None = None
+
+    def active(self) -> bool:
+        return any(getattr(self, f.name) not in (None, "", ()) for f in fields(self) if f.name != "q")
+
+
+FACETS = ("salesperson", "source", "media", "email_status", "tags", "unsubscribed")
+_FACET_EMPTY = {"salesperson": None, "source": None, "media": None, "email_status": None, "tags": (),
+                "unsubscribed": None}
+
+
+def _through_ids(tag: Tag) -> QuerySet:
+    return Customer.tags.through.objects.filter(tag_id=tag.pk).values("customer_id")
+
+
+def _resolved(filters: CustomerFilters) -> tuple[CustomerFilters, Q | None]:
+    """The filters with their list entries read once (an id or an exact name → the entry), and the
+    search's condition (its index probes run once). An entry named that does not exist is a 422 on its
+    filter, never an empty list that looks like an answer; a period that ends before it starts too."""
+    if filters.created_from and filters.created_to and filters.created_from > filters.created_to:
+        raise ApplicationError(PERIOD_BACKWARDS, field="created_from")
+    entries = {}
+    for model, name in ((Source, "source"), (Media, "media")):
+        value = getattr(filters, name)
+        if value not in (None, "") and not isinstance(value, model):
+            entries[name] = reference_resolve(model, value, field=name)
+    tags = tuple(dict.fromkeys(filters.tags))
+    entries["tags"] = tuple(value if isinstance(value, Tag) else reference_resolve(
+        Tag, value, field=f"tag.{index}" if len(tags) > 1 else "tag") for index, value in enumerate(tags))
+    search = customer_search_q(filters.q) if filters.q and filters.q.strip() else None
+    return replace(filters, **entries), search
+
+
+def _filtered(actor, filters: CustomerFilters, search: Q | None) -> QuerySet:
+    """The visible customers the filters, resolved, keep."""
     queryset = customer_visible(actor)
-    if q and q.strip():
-        queryset = queryset.filter(customer_search_q(q))
-    if salesperson is not None:
-        queryset = queryset.filter(salesperson_id=salesperson)
-    if tag:
-        queryset = queryset.filter(tags__pk=int(tag)) if is_small_id(tag) else queryset.filter(tags__name=tag)
-    if email_status:
-        queryset = queryset.filter(email_status=email_status)
-    return _with_relations(queryset).order_by("last_name", "first_name", "pk")
+    if search is not None:
+        queryset = queryset.filter(search)
+    if filters.salesperson == NOBODY:
+        queryset = queryset.filter(salesperson__isnull=True)
+    elif filters.salesperson is not None:
+        queryset = queryset.filter(salesperson_id=filters.salesperson)
+    if filters.source is not None:
+        queryset = queryset.filter(source_id=filters.source.pk)
+    if filters.media is not None:
+        queryset = queryset.filter(media_id=filters.media.pk)
+    if filters.email_status:
+        queryset = queryset.filter(email_status=filters.email_status)
+    if filters.created_from:
+        queryset = queryset.filter(created_at__gte=period_bounds(filters.created_from, filters.created_from)[0])
+    if filters.created_to:
+        queryset = queryset.filter(created_at__lt=period_bounds(filters.created_to, filters.created_to)[1])
+    for tag in filters.tags:
+        # One subquery per tag through the (tag, customer) index: each tag narrows, and no row is doubled.
+        queryset = queryset.filter(pk__in=_through_ids(tag))
+    if filters.unsubscribed is not None:
+        queryset = queryset.filter(unsubscribed=filters.unsubscribed)
+    return queryset
+
+
+def customer_list(*, actor, q: str | None = None, filters: CustomerFilters | None = None) -> QuerySet:
+    """The customers the actor may see, filtered (`q` alone: a search), by name: phones, tags and the
+    related names come in a fixed number of queries whatever the page's size."""
+    if filters is None:
+        filters = CustomerFilters(q=q)
+    return _with_relations(_filtered(actor, *_resolved(filters))).order_by("last_name", "first_name", "pk")
+
+
+def customer_export_rows(*, actor, filters: CustomerFilters, chunk_size: int = 2000):
+    """The filtered list for an export, read chunk by chunk (phones and tags prefetched per chunk): a
+    million customers never sit in memory."""
+    return customer_list(actor=actor, filters=filters).iterator(chunk_size=chunk_size)
+
+
+def customer_facets(*, actor, filters: CustomerFilters) -> dict[str, dict]:
+    """How many customers each value of each filter would keep: per facet, one grouped SQL count over
+    the list filtered by every other filter (its own left out, so its other values stay countable).
+    {"email_status": {"valid": 12, …}, "source": {id: n}, "media": {id: n}, "salesperson": {id | None: n},
+    "tags": {id: n}, "unsubscribed": {True: n, False: n}}; values nobody has are absent."""
+    filters, search = _resolved(filters)
+    counts = {}
+    for facet in FACETS:
+        queryset = _filtered(actor, replace(filters, **{facet: _FACET_EMPTY[facet]}), search).order_by()
+        if facet == "tags":
+            rows = (Customer.tags.through.objects.filter(customer_id__in=queryset.values("pk"))
+                    .values_list("tag_id").annotate(n=Count("customer_id")).order_by())
+        else:
+            column = {"salesperson": "salesperson_id", "source": "source_id", "media": "media_id"}.get(facet, facet)
+            rows = queryset.values_list(column).annotate(n=Count("pk")).order_by()
+        counts[facet] = dict(rows)
+    return counts
 
 
 def customer_get(*, actor, pk) -> Customer:
@@ -159,11 +262,26 @@ def customer_merged_into(*, actor, pk) -> Customer | None:
     return customer_visible(actor).filter(pk=survivor_id).first()
 
 
-def customer_duplicates(customer: Customer, *, actor) -> list[dict]:
-    """DESIGN: same E.164 phone or email = sure; same name and postal code, or a close name with the
-    same postal code or phone tail = possible. One row per other customer the actor may see,
-    strongest reason first. Each way of finding them is its own index-driven query."""
-    others = customer_visible(actor).exclude(pk=customer.pk)
+def _email_owners(emails: list[str]) -> QuerySet:
+    """Ids of the customers whose address, or one of their other addresses, is one of `emails`: two
+    index probes in one statement (an OR across the tables would scan every customer)."""
+    primary = Customer.objects.filter(email__in=emails).values("pk").order_by()
+    other = CustomerEmail.objects.filter(email__in=emails, email_status__in=OWNED_EMAIL_STATUSES) \
+        .values("customer_id").order_by()
+    return primary.union(other)
+
+
+def customer_duplicates_of(*, actor, e164s=(), emails=(), name_key: str = "", postal_key: str = "",
+                           company_key: str = "", exclude: int | None = None, possible: bool = True) -> list[dict]:
+    """DESIGN (duplicates), on values rather than a saved record: another customer with one of the E.164
+    `e164s` or one of the `emails` (their other addresses too) is a sure duplicate; the same name
+    (`name_key`, or the company's when there is no person's name) and postal code, or a close one with
+    the same postal code or phone tail, a possible one (`possible=False` leaves those out). One row per
+    customer the actor may see, strongest reason first: {"id", "reason", "reasons"}. Each way of
+    finding them is its own index-driven query."""
+    others = customer_visible(actor)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
     found: dict[int, list[str]] = {}
 
     def add(ids, reason):
@@ -172,45 +290,79 @@ def customer_duplicates(customer: Customer, *, actor) -> list[dict]:
             if reason not in found[pk]:
                 found[pk].append(reason)
 
-    e164s = list(customer.phones.values_list("e164", flat=True))
+    e164s = sorted({e164 for e164 in e164s if e164})
+    emails = sorted({email for email in emails if email})
     if e164s:
         add(others.filter(phones__e164__in=e164s).values_list("pk", flat=True).distinct(), "phone")
-    if customer.email_status in (EmailStatus.VALID, EmailStatus.INVALID) and customer.email:
-        add(others.filter(email=customer.email).values_list("pk", flat=True), "email")
-    if customer.name_key:
+    if emails:
+        add(others.filter(pk__in=_email_owners(emails)).values_list("pk", flat=True), "email")
+    if possible and (name_key or company_key):
         near = []
-        if customer.postal_key:
-            add(others.filter(name_key=customer.name_key, postal_key=customer.postal_key)
-                .values_list("pk", flat=True), "name")
-            near.append(Customer.objects.filter(postal_key=customer.postal_key).values("pk"))
+        if postal_key:
+            if name_key:
+                add(others.filter(name_key=name_key, postal_key=postal_key).values_list("pk", flat=True), "name")
+            near.append(Customer.objects.filter(postal_key=postal_key).values("pk"))
         for tail in {e164[-7:] for e164 in e164s}:
             near.append(CustomerPhone.objects.filter(
                 prefix_q("digits_reversed", tail[::-1], alphanumeric=True)).values("customer_id"))
         if near:
             first, *rest = [query.order_by() for query in near]
-            rows = (others.filter(pk__in=first.union(*rest) if rest else first).exclude(name_key="")
-                    .values_list("pk", "name_key")[:MAX_FUZZY_CANDIDATES])
-            add([pk for pk, key in rows if fuzz.ratio(key, customer.name_key) >= FUZZY_NAME_RATIO], "name")
-    order = {"phone": 0, "email": 1, "name": 2}
-    result = [{"id": pk, "reason": min(reasons, key=order.get), "reasons": sorted(reasons, key=order.get)}
-              for pk, reasons in found.items()]
-    return sorted(result, key=lambda r: (order[r["reason"]], r["id"]))
+            candidates = others.filter(pk__in=first.union(*rest) if rest else first)
+            if name_key:
+                rows = candidates.exclude(name_key="").values_list("pk", "name_key")[:MAX_FUZZY_CANDIDATES]
+                add([pk for pk, key in rows if fuzz.ratio(key, name_key) >= FUZZY_NAME_RATIO], "name")
+            else:  # a company: its name is what the duplicate shares
+                rows = candidates.exclude(company="").values_list("pk", "company")[:MAX_FUZZY_CANDIDATES]
+                add([pk for pk, company in rows
+                     if fuzz.ratio(normalize(company), company_key) >= FUZZY_NAME_RATIO], "name")
+    result = [{"id": pk, "reason": min(reasons, key=REASON_ORDER.get),
+               "reasons": sorted(reasons, key=REASON_ORDER.get)} for pk, reasons in found.items()]
+    return sorted(result, key=lambda r: (REASON_ORDER[r["reason"]], r["id"]))
+
+
+def customer_emails(customer: Customer) -> list[str]:
+    """The addresses a customer has: theirs and those a merge kept (DESIGN: a placeholder is no email)."""
+    own = [customer.email] if customer.email and customer.email_status in OWNED_EMAIL_STATUSES else []
+    return own + list(customer.other_emails.filter(email_status__in=OWNED_EMAIL_STATUSES)
+                      .values_list("email", flat=True))
+
+
+def customer_duplicates(customer: Customer, *, actor) -> list[dict]:
+    """DESIGN: same E.164 phone or email (other addresses included) = sure; same name and postal code, or
+    a close name with the same postal code or phone tail = possible; for a saved customer."""
+    return customer_duplicates_of(
+        actor=actor, e164s=list(customer.phones.values_list("e164", flat=True)), emails=customer_emails(customer),
+        name_key=customer.name_key, postal_key=customer.postal_key,
+        company_key="" if customer.name_key else normalize(customer.company), exclude=customer.pk)
+
+
+def customer_duplicates_described(duplicates: list[dict], *, actor, limit: int = 10) -> list[dict]:
+    """The first `limit` duplicates with their record (name, phones, email, salesperson) for a panel: two
+    queries whatever their number. Each row gains "customer" and "sure"."""
+    shown = duplicates[:limit]
+    records = _with_relations(customer_visible(actor)).in_bulk([row["id"] for row in shown])
+    return [{**row, "customer": records[row["id"]], "sure": row["reason"] in SURE_REASONS}
+            for row in shown if row["id"] in records]
 
 
 def customer_sure_duplicate_count(customer: Customer, *, actor) -> int:
-    """How many others the actor may see share a phone or the email (the card's red count): one query,
+    """How many others the actor may see share a phone or an address (the card's red count): one query,
     each way of matching through its own index (an OR across them would scan every customer)."""
     e164s = [phone.e164 for phone in customer.phones.all()]  # prefetched by customer_get
     matches = []
     if e164s:
         matches.append(CustomerPhone.objects.filter(e164__in=e164s).values("customer_id").order_by())
-    if customer.email_status in (EmailStatus.VALID, EmailStatus.INVALID) and customer.email:
-        matches.append(Customer.objects.filter(email=customer.email).values("pk").order_by())
-    if not matches:
-        return 0
+    # Its other addresses (a merge's) are read inside the same statement.
+    emails = CustomerEmail.objects.filter(customer=customer, email_status__in=OWNED_EMAIL_STATUSES).values("email")
+    if customer.email_status in OWNED_EMAIL_STATUSES and customer.email:
+        matches += [Customer.objects.filter(email=customer.email).values("pk").order_by(),
+                    CustomerEmail.objects.filter(email=customer.email, email_status__in=OWNED_EMAIL_STATUSES)
+                    .values("customer_id").order_by()]
+    matches += [Customer.objects.filter(email__in=emails).values("pk").order_by(),
+                CustomerEmail.objects.filter(email__in=emails, email_status__in=OWNED_EMAIL_STATUSES)
+                .values("customer_id").order_by()]
     first, *rest = matches
-    return customer_visible(actor).exclude(pk=customer.pk).filter(
-        pk__in=first.union(*rest) if rest else first).count()
+    return customer_visible(actor).exclude(pk=customer.pk).filter(pk__in=first.union(*rest)).count()
 
 
 def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:

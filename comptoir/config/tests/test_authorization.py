@@ -181,6 +181,11 @@ RULES = [
     Rule("GET", "/customers/{customer}", owned()),
     Rule("PATCH", "/customers/{customer}", owned(), {"city": "Sherbrooke"}),
     Rule("GET", "/customers/{customer}/duplicates", owned()),
+    # Issue 22: anyone who enters customers checks what they type, among the customers they may see; the
+    # list's counts and export follow the list's visibility.
+    Rule("GET", "/customers/duplicates-check?phone=819%20555%200142&last_name=Roy", everyone()),
+    Rule("GET", "/customers/facets?email_status=valid", everyone()),
+    Rule("GET", "/customers/export?format=csv", everyone()),
     Rule("POST", "/customers/{customer}/merge", owned(),
          lambda w, side: {"other_id": w.records[side]["unused_customer"]}),
     Rule("POST", "/customers/{customer}/notes", owned(), {"body": "Rappeler jeudi"}),

@@ -156,6 +156,14 @@ def phones_clean(phones: list[dict] | None, *, field: str = "phones", site=None)
     return cleaned
 
 
+def phone_e164(typed: str, *, region: str) -> str | None:
+    """The E.164 of a number as someone is typing it (« 819 555-0142 poste 4 » → +18195550142), or None
+    while nobody could dial it yet: the duplicates panel asks as the user types, and refuses nothing."""
+    number, _extension = _split_extension((typed or "").strip()[:40])
+    parsed = _parsed(number, region) if number else None
+    return parsed[0] if parsed else None
+
+
 def phone_digits_reversed(e164: str) -> str:
     return digits(e164)[::-1]
 

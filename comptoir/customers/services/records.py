@@ -6,20 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.accounts.services import salesperson_resolve
 from comptoir.bulk import blank_instance
 from comptoir.core import permissions
-from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
+from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from comptoir.core.models import Media, Source, Tag
 from comptoir.core.selectors import reference_resolve, site_settings_get
+from comptoir.core.text import normalize
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
 from comptoir.customers.models import Channel, Customer, CustomerEmail, EmailStatus, Note
+from comptoir.customers.selectors import customer_duplicates_described, customer_duplicates_of
 from comptoir.customers.services.contact import (
+    MAX_PHONES,
     _phones_summary,
     _save_phones,
     email_clean,
+    phone_e164,
     phones_clean,
     phones_typed,
     placeholder_email,
 )
-from comptoir.customers.services.keys import _refresh_keys, _save_tokens
+from comptoir.customers.services.keys import _refresh_keys, _save_tokens, customer_keys
 from comptoir.timeline.services import timeline_record
 
 EMAIL_AND_NO_EMAIL = _("Choisissez : un courriel, ou « aucun courriel », pas les deux.")
@@ -29,6 +33,10 @@ ASSIGN_FORBIDDEN = _("Vous ne pouvez attribuer un client qu'à vous-même.")
 BAD_SALESPERSON = _("Ce vendeur n'existe pas, est inactif ou n'a pas de département.")
 CREATE_FORBIDDEN = _("Votre rôle ne permet pas de créer des clients.")
 NOTE_REQUIRED = _("La note est vide.")
+DUPLICATE_CUSTOMER = _("Ce client existe déjà (même téléphone ou même courriel) : ouvrez sa fiche, ou confirmez "
+                       "la création d'une nouvelle fiche.")
+SAME_PHONE_AS = _("Même téléphone que %(name)s (fiche no %(id)s).")
+SAME_EMAIL_AS = _("Même courriel que %(name)s (fiche no %(id)s).")
 
 SYSTEM_MEDIA = {"phone": Channel.PHONE, "web_form": Channel.WEB_FORM, "import": Channel.IMPORT}
 CHANNEL_MEDIA = {Channel.MANUAL: "in_store", Channel.PHONE: "phone", Channel.WEB_FORM: "web_form",
@@ -146,10 +154,63 @@ def customer_draft(*, actor, lookups: Lookups | None = None, channel: str | None
     return customer, cleaned_phones, lookups.tags(tags)
 
 
+class DuplicateCustomer(Conflict):
+    """A new customer another one already is (DESIGN: same E.164 phone or email, a sure duplicate): 409,
+    one error per duplicate on the field they share, and `duplicates` [{"id", "reason", "reasons",
+    "display_name"}] for the API's answer (API.md: POST /customers)."""
+
+    code = "duplicate"
+
+    def __init__(self, duplicates: list[dict]):
+        self.duplicates = duplicates
+        super().__init__(DUPLICATE_CUSTOMER, errors=[
+            {"field": "phones" if row["reason"] == "phone" else "email",
+             "message": (SAME_PHONE_AS if row["reason"] == "phone" else SAME_EMAIL_AS)
+             % {"name": row["display_name"], "id": row["id"]}}
+            for row in duplicates])
+
+
+def _refuse_sure_duplicates(actor, customer: Customer, phones: list[dict]) -> None:
+    emails = [customer.email] if customer.email_status == EmailStatus.VALID else []
+    sure = customer_duplicates_of(actor=actor, e164s=[phone["e164"] for phone in phones], emails=emails,
+                                  possible=False)
+    if sure:
+        raise DuplicateCustomer([
+            {"id": row["id"], "reason": row["reason"], "reasons": row["reasons"],
+             "display_name": row["customer"].display_name}
+            for row in customer_duplicates_described(sure, actor=actor)])
+
+
+def customer_duplicates_check(*, actor, phones=(), email: str = "", first_name: str = "", last_name: str = "",
+                              company: str = "", postal_code: str = "", exclude: int | None = None) -> list[dict]:
+    """The duplicates of a customer being typed, nothing saved (the form's panel, the API's
+    duplicates-check): the values read as customer_create would read them, except that what cannot be
+    read yet (half a phone number, an address without its domain) is left out rather than refused.
+    Only customers the actor may see; `exclude` is the record being edited."""
+    region = site_settings_get().default_phone_region
+    e164s = [e164 for e164 in (phone_e164(str(typed), region=region) for typed in list(phones)[:MAX_PHONES]) if e164]
+    email = (email or "").strip().lower()[:254]
+    local, _at, domain = email.partition("@")
+    keys = customer_keys((first_name or "")[:100], (last_name or "")[:100], (company or "")[:200],
+                         (postal_code or "")[:20])
+    return customer_duplicates_of(
+        actor=actor, e164s=e164s, emails=[email] if local and "." in domain else [], name_key=keys["name_key"],
+        postal_key=keys["postal_key"], company_key="" if keys["name_key"] else normalize(company)[:200],
+        exclude=exclude)
+
+
 @transaction.atomic
-def customer_create(*, actor, no_email: bool = False, **values) -> Customer:
-    """Create a customer. `channel` is the system's (phone, web form, import); people get `manual`."""
+def customer_create(*, actor, no_email: bool = False, create_anyway: bool = True, **values) -> Customer:
+    """Create a customer. `channel` is the system's (phone, web form, import); people get `manual`.
+
+    `create_anyway=False` is for a person who can still answer (the API, the customer form): a sure
+    duplicate (DESIGN: same E.164 phone or email) is refused with DuplicateCustomer (409) naming the
+    duplicates, and nothing is saved; they open the existing record or ask again with create_anyway.
+    The default creates, as every caller did before the question existed: imports and the demo, and
+    the lead conversion and the walk-in, which ask their own question once the record is drafted."""
     customer, cleaned_phones, tags = customer_draft(actor=actor, no_email=no_email, **values)
+    if not create_anyway:
+        _refuse_sure_duplicates(actor, customer, cleaned_phones)
     customer.full_clean(exclude=["tags"])
     customer.save()
     if no_email:
