@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.sales import views, views_units
+from comptoir.sales import views, views_pipelines, views_units
 
 urlpatterns = [
     path("", views.board, name="sales-board"),
@@ -14,6 +14,13 @@ urlpatterns = [
     path("opportunities/<int:pk>/status/", views.change_status, name="opportunity-status"),
     path("opportunities/<int:pk>/case/", views.change_case, name="opportunity-case"),
     path("opportunities/<int:pk>/sale-date/", views.change_sale_date, name="opportunity-sale-date"),
+    # « Processus de vente » (issue 23): sales managers and admins.
+    path("pipelines/", views_pipelines.pipeline_list, name="pipeline-list"),
+    path("pipelines/new/", views_pipelines.pipeline_new, name="pipeline-new"),
+    path("pipelines/<int:pk>/", views_pipelines.pipeline_edit, name="pipeline-edit"),
+    path("pipelines/<int:pk>/stages/", views_pipelines.stage_add, name="pipeline-stage-add"),
+    path("pipelines/<int:pk>/stages/order/", views_pipelines.stages_order, name="pipeline-stages-order"),
+    path("pipelines/<int:pk>/stages/<int:stage_pk>/", views_pipelines.stage_change, name="pipeline-stage"),
 ]
 
 # The lot's pages showing each unit's deals, under /catalog/ beside catalog's own (config/urls.py).

@@ -2,6 +2,7 @@
 
 from django import template
 
+from comptoir.core import permissions
 from comptoir.core.formatting import NO_VALUE, money_or_dash
 from comptoir.core.selectors import site_settings_get
 
@@ -22,3 +23,10 @@ def site_currency() -> str:
     """{% site_currency as currency %}: the site settings' currency, read once for a template
     that writes many amounts in it."""
     return site_settings_get().currency
+
+
+@register.filter
+def can(user, capability: str) -> bool:
+    """{% if user|can:"manage_pipelines" %}: what a link or a button needs, read from the role matrix
+    (core.permissions), never from the role's name."""
+    return permissions.has_capability(user, capability)

@@ -349,6 +349,12 @@ def test_pages_in_english_and_polish_show_no_french(showroom, language, django_c
               for method, url, data, expect in _pages(showroom)]
     visits += [(seller, "post", "/imports/", {"file": upload, "kind": "customers"}, (200,))]
     visits += [(admin, "get", url, None, (200,)) for url in ("/", "/admin/", "/admin/accounts/user/")]
+    # Issue 23: the « Processus de vente » pages and the Django admin's pipeline, as an admin sees them.
+    pipeline = showroom["deal"].pipeline_id
+    visits += [(admin, "get", url, None, (200,)) for url in (
+        "/sales/pipelines/", "/sales/pipelines/new/", f"/sales/pipelines/{pipeline}/",
+        f"/admin/sales/pipeline/{pipeline}/change/")]
+    visits += [(admin, "post", "/sales/pipelines/new/", {"name": "Boats", "prefix": "B-", "stages": "New"}, (422,))]
     visits += [(manager, "get", url, None, (200,))
                for url in ("/", "/?sort=-won", f"/?overdue={showroom['seller'].pk}")]
     visits += [(anonymous, "get", url, None, (200, 404))
