@@ -90,7 +90,7 @@ def pipeline_check(*, name: str, prefix: str | None = None, pipeline_id=None) ->
 def _locations(values) -> list[Location]:
     """The stores a pipeline sells through, by id or name (API.md: a list entry by id or exact name)."""
     found = [reference_resolve(Location, value, field="locations") for value in values or []]
-    return list({location.pk: location for location in found}.values())
+    return list({location.pk: location for location in found if location is not None}.values())
 
 
 def _stage_name(name: str, pipeline: Pipeline, *, exclude_pk=None) -> str:

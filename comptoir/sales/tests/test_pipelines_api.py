@@ -162,3 +162,18 @@ def test_a_salesperson_gets_403_on_every_pipeline_write(salesperson_api, pipelin
     assert [response.status_code for response in calls] == [403] * 6
     assert calls[0].json()["detail"] == str(services.PIPELINES_FORBIDDEN)
     assert Pipeline.objects.count() == 1 and pipeline.stages.filter(archived=False).count() == 4
+
+
+@pytest.mark.parametrize("locations", [["Nulle part"], [999999], [True]])
+def test_an_unknown_store_answers_422_and_creates_nothing(manager_api, locations):
+    response = manager_api.post("/pipelines", {"name": "Bateaux", "prefix": "BA", "stages": ["Nouveau"],
+                                               "locations": locations})
+
+    assert response.status_code == 422 and not Pipeline.objects.exists()
+
+
+def test_a_blank_store_is_no_store(manager_api):
+    response = manager_api.post("/pipelines", {"name": "Bateaux", "prefix": "BA", "stages": ["Nouveau"],
+                                               "locations": [""]})
+
+    assert response.status_code == 201 and response.json()["locations"] == []
