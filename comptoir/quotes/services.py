@@ -372,12 +372,12 @@ def acceptance_text(variant: QuoteVariant, opportunity: Opportunity) -> tuple[st
     subject = gettext("Cotation %(number)s acceptée en ligne : %(variant)s — %(customer)s") % {
         "number": quote.number, "variant": variant.name, "customer": customer.display_name}
     lines = [
-        gettext("%(customer)s a accepté l'option « %(variant)s » de la cotation %(number)s (%(total)s) en ligne, "
+        gettext("%(customer)s a accepté l'option « %(variant)s » de la cotation %(number)s (%(total)s) en ligne, "
                 "le %(date)s à %(time)s.") % {
             "customer": customer.display_name, "variant": variant.name, "number": quote.number,
             "total": money_text(variant.total, variant.currency), "date": formats.date_format(moment.date()),
             "time": formats.time_format(moment.time())},
-        gettext("Signature : « %(name)s », adresse IP %(ip)s, empreinte du PDF %(sha256)s.") % {
+        gettext("Signature : « %(name)s », adresse IP %(ip)s, empreinte du PDF %(sha256)s.") % {
             "name": variant.signed_name, "ip": variant.signed_ip or "—", "sha256": variant.signed_pdf_sha256},
         gettext("L'opportunité %(number)s est gagnée (date de vente : %(date)s).") % {
             "number": opportunity.number, "date": formats.date_format(opportunity.sale_date)}

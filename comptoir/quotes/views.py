@@ -33,7 +33,7 @@ from comptoir.sales.selectors import opportunity_get
 TOO_MANY_TRIES = gettext_lazy("Trop d'essais depuis votre adresse : réessayez dans une minute.")
 
 
-PUBLIC_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+PUBLIC_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # The customer's acceptance is a public form: limited per address like the web form (its own scope).
 ACCEPT_THROTTLE = address_throttle("quote_accept", settings.COMPTOIR_WEB_FORM_THROTTLE)
 
@@ -45,7 +45,9 @@ def _public_language(request) -> str:
 
 def _public_headers(response):
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The key in the address never leaves for another site; « no-referrer » would also strip the Origin of
+    # the page's own form (browsers send « Origin: null »), which Django's CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -73,7 +75,9 @@ def _public_page(request, key, language: str, *, refusal: ApplicationError | Non
                            None),
             "errors": {e["field"]: e["message"] for e in (refusal.errors if refusal else [])},
             "open_count": sum(1 for option in options if option["state"] == selectors.OPEN),
-            "languages": settings.LANGUAGES, "signed_name_max": services.SIGNED_NAME_MAX,
+            # Each language in its own name: a customer who reads no French finds « English ».
+            "languages": [(code, translation.get_language_info(code)["name_local"]) for code in PUBLIC_LANGUAGES],
+            "signed_name_max": services.SIGNED_NAME_MAX,
         })
         response = render(request, "quotes/public.html", context, status=status)
     return _public_headers(response)

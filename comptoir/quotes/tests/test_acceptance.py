@@ -181,6 +181,8 @@ def test_the_customers_page_shows_each_sent_variant_with_its_totals_and_a_form_t
     page = response.content.decode()
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == "noindex" and "no-store" in response["Cache-Control"]
+    # the key never leaves in a Referer to another site, and the page's own form keeps its Origin
+    assert response["Referrer-Policy"] == "same-origin"
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
     assert "Comptant" in page and "Financé 60 mois" in page and unsent.name not in page
     # Comptant: 19 898,00 + TPS 994,90 + TVQ 1 984,83 = 22 877,73; Financé: 19 499,00 + 974,95 + 1 945,03
@@ -200,6 +202,8 @@ def test_the_customers_page_speaks_the_language_of_the_link(salesperson, deal, c
     assert '<html lang="en">' in page and "Accept this option" in page
     assert "I accept this quote and its terms; my typed name is my signature." in page
     assert 'name="language" value="en"' in page
+    polish = client.get(f"/q/{cash.tracking_key}/?language=pl").content.decode()
+    assert '<html lang="pl">' in polish and "Akceptuję tę opcję" in polish
 
 
 def test_the_customer_accepts_and_signs_online_and_the_deal_is_won(
@@ -214,7 +218,7 @@ def test_the_customer_accepts_and_signs_online_and_the_deal_is_won(
     # the customer: back on the page, thanked, the option accepted with their signature
     assert response.status_code == 302
     assert response["Location"] == f"/q/{cash.tracking_key}/?language=fr-ca&accepted={financed.pk}#option-{financed.pk}"
-    page = client.get(response["Location"]).content.decode()
+    page = _page(client.get(response["Location"])).replace("\xa0", " ")
     assert "Merci ! Votre acceptation de l'option « Financé 60 mois » est enregistrée" in page
     assert "Accepté en ligne par Jean-François Tremblay le" in page and "accept/" not in page
     # what was recorded: name, time, address, browser (cut to 400), the unsigned PDF's fingerprint
