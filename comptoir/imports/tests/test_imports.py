@@ -279,6 +279,26 @@ def test_opportunities_import_obeys_the_status_rules(admin):
     assert won.number.startswith("VN-2025-")
 
 
+def test_an_imported_open_deal_never_lands_in_an_archived_stage(admin):
+    from comptoir.sales.models import Opportunity
+    from comptoir.sales.services import stage_update
+    from comptoir.sales.tests.factories import make_pipeline
+
+    make_customer(admin, external_id="DMS-1")
+    pipeline = make_pipeline(admin, name="Neufs", prefix="VN", stages=("Nouveau", "Ancienne étape"))
+    old = pipeline.stages.get(name="Ancienne étape")
+    stage_update(actor=admin, pipeline_id=pipeline.pk, stage_id=old.pk, archived=True)
+    content = _csv([["Client", "Processus", "Étape", "Statut", "Montant", "Coût", "Date de création",
+                     "Date de fermeture"],
+                    ["DMS-1", "Neufs", "Ancienne étape", "ouverte", "", "", "2025-01-10", ""],
+                    ["DMS-1", "Neufs", "Ancienne étape", "gagnée", "100", "80", "2025-01-10", "2025-02-01"]])
+
+    job = _import(admin, content, kind="opportunities")
+
+    assert (job.created_count, job.error_count) == (1, 1)
+    assert Opportunity.objects.get().status == "won"  # a closed deal's history may sit in it
+
+
 def test_a_second_run_of_the_same_import_stops_when_the_first_is_ahead(admin, settings):
     settings.COMPTOIR_IMPORT_BATCH_ROWS = 2
     rows = [ROWS[0]] + [[f"Client{n}", "Essai", f"client{n}@exemple.ca", "", ""] for n in range(6)]

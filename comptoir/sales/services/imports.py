@@ -17,6 +17,7 @@ from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_visible
 from comptoir.sales.models import Opportunity, Pipeline, Stage, StageChange, Status
 from comptoir.sales.services.numbers import numbers_take
+from comptoir.sales.services.pipelines import STAGE_ARCHIVED
 from comptoir.sales.services.opportunities import (
     ASSIGN_FORBIDDEN, CREATE_FORBIDDEN, INACTIVE_PIPELINE, LOST_NEEDS_REASON, NOT_ASSIGNABLE, WON_NEEDS_AMOUNTS,
     opportunity_status_check, opportunity_update,
@@ -145,6 +146,8 @@ def _import_draft(actor, lookups, site, row: dict) -> tuple[Opportunity, list[St
             raise ApplicationError(CLOSED_BEFORE_CREATED, field="closed_at")
         if status == Status.WON:
             opportunity.sale_date = timezone.localtime(opportunity.closed_at).date()
+    if opportunity.stage.archived and status in (Status.OPEN, Status.SUSPENDED):
+        raise ApplicationError(STAGE_ARCHIVED, field="stage")  # a closed deal's history may sit there
     opportunity.status = status
     reached = lookups.remember(("reached", opportunity.stage_id), lambda: list(
         pipeline.stages.filter(order__lte=opportunity.stage.order).order_by("order")))
