@@ -3,18 +3,27 @@
 This is the only module that builds an error body: endpoints just raise.
 """
 
+import json
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, \
+    SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
-from django.http import Http404
+from django.db import DataError, IntegrityError, OperationalError
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from comptoir.core.exceptions import FORBIDDEN, NOT_FOUND, ApplicationError
+
+try:  # Django's PostgreSQL connection pool (settings: COMPTOIR_DB_POOL_MAX); absent on SQLite-only installs.
+    from psycopg_pool import PoolTimeout
+except ImportError:  # pragma: no cover
+    PoolTimeout = None
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +34,14 @@ DUPLICATE_VALUE = _("Conflit : une fiche avec cette valeur existe déjà.")
 TOO_MANY_REQUESTS = _("Trop de requêtes : réessayez dans un moment.")
 OUT_OF_RANGE = _("Valeur hors limites ou illisible pour la base de données.")
 INTERNAL_ERROR = _("Erreur interne : l'incident est consigné.")
+MULTIPART_UNREADABLE = _("Corps multipart/form-data illisible : la frontière (boundary) manque ou est invalide.")
+BODY_INCOMPLETE = _("Corps de la requête incomplet : l'envoi a été interrompu.")
+BODY_TOO_LARGE = _("Corps de la requête trop volumineux.")
+BAD_REQUEST = _("Requête mal formée.")
+MULTIPART_EXPECTED = _("Type de contenu non pris en charge : envoyez le fichier en multipart/form-data.")
+JSON_EXPECTED = _("Type de contenu non pris en charge : envoyez du JSON (application/json).")
+METHOD_NOT_ALLOWED = _("Méthode non permise à cette adresse.")
+SERVICE_BUSY = _("Service momentanément surchargé : réessayez dans un moment.")
 
 # Pydantic writes its messages in English; the common ones are said in the user's language.
 PYDANTIC_MESSAGES = {
@@ -67,6 +84,8 @@ def _field_from_location(loc) -> str | None:
     parts = [str(p) for p in loc]
     while parts and parts[0] in _LOCATION_PREFIXES:
         parts.pop(0)
+    if not parts and len(loc) > 1 and str(loc[0]) in ("file", "form"):
+        return str(loc[-1])  # an upload field named like a location: `file`
     return ".".join(parts) or None
 
 
@@ -97,6 +116,18 @@ def _django_validation_errors(exc: DjangoValidationError) -> list[dict]:
     return [{"field": None, "message": message} for message in exc.messages]
 
 
+def _is_pool_timeout(exc: OperationalError) -> bool:
+    """Every connection of this process's pool stayed busy for COMPTOIR_DB_POOL_TIMEOUT seconds."""
+    return PoolTimeout is not None and isinstance(exc.__cause__, PoolTimeout)
+
+
+def _file_sent_otherwise(request, raw_errors) -> bool:
+    """A file parameter is missing because the body is not multipart at all (JSON, text, a form)."""
+    return request.content_type != "multipart/form-data" and any(
+        err.get("type") == "missing" and tuple(err.get("loc", ()))[:1] == ("file",) for err in raw_errors
+    )
+
+
 def register_error_handlers(api: NinjaAPI) -> None:
     def respond(request, status, detail, errors=()):
         return api.create_response(request, error_body(detail, errors), status=status)
@@ -107,6 +138,8 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):
+        if _file_sent_otherwise(request, exc.errors):
+            return respond(request, 415, MULTIPART_EXPECTED, _pydantic_errors(exc.errors))
         return respond(request, 422, INVALID_DATA, _pydantic_errors(exc.errors))
 
     @api.exception_handler(DjangoValidationError)
@@ -140,6 +173,13 @@ def register_error_handlers(api: NinjaAPI) -> None:
         ((IntegrityError,), 409, DUPLICATE_VALUE),
         # A value the database cannot hold (a NUL byte, a number past its range): the request is wrong.
         ((DataError, OverflowError), 422, OUT_OF_RANGE),
+        # Bodies Django cannot read (request.POST, .FILES, .body): the request is wrong, not the server.
+        ((MultiPartParserError,), 400, MULTIPART_UNREADABLE),
+        ((UnreadablePostError,), 400, BODY_INCOMPLETE),
+        ((RequestDataTooBig,), 413, BODY_TOO_LARGE),
+        ((SuspiciousOperation, BadRequest), 400, BAD_REQUEST),
+        # The form was read (a browser session's CSRF check reads it), so there is no JSON body left.
+        ((RawPostDataException,), 415, JSON_EXPECTED),
     ]
     for exception_classes, status, message in fixed:
         for exception_class in exception_classes:
@@ -148,7 +188,44 @@ def register_error_handlers(api: NinjaAPI) -> None:
                 lambda request, exc, status=status, message=message: respond(request, status, message),
             )
 
+    @api.exception_handler(OperationalError)
+    def database_unavailable(request, exc: OperationalError):
+        if _is_pool_timeout(exc):
+            logger.warning("No database connection free for %s %s: %s", request.method, request.path, exc)
+            response = respond(request, 503, SERVICE_BUSY)
+            response["Retry-After"] = "5"
+            return response
+        return unexpected(request, exc)
+
     @api.exception_handler(Exception)
     def unexpected(request, exc):
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return respond(request, 500, INTERNAL_ERROR)
+
+
+# Under /api/v1/, even what Django itself answers (an unknown path, a method the path does not take, a body
+# it could not read, a server error) is the contract's JSON body (API.md: errors); pages keep their HTML.
+API_PREFIX = "/api/v1/"
+_FIXED_DETAILS = {
+    400: BAD_REQUEST,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    405: METHOD_NOT_ALLOWED,
+    413: BODY_TOO_LARGE,
+    500: INTERNAL_ERROR,
+    503: SERVICE_BUSY,
+}
+
+
+def api_error_as_json(request, response):
+    """An error response for an API path that is not JSON yet becomes `{"detail", "errors"}` (same status and
+    headers: Allow, Retry-After, cookies); anything else is left as it is."""
+    if (response.status_code < 400 or response.streaming or not request.path_info.startswith(API_PREFIX)
+            or response.get("Content-Type", "").startswith("application/json")):
+        return response
+    detail = _FIXED_DETAILS.get(response.status_code, response.reason_phrase)
+    response.content = json.dumps(error_body(detail))
+    response["Content-Type"] = "application/json"
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    return response

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one log line per request with its whole duration and the status sent.
+    "comptoir.core.middleware.RequestLogMiddleware",
+    # Under /api/v1/, what Django answers by itself (unknown path, 405, unreadable body, 500) in the API's JSON.
+    "comptoir.core.middleware.ApiErrorBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,13 +100,33 @@ TEMPLATES = [
 
 # DESIGN (Architecture): SQLite (WAL) in var/ by default, PostgreSQL when DATABASE_URL is set.
 SQLITE_PATH = VAR_DIR / "comptoir.sqlite3"
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+# PostgreSQL connections come from Django's psycopg pool, one per process and database: a request takes one
+# and gives it back at its end, so a threaded server (runserver, a test's live server) holds at most
+# COMPTOIR_DB_POOL_MAX however many threads it runs (a connection kept per thread ran PostgreSQL out of
+# connections), and each of gunicorn's sync workers (`comptoir serve`) uses one at a time. The pool keeps
+# COMPTOIR_DB_POOL_MIN open between requests; a request that waits COMPTOIR_DB_POOL_TIMEOUT seconds for one
+# answers 503. COMPTOIR_DB_POOL_MAX=0 turns the pool off (behind PgBouncer): each request then opens its own
+# connection, kept DATABASE_CONN_MAX_AGE seconds (0: closed at the end of the request).
+DB_POOL_MAX = env_int("COMPTOIR_DB_POOL_MAX", 10)
+DB_POOL_MIN = env_int("COMPTOIR_DB_POOL_MIN", 1)
+DB_POOL_TIMEOUT = env_int("COMPTOIR_DB_POOL_TIMEOUT", 20)
+if DB_POOL_MAX < 0 or DB_POOL_MIN < 0 or (DB_POOL_MAX and DB_POOL_MIN > DB_POOL_MAX) or DB_POOL_TIMEOUT <= 0:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("COMPTOIR_DB_POOL_MIN must be between 0 and COMPTOIR_DB_POOL_MAX (0: no pool), "
+                               "and COMPTOIR_DB_POOL_TIMEOUT a number of seconds above 0")
+
+
+def _server_database(url: str) -> dict:
+    database = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0), conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX:
+        database["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django refuses both at once
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": DB_POOL_MIN, "max_size": DB_POOL_MAX, "timeout": DB_POOL_TIMEOUT}
+    return database
+
+
+DATABASES = {"default": _server_database(env_str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -113,13 +137,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 # Reports (conversion, planning, email ratio) read from a replica when one is named; writes and
-# everything else stay on the primary.
+# everything else stay on the primary. It has its own pool, of the same size.
 if env_str("DATABASE_REPLICA_URL", ""):
-    DATABASES["replica"] = {
-        **dj_database_url.parse(env_str("DATABASE_REPLICA_URL", ""),
-                                conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True),
-        "TEST": {"MIRROR": "default"},
-    }
+    DATABASES["replica"] = {**_server_database(env_str("DATABASE_REPLICA_URL", "")), "TEST": {"MIRROR": "default"}}
 COMPTOIR_REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -242,14 +262,29 @@ COMPTOIR_TOKEN_THROTTLE = env_str("COMPTOIR_TOKEN_THROTTLE", "20/m")
 COMPTOIR_WEB_FORM_THROTTLE = env_str("COMPTOIR_WEB_FORM_THROTTLE", "10/m")
 COMPTOIR_SETTINGS_CACHE_SECONDS = 60
 
+# One line per request (comptoir.requests, core.middleware) at INFO; libraries' progress chatter below WARNING.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"},
-                # GNU Mailman's bounce detectors log every detector they try, for every mail read.
-                "flufl.bounce": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own line for each 4xx (django.request) and runserver's for each request (django.server) say
+        # again what comptoir.requests says; server errors still come, with their traceback.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+        # WeasyPrint's « Step 1 - Fetching and parsing HTML » … « Step 7 » for every PDF, fontTools' subsetting.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # GNU Mailman's bounce detectors log every detector they try, for every mail read.
+        "flufl.bounce": {"level": "WARNING"},
+        # The connection pool logs every connection handed out and given back.
+        "psycopg.pool": {"level": "WARNING"},
+        # boto3's « Found credentials in environment variables » on every client it makes.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+    },
 }
 
 # Imports: rows per committed batch (a killed worker loses at most one), and the largest file taken.

@@ -15,6 +15,9 @@ COMPTOIR_EMAIL_WEBHOOK_SECRET = "test-webhook-secret"
 # it sees them count nothing. Reports stay on the primary unless a test says otherwise.
 DATABASES["replica"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}  # noqa: F405
 COMPTOIR_REPORTS_DATABASE = "default"
+# A test run makes tens of thousands of requests: their lines stay out of a failure's captured log (the test of
+# the request log turns them back on).
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "comptoir.requests": {"level": "WARNING"}}}  # noqa: F405
 
 import tempfile  # noqa: E402
 

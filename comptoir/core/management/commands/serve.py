@@ -68,10 +68,11 @@ class Command(BaseCommand):
             "--bind", f"{host}:{port}",
             "--workers", str(workers),
             "--timeout", str(timeout),
-            "--access-logfile", "-",
             # Several servers may run on one machine (tests, demo); none needs gunicornc.
             "--no-control-socket",
             "--forwarded-allow-ips", settings.COMPTOIR_FORWARDED_ALLOW_IPS,
+            # No --access-logfile: each request's line (method, path, status, duration) is Comptoir's own
+            # (core.middleware.RequestLogMiddleware), as under runserver; gunicorn's own errors still show.
         ]
         where = f"http://{host}:{port}/ ({workers} workers"
         if no_worker:
