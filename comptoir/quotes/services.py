@@ -224,7 +224,7 @@ def quote_variant_accept(*, actor, quote_id, variant_id) -> QuoteVariant:
 
 
 def _accept(actor, quote: Quote, variant: QuoteVariant, opportunity: Opportunity, variants, *,
-            signed_by: str = "") -> None:
+            signed_by: str = "", language: str = "") -> None:
     """The acceptance itself, in the CRM or by the customer online (`signed_by`, the signature fields
     already set on `variant`): one accepted variant per opportunity, the deal priced (and won when its
     pipeline says so) by sales, the timeline."""
@@ -241,7 +241,8 @@ def _accept(actor, quote: Quote, variant: QuoteVariant, opportunity: Opportunity
     data = {"quote": quote.number, "variant": variant.name, "amount": variant.subtotal, "cost": variant.cost,
             "total": variant.total}
     if signed_by:
-        data.update(signed_by=signed_by, ip=variant.signed_ip, pdf_sha256=variant.signed_pdf_sha256)
+        data.update(signed_by=signed_by, ip=variant.signed_ip, pdf_sha256=variant.signed_pdf_sha256,
+                    language=language)
     timeline_record(actor=None if signed_by else actor, subject=opportunity,
                     verb="quote_variant_signed" if signed_by else "quote_variant_accepted", data=data)
     opportunity_price_from_quote(actor=actor, opportunity=opportunity, amount=variant.subtotal, cost=variant.cost,
@@ -329,7 +330,7 @@ def quote_variant_sign(*, tracking_key: str, variant_id, signed_name: str, conse
     variant.signed_user_agent = (user_agent or "")[:USER_AGENT_MAX]
     variant.signed_pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     try:
-        _accept(salesperson, quote, variant, opportunity, variants, signed_by=name)
+        _accept(salesperson, quote, variant, opportunity, variants, signed_by=name, language=language)
     except ApplicationError as refused:
         # The customer reads why in their words, not the CRM's; the transaction undoes everything.
         raise ApplicationError(ONLINE_REFUSED, status=403 if refused.status == 403 else 409,
@@ -339,13 +340,14 @@ def quote_variant_sign(*, tracking_key: str, variant_id, signed_name: str, conse
         # Imported here, not at the top: quotes.tasks imports this module (its task runs quote_accepted_send).
         from comptoir.quotes.tasks import quote_accepted_task
 
-        transaction.on_commit(lambda: quote_accepted_task.enqueue(variant.pk, salesperson.pk))
+        transaction.on_commit(lambda: quote_accepted_task.enqueue(variant.pk, salesperson.pk, language))
     return variant
 
 
-def quote_accepted_send(*, variant_id: int, user_id: int) -> bool:
+def quote_accepted_send(*, variant_id: int, user_id: int, language: str = "fr-ca") -> bool:
     """The email telling the salesperson their customer accepted online (run by the worker), in the
-    salesperson's language, with the signed PDF. Answers whether it left."""
+    salesperson's language, with the signed PDF in the language the customer accepted it in (the one
+    its fingerprint was taken of). Answers whether it left."""
     variant = QuoteVariant.objects.select_related(
         "quote__opportunity__customer", "quote__opportunity__pipeline").filter(pk=variant_id).first()
     user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -358,7 +360,7 @@ def quote_accepted_send(*, variant_id: int, user_id: int) -> bool:
         body = "\n\n".join([gettext("Bonjour %(name)s,") % {"name": user.first_name or user.username}, *lines,
                              gettext("Fiche de l'opportunité : %(link)s") % {"link": link}])
         email = EmailMultiAlternatives(subject=subject, body=body, to=[user.email])
-        email.attach(f"{quote.number}-{variant.position + 1}.pdf", variant_pdf(quote, variant, language=user.language),
+        email.attach(f"{quote.number}-{variant.position + 1}.pdf", variant_pdf(quote, variant, language=language),
                      "application/pdf")
         email.send()
     return True

@@ -11,6 +11,6 @@ def quote_email_task(variant_id: int, to: str, message: str, language: str) -> N
 
 
 @task()
-def quote_accepted_task(variant_id: int, user_id: int) -> bool:
+def quote_accepted_task(variant_id: int, user_id: int, language: str = "fr-ca") -> bool:
     """The salesperson's email when their customer accepted a variant online."""
-    return quote_accepted_send(variant_id=variant_id, user_id=user_id)
+    return quote_accepted_send(variant_id=variant_id, user_id=user_id, language=language)

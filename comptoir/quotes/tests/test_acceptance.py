@@ -392,10 +392,14 @@ def test_a_flood_of_acceptances_from_one_address_gets_429(salesperson, deal, cli
     monkeypatch.setattr(views.ACCEPT_THROTTLE, "num_requests", 2)
     _quote_, cash, financed = _sent(salesperson, deal)
 
-    codes = [_sign(client, cash.tracking_key, cash, name="").status_code for _ in range(3)]
-    last = _sign(client, cash.tracking_key, cash)
+    # from a peer no proxy setting trusts, a forged X-Forwarded-For changes nothing: one address
+    codes = [_sign(client, cash.tracking_key, cash, name="", REMOTE_ADDR="192.0.2.50",
+                   HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(3)]
+    last = _sign(client, cash.tracking_key, cash, REMOTE_ADDR="192.0.2.50")
+    elsewhere = _sign(client, cash.tracking_key, cash, name="", REMOTE_ADDR="192.0.2.51")
 
     assert codes == [422, 422, 429] and last.status_code == 429
+    assert elsewhere.status_code == 422  # another address has its own count
     _unchanged(deal, cash, financed)
 
 
@@ -426,3 +430,21 @@ def test_the_address_recorded_is_the_one_the_trusted_proxy_saw(settings):
     assert ip("10.0.0.5", "[2001:db8::1]:443") == "2001:db8::1"
     settings.COMPTOIR_FORWARDED_ALLOW_IPS = "*"
     assert ip("192.0.2.1", "203.0.113.7") == "203.0.113.7"
+
+
+def test_the_salesperson_reads_the_acceptance_in_their_language_beside_the_pdf_the_customer_signed(
+        salesperson, deal, client, django_capture_on_commit_callbacks):
+    salesperson.language = "en"
+    salesperson.save(update_fields=["language"])
+    quote, cash, _financed = _sent(salesperson, deal)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign(client, cash.tracking_key, cash, language="fr-ca")
+
+    [email] = mail.outbox
+    assert email.subject == f"Quote {quote.number} accepted online: Comptant — Jean-François Tremblay"
+    assert "Jean-François Tremblay accepted the option “Comptant” of quote" in email.body
+    assert "Accepté en ligne par Jean-François Tremblay" in _pdf_text(email.attachments[0][1])
+    [message] = Message.objects.filter(direction=Direction.IN)
+    assert message.subject == email.subject and message.opportunity_id == deal.pk
