@@ -8,7 +8,7 @@ import tempfile
 from datetime import datetime
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import formats, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from comptoir.core.exports import _cell as spreadsheet_cell  # the one rule against formulas in cells, not copied
-from comptoir.customers.models import Customer, EmailStatus
+from comptoir.customers.models import EmailStatus
 
 COLUMNS = (
     ("id", _("No client")),
@@ -48,29 +48,23 @@ XLSX_WIDTHS = {"id": 10, "email": 32, "phones": 30, "address": 30, "tags": 24, "
 XLSX_DATE_FORMATS = {"fr": "yyyy-mm-dd hh:mm", "pl": "dd.mm.yyyy hh:mm", "en": "yyyy-mm-dd h:mm AM/PM"}
 
 
-def _values(customer: Customer) -> dict:
-    """One customer as the file shows them; the placeholder address is no address (DESIGN)."""
-    statuses = dict(EmailStatus.choices)  # lazy labels: read in the language of the moment
+def _values(row: dict, statuses: dict) -> dict:
+    """One exported row (customers.selectors.customer_export_rows) as the file shows it; the placeholder
+    address is no address (DESIGN)."""
     return {
-        "id": customer.pk,
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "company": customer.company,
-        "email": "" if customer.email_status == EmailStatus.PLACEHOLDER else customer.email,
-        "email_status": capfirst(str(statuses.get(customer.email_status, customer.email_status))),
-        "phones": " / ".join(phone.display for phone in customer.phones.all()),
-        "address": " ".join(part for part in (customer.address_line1, customer.address_line2) if part),
-        "city": customer.city,
-        "province": customer.province,
-        "postal_code": customer.postal_code,
-        "source": customer.source.label if customer.source_id else "",
-        "media": customer.media.label if customer.media_id else "",
-        "tags": ", ".join(tag.label for tag in customer.tags.all()),
-        "salesperson": customer.salesperson.display_name if customer.salesperson_id else "",
-        "unsubscribed": customer.unsubscribed,
-        "external_id": customer.external_id,
-        "created_at": timezone.localtime(customer.created_at),
+        **row,
+        "email": "" if row["email_status"] == EmailStatus.PLACEHOLDER else row["email"],
+        "email_status": statuses.get(row["email_status"], row["email_status"]),
+        "phones": " / ".join(row["phones"]),
+        "address": " ".join(part for part in (row["address_line1"], row["address_line2"]) if part),
+        "tags": ", ".join(row["tags"]),
+        "created_at": timezone.localtime(row["created_at"]),
     }
+
+
+def _statuses() -> dict:
+    """The email statuses' names in the language of the moment, read once per file."""
+    return {value: capfirst(str(label)) for value, label in EmailStatus.choices}
 
 
 class _Echo:
@@ -82,13 +76,14 @@ class _Echo:
 
 def _csv_lines(rows, delimiter: str):
     writer = csv.writer(_Echo(), delimiter=delimiter)
-    yes, no = gettext("Oui"), gettext("Non")
+    yes, no, statuses = gettext("Oui"), gettext("Non"), _statuses()
+    moment = formats.get_format("SHORT_DATETIME_FORMAT")  # as the pages write a date and time
     # A byte-order mark first, so Excel reads the accents as UTF-8.
     yield "\ufeff" + writer.writerow([str(label) for _key, label in COLUMNS])
-    for customer in rows:
-        values = _values(customer)
+    for row in rows:
+        values = _values(row, statuses)
         values["unsubscribed"] = yes if values["unsubscribed"] else no
-        values["created_at"] = formats.date_format(values["created_at"], "SHORT_DATETIME_FORMAT")
+        values["created_at"] = dateformat.format(values["created_at"], moment)
         yield writer.writerow([spreadsheet_cell(values[key]) for key, _label in COLUMNS])
 
 
@@ -100,7 +95,7 @@ def _in_language(lines, language: str, zone):
 
 
 def customers_csv(rows, *, filename: str) -> StreamingHttpResponse:
-    """The rows (customers, with phones, tags and related names prefetched) as CSV, sent as written.
+    """The rows (customers.selectors.customer_export_rows) as CSV, sent as written.
     « ; » between columns where numbers take a decimal comma (fr-CA, pl), so a spreadsheet opens it in
     columns there; « , » in English."""
     delimiter = ";" if formats.get_format("DECIMAL_SEPARATOR") == "," else ","
@@ -137,28 +132,26 @@ def customers_xlsx(rows, *, filename: str) -> FileResponse:
     time), then sent from it; a worksheet holds 1,048,576 rows, the rest go on the next one."""
     bold = Font(bold=True)
     date_format = XLSX_DATE_FORMATS.get((translation.get_language() or "fr").split("-")[0], XLSX_DATE_FORMATS["fr"])
-    yes, no = gettext("Oui"), gettext("Non")
+    yes, no, statuses = gettext("Oui"), gettext("Non"), _statuses()
     workbook = Workbook(write_only=True)
     number, sheet = 1, _new_sheet(workbook, 1, bold)
     written = 1
-    for customer in rows:
+    for row in rows:
         if written == XLSX_MAX_ROWS:
             number += 1
             sheet, written = _new_sheet(workbook, number, bold), 1
-        values = _values(customer)
+        values = _values(row, statuses)
         values["unsubscribed"] = yes if values["unsubscribed"] else no
-        row = []
+        cells = []
         for key, _label in COLUMNS:
             value = values[key]
             if isinstance(value, datetime):
-                cell = WriteOnlyCell(sheet, value.replace(tzinfo=None))  # a workbook has no time zones
-                cell.number_format = date_format
-            elif isinstance(value, str):
-                cell = _text_cell(sheet, value)
-            else:
-                cell = WriteOnlyCell(sheet, value)
-            row.append(cell)
-        sheet.append(row)
+                value = WriteOnlyCell(sheet, value.replace(tzinfo=None))  # a workbook has no time zones
+                value.number_format = date_format
+            elif isinstance(value, str) and (value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value)):
+                value = _text_cell(sheet, value)  # only « = » makes a stored text a formula
+            cells.append(value)
+        sheet.append(cells)
         written += 1
     target = tempfile.TemporaryFile()  # noqa: SIM115 — the response sends it, closes it, and so deletes it
     workbook.save(target)

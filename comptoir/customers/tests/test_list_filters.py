@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from django.utils import translation
 
 from comptoir.accounts.tests.factories import UserFactory
 from comptoir.core.models import Tag
@@ -303,8 +302,14 @@ def test_an_export_holds_only_what_the_user_may_see(client, salesperson, make_ap
     assert sorted(row[1] for row in _csv_rows(api)[1:]) == ["Léa", "Nadia", "Paul"]
 
 
-def test_the_export_reads_the_customers_chunk_by_chunk(manager, book):
-    rows = selectors.customer_export_rows(actor=manager, filters=CustomerFilters(), chunk_size=2)
+def test_the_export_reads_the_customers_chunk_by_chunk(manager, book, django_assert_num_queries):
+    # the lists of sources, media and tags once, the rows' cursor, then the phones and tags of each chunk
+    with django_assert_num_queries(3 + 1 + 2 * 3):
+        rows = list(selectors.customer_export_rows(actor=manager, filters=CustomerFilters(), chunk_size=2))
+    with django_assert_num_queries(3 + 1 + 2 * 1):
+        list(selectors.customer_export_rows(actor=manager, filters=CustomerFilters(), chunk_size=2000))
 
-    with translation.override("fr-ca"):
-        assert [customer.first_name for customer in rows] == ["Omar", "Zoé", "Nadia", "Léa", "Paul"]
+    assert [row["first_name"] for row in rows] == ["Omar", "Zoé", "Nadia", "Léa", "Paul"]
+    lea = rows[3]
+    assert sorted(lea["tags"]) == ["Motoneige", "VIP"] and lea["source"] == "Salon" and lea["media"] == "En magasin"
+    assert lea["salesperson"] == book["lea"].salesperson.display_name
