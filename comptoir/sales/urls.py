@@ -1,16 +1,16 @@
 from django.urls import path
 
-from comptoir.sales import views, views_pipelines, views_units
+from comptoir.sales import views, views_board, views_pipelines, views_reports, views_units
 
 urlpatterns = [
-    path("", views.board, name="sales-board"),
-    path("analytics/", views.analytics, name="sales-analytics"),
-    path("analytics/deals/", views.deals, name="sales-deals"),
+    path("", views_board.board, name="sales-board"),
+    path("analytics/", views_reports.analytics, name="sales-analytics"),
+    path("analytics/deals/", views_reports.deals, name="sales-deals"),
     path("customers/<int:customer_pk>/opportunities/", views.customer_opportunities,
          name="customer-opportunities"),
     path("customers/<int:customer_pk>/opportunities/new/", views.opportunity_new, name="opportunity-new"),
     path("opportunities/<int:pk>/", views.card, name="opportunity-card"),
-    path("opportunities/<int:pk>/move/", views.move, name="opportunity-move"),
+    path("opportunities/<int:pk>/move/", views_board.move, name="opportunity-move"),
     path("opportunities/<int:pk>/status/", views.change_status, name="opportunity-status"),
     path("opportunities/<int:pk>/case/", views.change_case, name="opportunity-case"),
     path("opportunities/<int:pk>/sale-date/", views.change_sale_date, name="opportunity-sale-date"),

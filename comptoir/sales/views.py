@@ -1,13 +1,9 @@
-"""The sales board, the opportunity card and the conversion page. Thin: services and selectors decide."""
-
-from urllib.parse import urlencode
+"""The opportunity card and a customer's deals (the board: views_board; the figures: views_reports).
+Thin: services and selectors decide."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,69 +11,20 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core import permissions
 from comptoir.core.cards import sections as card_sections
-from comptoir.core.exceptions import ApplicationError
 from comptoir.core.views import posted_version, refusal_as_message
-from comptoir.core.exports import csv_stream_response
-from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
-from comptoir.customers.selectors import customer_get, email_ratio_by_month, email_ratio_compute
+from comptoir.customers.selectors import customer_get
 from comptoir.sales import selectors, services
-from comptoir.sales.selectors import NO_GROUP
 from comptoir.sales.forms import (
-    AnalyticsFilter, BoardFilter, CaseForm, DealsFilter, LostForm, OpportunityForm, PlanForm, SaleDateForm, WinForm,
+    CaseForm, LostForm, OpportunityForm, SaleDateForm, WinForm,
 )
 from comptoir.sales.models import Status
 from comptoir.timeline.selectors import timeline_for
 
-BOARD_LIMIT = 500
 CARD_DEALS = 20
-DEALS_PAGE_SIZE = 50
-DEAL_CSV_COLUMNS = ("number", "customer", "salesperson", "stage", "status", "amount", "created_at", "closed_at")
-NO_GROUP_LABEL = gettext_lazy("(aucun)")
 RESUME = gettext_lazy("Reprendre")
 STATUS_BUTTONS = [(Status.WON, gettext_lazy("Gagnée")), (Status.LOST, gettext_lazy("Perdue")),
                   (Status.SUSPENDED, gettext_lazy("Suspendre")), (Status.OPEN, gettext_lazy("Rouvrir"))]
-
-
-@login_required
-def board(request):
-    """Kanban by stage, under the team's strip for the month. A salesperson sees their own deals by
-    default (DESIGN: users and roles)."""
-    data = request.GET.copy()
-    if "salesperson" not in data and not permissions.can_see_team(request.user):
-        data["salesperson"] = request.user.pk
-    data.setdefault("status", Status.OPEN)
-    form = BoardFilter(data, user=request.user)
-    form.is_valid()
-    filters = form.cleaned_data
-    pipeline = filters.get("pipeline") or selectors.pipeline_default()
-    salesperson = filters.get("salesperson")
-    now = timezone.now()
-    today = timezone.localdate()
-    columns, truncated = [], False
-    if pipeline is not None:
-        cards = list(selectors.board_cards(
-            actor=request.user, pipeline=pipeline.pk, status=filters.get("status") or None,
-            salesperson=salesperson.pk if salesperson else None, source=filters.get("source"),
-            location=filters.get("location"), created_from=filters.get("created_from"),
-            created_to=filters.get("created_to"),
-        )[:BOARD_LIMIT + 1])
-        truncated = len(cards) > BOARD_LIMIT
-        by_stage = {}
-        for card in cards[:BOARD_LIMIT]:
-            card.age_days = (today - timezone.localtime(card.created_at).date()).days
-            # The next task's columns come from activities (core.cards.list_annotation): none without it.
-            card.next_task_late = getattr(card, "next_task_due", None) is not None and card.next_task_due < now
-            by_stage.setdefault(card.stage_id, []).append(card)
-        # Issue 23: an archived stage has no column, unless deals shown (won, lost) still sit in it.
-        columns = [(stage, by_stage.get(stage.pk, [])) for stage in pipeline.stages.order_by("order")
-                   if not stage.archived or stage.pk in by_stage]
-    strip = selectors.board_team_figures(actor=request.user, year=today.year, month=today.month,
-                                         salesperson=salesperson.pk if salesperson else None)
-    return render(request, "sales/board.html", {
-        "form": form, "pipeline": pipeline, "columns": columns, "truncated": truncated, "limit": BOARD_LIMIT,
-        "strip": strip, "month": today, "email_target": site_settings_get().email_ratio_target_pct,
-    })
 
 
 @login_required
@@ -109,24 +56,6 @@ def opportunity_new(request, customer_pk):
         messages.success(request, _("Opportunité %(number)s créée.") % {"number": opportunity.number})
         return redirect("opportunity-card", opportunity.pk)
     return redirect("customer-card", customer_pk)
-
-
-@login_required
-@require_POST
-def move(request, pk):
-    """A card dropped in another column (board.js), or the card's stage picker (a phone has no drag
-    and drop): the same service as the API."""
-    stage = request.POST.get("stage", "")
-    if request.POST.get("next") == "card":
-        with refusal_as_message(request):
-            services.opportunity_update(actor=request.user, opportunity_id=pk, stage=stage)
-            messages.success(request, _("Étape changée."))
-        return redirect("opportunity-card", pk)
-    try:
-        services.opportunity_update(actor=request.user, opportunity_id=pk, stage=stage)
-    except ApplicationError as error:  # board.js puts the card back and shows why
-        return HttpResponse(str(error.message), status=error.status)
-    return HttpResponse(status=204)
 
 
 @login_required
@@ -200,75 +129,3 @@ def change_sale_date(request, pk):
                                               sale_date=form.cleaned_data["sale_date"])
         messages.success(request, _("Date de vente changée."))
     return redirect("opportunity-card", pk)
-
-
-def _chart(result: dict) -> dict:
-    """The chart beside the table: the funnel's reached counts, or each group's conversion."""
-    if result["by"] == "stage":
-        return {"kind": "funnel", "labels": [g["label"] for g in result["groups"]],
-                "values": [g["reached"] for g in result["groups"]]}
-    return {"kind": "conversion", "labels": [g["label"] or str(NO_GROUP_LABEL) for g in result["groups"]],
-            "values": [float(g["conversion_pct"]) if g["conversion_pct"] is not None else None
-                       for g in result["groups"]]}
-
-
-@login_required
-def analytics(request):
-    """Conversion by the chosen dimension (chart beside the table, every figure opening its deals),
-    the funnel, the planning calculator and the email ratio of a month: the same figures as the API."""
-    form = AnalyticsFilter(request.GET)
-    if not form.is_valid():
-        messages.error(request, _("Période invalide : les 90 derniers jours sont affichés."))
-        form = AnalyticsFilter({})
-        form.is_valid()
-    date_from, date_to = form.period()
-    by = form.cleaned_data.get("by") or "salesperson"
-    year, month = form.ratio_month()
-    form = AnalyticsFilter(initial={"date_from": date_from, "date_to": date_to, "by": by,
-                                    "month": f"{year:04d}-{month:02d}"})
-    result = selectors.conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by=by)
-    funnel = result if by == "stage" else \
-        selectors.conversion_funnel(actor=request.user, date_from=date_from, date_to=date_to)
-    plan_form = PlanForm(request.GET if "target_sales" in request.GET else None)
-    plan = None
-    if plan_form.is_valid():
-        pipeline = plan_form.cleaned_data["pipeline"] or selectors.pipeline_default()
-        if pipeline is not None:
-            plan = selectors.plan_compute(actor=request.user, target_sales=plan_form.cleaned_data["target_sales"],
-                                          pipeline=pipeline)
-    period = {"from": date_from.isoformat(), "to": date_to.isoformat()}
-    deals_url = reverse("sales-deals")
-    for group in result["groups"]:
-        group["link"] = f"{deals_url}?" + urlencode({**period, "by": by, "group": group["key"] or NO_GROUP})
-    # Beside the funnel, the overall rate is the period's closed deals (as for every dimension).
-    overall_link = f"{deals_url}?" + urlencode({**period, "by": "salesperson" if by == "stage" else by})
-    return render(request, "sales/analytics.html", {
-        "form": form, "result": result, "by": by, "date_from": date_from, "date_to": date_to,
-        "currency": site_settings_get().currency, "overall_link": overall_link, "chart": _chart(result), "funnel": _chart(funnel), "plan_form": plan_form,
-        "plan": plan, "ratio": email_ratio_compute(year=year, month=month, actor=request.user),
-        "ratio_months": email_ratio_by_month(actor=request.user, year=year, month=month),
-    })
-
-
-@login_required
-def deals(request):
-    """The deals behind one figure of the conversion page (a click on a count); ?format=csv exports them."""
-    form = DealsFilter(request.GET)
-    if not form.is_valid():
-        messages.error(request, _("Ce lien ne désigne aucun chiffre de la conversion."))
-        return redirect("sales-analytics")
-    values = form.cleaned_data
-    with refusal_as_message(request) as refused:
-        found = selectors.conversion_deals(actor=request.user, **values)
-    if refused:
-        return redirect("sales-analytics")
-    if request.GET.get("format") == "csv":
-        local = lambda moment: timezone.localtime(moment).isoformat() if moment else None  # noqa: E731
-        return csv_stream_response(f"deals-{values['by']}-{values['outcome']}.csv", DEAL_CSV_COLUMNS,
-                                   ({"number": deal.number, "customer": deal.customer.display_name,
-                                     "salesperson": deal.salesperson.display_name if deal.salesperson else "",
-                                     "stage": deal.stage.name, "status": deal.status, "amount": deal.amount,
-                                     "created_at": local(deal.created_at), "closed_at": local(deal.closed_at)}
-                                    for deal in found.iterator(chunk_size=2000)))
-    page = Paginator(found, DEALS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "sales/deals.html", {"page": page, **values})
