@@ -131,6 +131,8 @@ def customer_search_q(q: str) -> Q:
         sources.append(Customer.objects.filter(pk=int(text)).values("pk"))
     if "@" in text:
         sources.append(Customer.objects.filter(prefix_q("email", text.lower())).values("pk"))
+        # The other addresses a merge kept find their customer too.
+        sources.append(CustomerEmail.objects.filter(prefix_q("email", text.lower())).values("customer_id"))
     elif PHONE_LIKE.match(text) and len(number) >= MIN_PHONE_TAIL:
         sources.append(CustomerPhone.objects.filter(prefix_q("digits_reversed", number[::-1], alphanumeric=True)).values("customer_id"))
         try:
@@ -291,7 +293,8 @@ def customer_facets(*, actor, filters: CustomerFilters) -> dict[str, dict]:
 
 
 def customer_get(*, actor, pk) -> Customer:
-    customer = _with_relations(customer_visible(actor)).filter(pk=pk).first()
+    customer = _with_relations(customer_visible(actor)).prefetch_related("aliases", "other_emails").filter(
+        pk=pk).first()
     if customer is None:
         raise NotFound()
     return customer

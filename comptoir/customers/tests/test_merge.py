@@ -52,6 +52,16 @@ def test_merge_keeps_the_other_name_as_an_alias(manager):
     assert _search(manager, "TREMBLAY") == [survivor.pk]
 
 
+def test_the_other_email_a_merge_kept_finds_the_customer(manager):
+    other = make_customer(manager, first_name="Luc", last_name="Roy", email="luc.roy@videotron.ca")
+    keep = make_customer(manager, first_name="Luc", last_name="Roy", email="lroy@bell.net")
+    survivor, _merge_row = _merge(manager, keep, other, email="survivor")
+
+    assert survivor.email == "lroy@bell.net"
+    assert _search(manager, "luc.roy@videotron.ca") == [survivor.pk]
+    assert _search(manager, "luc.roy@vid") == [survivor.pk]
+
+
 def test_other_names_stay_searchable_after_the_card_is_edited(manager):
     other = make_customer(manager, first_name="Hélène", last_name="Côté-Tremblay")
     keep = make_customer(manager, first_name="Helene", last_name="Cote")
