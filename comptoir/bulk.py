@@ -4,14 +4,17 @@ every app (it knows only Django), so the timeline at the bottom writes its impor
 `Model.objects.bulk_create` builds every value through the field machinery (about 20 µs per row
 of a wide table); an import of a million customers cannot afford it. The values given here are
 already cleaned by the services; only the types a driver cannot take (dates, JSON) go through
-their field's conversion.
+their field's conversion. The columns a caller leaves out get what `Model()` and `save()` would give
+them, so a field a later migration adds never breaks a bulk insert written before it.
 """
 
+import datetime
 import json
 from collections.abc import Iterable, Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from django.utils import timezone
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -51,10 +54,45 @@ def _converter(field: models.Field):
     return None
 
 
+def _left_out(model: type[models.Model], given: Sequence[models.Field]) -> list[tuple[models.Field, object]]:
+    """The columns the caller did not give, each with what an unsaved `Model()` then `save()` would write
+    there: its default (a constant once, or a callable to call per row), the moment for auto_now(_add).
+    A migration adds a NOT NULL column with a model `default=` and no database default: an INSERT
+    naming only the former columns would fail on it. Left to the database: the auto primary key, a
+    `db_default`, a generated column, and NULL where the field takes it."""
+    filled = []
+    for field in model._meta.concrete_fields:
+        if field in given or getattr(field, "generated", False) or field.db_default is not models.NOT_PROVIDED:
+            continue
+        if field.primary_key and isinstance(field, models.AutoField):
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = timezone.now() if isinstance(field, models.DateTimeField) else datetime.date.today()
+        elif field.has_default() and callable(field.default):
+            filled.append((field, field.get_default))  # a fresh value per row (dict, list, uuid…)
+            continue
+        else:
+            value = field.get_default()  # "" for a text field without one, as Model() gives it
+        if value is None and not field.null:
+            raise ValueError(f"{model.__name__}.{field.name} is NOT NULL and has no default: "
+                             f"insert_rows needs it among the columns.")
+        if value is not None:
+            filled.append((field, value))
+    return filled
+
+
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """INSERT the rows (tuples in `columns` order, field names or attnames) in one executemany."""
+    """INSERT the rows (tuples in `columns` order, field names or attnames) in one executemany; every
+    other column at its default (see `_left_out`)."""
     fields = [model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") and not any(
         f.name == name for f in model._meta.concrete_fields) else name) for name in columns]
+    filled = _left_out(model, fields)
+    if filled:
+        constant = [(field, value) for field, value in filled if not callable(value)]
+        per_row = [(field, make) for field, make in filled if callable(make)]
+        fields += [field for field, _value in constant + per_row]
+        values, makers = tuple(value for _field, value in constant), [make for _field, make in per_row]
+        rows = ((*row, *values, *(make() for make in makers)) for row in rows)
     converters = [_converter(f) for f in fields]
     if any(converters):
         rows = (tuple(value if convert is None else convert(value) for value, convert in zip(row, converters))

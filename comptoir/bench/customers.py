@@ -10,10 +10,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from comptoir import bulk
 from comptoir.accounts.models import User
 from comptoir.accounts.services import token_issue
 from comptoir.core.text import normalize
-from comptoir.customers.models import Customer
+from comptoir.customers.models import Customer, CustomerPhone, CustomerSearchToken
 from comptoir.customers.services import customer_keys, customer_tokens, phone_digits_reversed
 
 FIRST_NAMES = [
@@ -48,7 +49,7 @@ def _rows(start_id: int, count: int, rng: random.Random, now, creators: list[int
         customer = (pk, first, last, "", email, "valid" if has_email else "missing", "", "", city, "QC", postal,
                     "CA", f"DMS{pk:08d}", "manual", 0 if has_email else 1, keys["search_name"], keys["name_key"],
                     keys["postal_key"], 1, created, created, rng.choice(creators) if creators else None,
-                    "", "", "", "", "{}", False)
+                    "", "", "", "", {}, False)
         phones = []
         for position in range(rng.choice((1, 1, 1, 2))):
             e164 = f"+1{rng.choice(('819', '450', '514', '418', '873'))}{rng.randint(2000000, 9999999)}"
@@ -68,16 +69,6 @@ PHONE_COLUMNS = ("customer_id", "kind", "number", "e164", "digits_reversed", "po
 TOKEN_COLUMNS = ("customer_id", "token")
 
 
-def _insert(cursor, table: str, columns: tuple, rows: list) -> None:
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
 def ensure_customers(target: int, log, creators: list[int] | None = None) -> int:
     """Generate customers until the database holds `target` of them (resumable, batch by batch), created
     over three years by the salespeople `creators`."""
@@ -95,10 +86,11 @@ def ensure_customers(target: int, log, creators: list[int] | None = None) -> int
             customers.append(customer)
             phones.extend(customer_phones)
             tokens.extend(customer_tokens_)
-        with transaction.atomic(), connection.cursor() as cursor:
-            _insert(cursor, "customers_customer", CUSTOMER_COLUMNS, customers)
-            _insert(cursor, "customers_customerphone", PHONE_COLUMNS, phones)
-            _insert(cursor, "customers_customersearchtoken", TOKEN_COLUMNS, tokens)
+        # Through comptoir.bulk: the columns left out (a field added since) get their model default.
+        with transaction.atomic():
+            bulk.insert_rows(Customer, CUSTOMER_COLUMNS, customers)
+            bulk.insert_rows(CustomerPhone, PHONE_COLUMNS, phones)
+            bulk.insert_rows(CustomerSearchToken, TOKEN_COLUMNS, tokens)
         existing += size
         next_id += size
         log(f"  {existing:>9,} customers ({time.perf_counter() - started:.0f} s)")

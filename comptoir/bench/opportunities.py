@@ -15,9 +15,10 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from comptoir import bulk
 from comptoir.accounts.models import Department, Location, Role, User
 from comptoir.activities.models import Task
-from comptoir.bench.customers import BATCH, _insert, _percentile, bench_admin
+from comptoir.bench.customers import BATCH, _percentile, bench_admin
 from comptoir.core.figures import period_bounds
 from comptoir.core.models import LostReason, Media, Source, TaskType
 from comptoir.customers.models import Customer
@@ -58,12 +59,12 @@ def ensure_users(customers: int, log) -> list[int]:
                          rng.choice(managers) if role == Role.SALESPERSON else None, "", "America/Toronto", "", 1))
             n += 1
             if role == Role.SALES_MANAGER:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    _insert(cursor, "accounts_user", USER_COLUMNS, rows)
+                with transaction.atomic():
+                    bulk.insert_rows(User, USER_COLUMNS, rows)
                 rows = []
                 managers = list(User.objects.filter(username__startswith="bench.manager").values_list("pk", flat=True))
-        with transaction.atomic(), connection.cursor() as cursor:
-            _insert(cursor, "accounts_user", USER_COLUMNS, rows)
+        with transaction.atomic():
+            bulk.insert_rows(User, USER_COLUMNS, rows)
         log(f"  {wanted:,} users")
     return list(User.objects.filter(username__startswith="bench.sales").values_list("pk", flat=True))
 
@@ -105,8 +106,8 @@ def ensure_opportunities(target: int, salespeople: list[int], log) -> int:
                          amount, (amount * Decimal("0.82")).quantize(Decimal("0.01")), "CAD", salesperson,
                          rng.choice(PRODUCTS), "", rng.random() < 0.02, lost_reason if status == "lost" else None,
                          rng.choice(sources), rng.choice(media), location_of[salesperson], created, closed, 1, ""))
-        with transaction.atomic(), connection.cursor() as cursor:
-            _insert(cursor, "sales_opportunity", COLUMNS, rows)
+        with transaction.atomic():
+            bulk.insert_rows(Opportunity, COLUMNS, rows)
         existing += size
         if existing % 200_000 == 0 or existing == target:
             log(f"  {existing:>9,} opportunities ({time.perf_counter() - started:.0f} s)")
@@ -129,8 +130,8 @@ def ensure_tasks(customers: int, salespeople: list[int], log) -> int:
             due = now + timedelta(days=rng.uniform(-60, 30))
             rows.append((call, "Rappeler", rng.choice(salespeople), rng.randint(1, top_customer), due,
                          due if due < now and rng.random() < 0.8 else None, "", "", 1, now, now))
-        with transaction.atomic(), connection.cursor() as cursor:
-            _insert(cursor, "activities_task", TASK_COLUMNS, rows)
+        with transaction.atomic():
+            bulk.insert_rows(Task, TASK_COLUMNS, rows)
         existing += size
     log(f"  {existing:,} tasks")
     return existing
