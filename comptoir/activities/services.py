@@ -80,6 +80,25 @@ def tasks_follow_lead(*, actor, lead: Lead, customer, opportunity) -> dict[str, 
     return {"tasks": count} if count else {}
 
 
+def tasks_follow_reassignment(*, actor, opportunity, old, new) -> dict[str, int]:
+    """Issue 23: a deal given to another salesperson takes along its open tasks that were the old one's
+    (sales.reassign calls it in the reassignment's transaction); each raises its version, so a form
+    still showing the old assignee answers 409, and its history says who had it. Done tasks stay with
+    whoever did them; a colleague's tasks on the deal stay theirs."""
+    if old is None or new is None:
+        return {}
+    tasks = lock_rows(Task.objects.filter(opportunity=opportunity, assignee=old, done_at__isnull=True))
+    if not tasks:
+        return {}
+    Task.objects.filter(pk__in=[task.pk for task in tasks]).update(
+        assignee=new, version=F("version") + 1, updated_at=timezone.now())
+    for task in tasks:
+        timeline_record(actor=actor, subject=task, verb="task_updated", data={
+            "fields": ["assignee"], "assignee": {"from": old.pk, "to": new.pk},
+            "opportunity_reassigned": opportunity.pk})
+    return {"tasks": len(tasks)}
+
+
 @transaction.atomic
 def task_create(*, actor, title: str, due_at, type="call", assignee=None, **values) -> Task:
     task = Task(created_by=actor)

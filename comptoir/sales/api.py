@@ -199,9 +199,15 @@ class OpportunityOut(Schema):
     competitor_note: str
     contacts: list[ContactOut]
     stage_since: datetime | None = Field(None, description="When the deal reached its current stage")
+    amount_locked: bool = Field(description="Amount and cost come from the accepted quote variant: they change "
+                                            "through a quote, and PATCH refuses them (422)")
     created_at: datetime
     closed_at: datetime | None
     version: int
+
+    @staticmethod
+    def resolve_amount_locked(obj: Opportunity):
+        return services.opportunity_figures_from_quote(obj)
 
     @staticmethod
     def resolve_competitors(obj: Opportunity):
@@ -252,6 +258,10 @@ class OpportunityIn(Schema):
 
 
 class OpportunityPatch(Schema):
+    """What changes after creation (issue 23). `salesperson` reassigns the deal (an assigner: sales manager,
+    reception, admin; a won or lost deal: manager or admin): the deal's open tasks of the former one go to the
+    new one, who is told by email. `amount` and `cost` are refused (422) once a quote variant is accepted in a
+    pipeline with quotes. Every change is in the history, old → new; a stale `version` is 409."""
     stage: Id | None = None
     amount: Money | None = None
     cost: Money | None = None
@@ -304,7 +314,8 @@ def get_opportunity(request, opportunity_id: int):
 
 
 @opportunities_router.patch("/{int:opportunity_id}", response={200: OpportunityOut, **ERRORS},
-                            summary="Change an opportunity (stage moves are recorded); sale_date: managers only")
+                            summary="Edit or reassign an opportunity (every change in its history, old → new); "
+                                    "sale_date: managers only")
 def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
     values, version = patch_values(payload, nullable=("salesperson", "source", "media", "location", "unit",
                                                        "expected_decision_date", "probability"))

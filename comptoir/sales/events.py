@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 VERBS = {
     "opportunity_created": _("Opportunité créée"),
     "opportunity_updated": _("Opportunité modifiée"),
+    "opportunity_reassigned": _("Opportunité réassignée"),
     "opportunity_stage_changed": _("Étape changée"),
     "opportunity_status_changed": _("Statut changé"),
     "opportunity_sale_date_changed": _("Date de vente changée"),

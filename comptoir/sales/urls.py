@@ -13,6 +13,8 @@ urlpatterns = [
     path("opportunities/<int:pk>/move/", views_board.move, name="opportunity-move"),
     path("opportunities/<int:pk>/status/", views.change_status, name="opportunity-status"),
     path("opportunities/<int:pk>/case/", views.change_case, name="opportunity-case"),
+    path("opportunities/<int:pk>/edit/", views.edit, name="opportunity-edit"),
+    path("opportunities/<int:pk>/reassign/", views.reassign, name="opportunity-reassign"),
     path("opportunities/<int:pk>/sale-date/", views.change_sale_date, name="opportunity-sale-date"),
     # « Processus de vente » (issue 23): sales managers and admins.
     path("pipelines/", views_pipelines.pipeline_list, name="pipeline-list"),

@@ -221,6 +221,12 @@ RULES = [
          lambda w, side: {"customer": w.records[OWN]["customer"], "pipeline": w.pipeline.pk}),
     Rule("GET", "/opportunities/{opportunity}", owned()),
     Rule("PATCH", "/opportunities/{opportunity}", owned(), {"product": "Outlander 700"}),
+    # Issue 23: an assigner gives a deal to another salesperson; a salesperson may not, even their own.
+    Rule("PATCH", "/opportunities/{opportunity}", owned(salesperson=(403, 404)),
+         lambda w, side: {"salesperson": w.users["sales_manager"].pk}),
+    # The world's deals were priced by an accepted variant: their amount changes through a quote, for everyone.
+    Rule("PATCH", "/opportunities/{opportunity}", {"salesperson": (422, 404), "sales_manager": 422, "reception": 422,
+                                                   "admin": 422}, {"amount": "150.00"}),
     # Reception enters deals for others, and the status matrix gives it no status change.
     Rule("POST", "/opportunities/{opportunity}/status", owned(reception=403), {"status": "suspended"}),
     Rule("GET", "/opportunities/{opportunity}/quotes", owned()),

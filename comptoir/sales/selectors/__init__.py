@@ -10,4 +10,5 @@ from comptoir.sales.selectors.units import UNIT_HOLDING, unit_deals, unit_list, 
 from comptoir.sales.selectors.conversion import (  # noqa: F401
     CONVERSION_DIMENSIONS, NO_GROUP, OUTCOMES, conversion_compute, conversion_deals, conversion_funnel,
 )
+from comptoir.sales.selectors.history import FIELD_LABELS, opportunity_history  # noqa: F401
 from comptoir.sales.selectors.planning import PLAN_DAYS, SALES_STEP, plan_compute  # noqa: F401

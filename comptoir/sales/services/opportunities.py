@@ -21,9 +21,11 @@ from comptoir.core.text import is_small_id
 from comptoir.core.versioning import check_version, lock_rows, save_versioned
 from comptoir.customers.selectors import customer_get
 from comptoir.sales.models import Opportunity, OpportunityContact, Pipeline, Stage, StageChange, Status
+from comptoir.sales.reassign import reassigned_followers_run
 from comptoir.sales.selectors import opportunity_visible
 from comptoir.sales.services.numbers import number_next
 from comptoir.sales.services.pipelines import STAGE_ARCHIVED
+from comptoir.sales.tasks import opportunity_reassigned_task
 from comptoir.timeline.services import timeline_record
 
 CREATE_FORBIDDEN = _("Votre rôle ne permet pas de créer des opportunités.")
@@ -53,12 +55,21 @@ SALE_DATE_ONLY_WON = _("Seule une opportunité gagnée a une date de vente.")
 STATUS_ELSEWHERE = _("Le statut change par POST /opportunities/{id}/status seulement.")
 INACTIVE_PIPELINE = _("Ce processus de vente est désactivé.")
 UNIT_SOLD = _("Cette unité est déjà vendue (%(number)s) : elle ne peut pas être vendue deux fois.")
+FIGURES_FROM_QUOTE = _("Le montant et le coût viennent de la variante de cotation acceptée : ils changent par une "
+                       "cotation, pas à la main.")
+CLOSED_REASSIGN_FORBIDDEN = _("Seul un directeur ou un administrateur change le vendeur d'une opportunité gagnée ou "
+                              "perdue.")
 
 OPPORTUNITY_FIELDS = ("stage", "amount", "cost", "currency", "salesperson", "assignees", "product",
                       "inventory_unit", "unit", "source", "media", "location", "excluded",
                       "expected_decision_date", "probability", "competitor_note")
 CONTACT_FIELDS = {"name": 120, "role": 80, "phone": 40, "email": 254}
 MAX_CONTACTS = 20
+# What the history keeps old → new when a deal is edited (the stage and the salesperson have rows of
+# their own): ids for the admin's lists, named when read in the reader's language (entries are never
+# deleted), people by name, the rest as typed.
+HISTORY_FIELDS = ("product", "unit", "amount", "cost", "source", "media", "location", "expected_decision_date",
+                  "probability", "competitor_note", "excluded", "assignees", "competitors", "contacts")
 
 
 def unit_for_sale(unit_id, *, opportunity: Opportunity) -> InventoryUnit:
@@ -117,14 +128,20 @@ def _apply(actor, opportunity: Opportunity, values: dict) -> list[str]:
             value = reference_resolve(Location, value, field="location")
         elif key == "unit":
             if value in (None, ""):
-                value = None
-                if opportunity.unit_id is not None:
-                    opportunity.inventory_unit = ""  # the serial shown was the unit's
-                    changed.append("inventory_unit")
-            else:
-                if opportunity.pk and opportunity.status == Status.WON and str(value) != str(opportunity.unit_id):
+                if opportunity.unit_id is None:
+                    continue
+                if opportunity.pk and opportunity.status == Status.WON:
                     raise ApplicationError(WON_NO_UNIT_CHANGE, field="unit")
-                value = unit_for_sale(unit_resolve(value, field="unit").pk, opportunity=opportunity)
+                value = None
+                opportunity.inventory_unit = ""  # the serial shown was the unit's
+                changed.append("inventory_unit")
+            else:
+                found = unit_resolve(value, field="unit")
+                if opportunity.pk and found.pk == opportunity.unit_id:
+                    continue  # the same unit, by id, serial or stock number: nothing changes (an edit form)
+                if opportunity.pk and opportunity.status == Status.WON:
+                    raise ApplicationError(WON_NO_UNIT_CHANGE, field="unit")
+                value = unit_for_sale(found.pk, opportunity=opportunity)
                 opportunity.inventory_unit = value.serial
                 changed.append("inventory_unit")
         elif key == "probability":
@@ -243,13 +260,20 @@ def opportunity_lock(actor, pk) -> Opportunity:
 @transaction.atomic
 def opportunity_update(*, actor, opportunity_id, version: int | None = None, assignees=None, competitors=None,
                        contacts=None, **values) -> Opportunity:
+    """Issue 23: a deal edited after its creation — product or unit, amount and cost (while no variant is
+    accepted, or in a pipeline without quotes), source, expected decision, assignees, the case card — and
+    given to another salesperson by an assigner (opportunity_locked_fields says who may change what). The
+    history keeps each change old → new; a stale `version` is 409 and changes nothing."""
     if "status" in values:
         raise ApplicationError(STATUS_ELSEWHERE, field="status")
     opportunity = opportunity_lock(actor, opportunity_id)
     check_version(opportunity, version)
     sale_date = values.pop("sale_date", None)
     _check_update_rights(actor, opportunity, values)
-    old_stage = opportunity.stage
+    old_stage, old_salesperson = opportunity.stage, opportunity.salesperson
+    lists = {name for name, given in (("assignees", assignees), ("competitors", competitors),
+                                      ("contacts", contacts)) if given is not None}
+    before = _history_values(opportunity, lists)
     changed = _apply(actor, opportunity, values)
     opportunity.full_clean(exclude=["assignees"])
     save_versioned(opportunity, changed)
@@ -261,29 +285,118 @@ def opportunity_update(*, actor, opportunity_id, version: int | None = None, ass
                                    changed_by=actor)
         _record(actor, opportunity, "opportunity_stage_changed",
                 {"from": old_stage.name, "to": opportunity.stage.name})
-    other = [f for f in changed if f != "stage"] + [name for name, given in (
-        ("assignees", assignees), ("competitors", competitors), ("contacts", contacts)) if given is not None]
-    if other:
-        timeline_record(actor=actor, subject=opportunity, verb="opportunity_updated",
-                        data={f: str(getattr(opportunity, f, "")) for f in other
-                              if f not in ("assignees", "competitors", "contacts")})
+    changes = _history_changes(before, _history_values(opportunity, lists))
+    if changes:
+        timeline_record(actor=actor, subject=opportunity, verb="opportunity_updated", data={"changes": changes})
+    if opportunity.salesperson_id != getattr(old_salesperson, "pk", None):
+        _reassigned(actor, opportunity, old_salesperson, opportunity.salesperson)
     if sale_date is not None:
         _set_sale_date(actor, opportunity, sale_date)  # same transaction: a refusal undoes the rest
     return opportunity
 
 
+def _history_values(opportunity: Opportunity, lists: set[str]) -> dict:
+    """The deal as the history compares it before and after an edit (HISTORY_FIELDS); the lists only
+    when the edit gives them (each costs a query)."""
+    values = {"product": opportunity.product, "unit": opportunity.inventory_unit, "amount": opportunity.amount,
+              "cost": opportunity.cost, "source": opportunity.source_id, "media": opportunity.media_id,
+              "location": opportunity.location_id, "expected_decision_date": opportunity.expected_decision_date,
+              "probability": opportunity.probability, "competitor_note": opportunity.competitor_note,
+              "excluded": opportunity.excluded}
+    if "assignees" in lists:
+        values["assignees"] = sorted((user.display_name, user.pk) for user in opportunity.assignees.all())
+    if "competitors" in lists:
+        values["competitors"] = sorted(opportunity.competitors.values_list("pk", flat=True))
+    if "contacts" in lists:
+        values["contacts"] = [" · ".join(filter(None, (c.name, c.role and f"({c.role})", c.phone, c.email)))
+                              for c in opportunity.contacts.all()]
+    return values
+
+
+def _history_changes(before: dict, after: dict) -> list[dict]:
+    """[{"field", "from", "to"}] for each field an edit changed, in HISTORY_FIELDS' order."""
+    def plain(field, value):
+        return [name for name, _pk in value] if field == "assignees" else value
+    return [{"field": field, "from": plain(field, before[field]), "to": plain(field, after[field])}
+            for field in HISTORY_FIELDS if field in before and before[field] != after[field]]
+
+
+def _reassigned(actor, opportunity: Opportunity, old: User | None, new: User | None) -> None:
+    """Issue 23: the deal's open tasks of the one who had it follow it (the apps above register what
+    follows, sales.reassign), the history says who gave it to whom, and the new salesperson is told by
+    email once the change is committed (unless they made it themselves)."""
+    moved = reassigned_followers_run(actor=actor, opportunity=opportunity, old=old, new=new)
+    old_name = old.display_name if old is not None else ""
+    _record(actor, opportunity, "opportunity_reassigned", {
+        "from": old_name, "to": new.display_name if new is not None else "",
+        "from_id": getattr(old, "pk", None), "to_id": getattr(new, "pk", None), **moved})
+    if new is not None and new.pk != getattr(actor, "pk", None) and new.email:
+        by_id, tasks = getattr(actor, "pk", None), moved.get("tasks", 0)
+        transaction.on_commit(lambda: opportunity_reassigned_task.enqueue(opportunity.pk, new.pk, by_id, old_name,
+                                                                          tasks))
+
+
+def opportunity_figures_from_quote(opportunity: Opportunity) -> bool:
+    """Issue 23: once a quote variant is accepted, the deal's amount and cost are the variant's; they
+    change through the quotes (another variant accepted), not by hand — unless the pipeline runs without
+    quotes (DESIGN: then amount and cost are typed in)."""
+    return opportunity.pipeline.requires_quote and opportunity.quote_accepted_at is not None
+
+
+def _edit_refusals(actor, opportunity: Opportunity) -> dict[str, ApplicationError]:
+    """Which fields `actor` may not change on `opportunity` now, each with the refusal a change gets."""
+    refusals: dict[str, ApplicationError] = {}
+    closed = opportunity.status in (Status.WON, Status.LOST)
+    manager = permissions.can_change_sale_date(actor)
+    for field in ("amount", "cost"):
+        if opportunity_figures_from_quote(opportunity):
+            refusals[field] = ApplicationError(FIGURES_FROM_QUOTE, field=field, code="figures_from_quote")
+        elif closed and not manager:
+            # The figures of a closed deal are the statistics: a manager's change, like the sale date.
+            refusals[field] = Forbidden(CLOSED_FIGURES_FORBIDDEN)
+    if not permissions.has_capability(actor, "assign"):
+        refusals["salesperson"] = Forbidden(REASSIGN_FORBIDDEN)
+    elif closed and not manager:
+        refusals["salesperson"] = Forbidden(CLOSED_REASSIGN_FORBIDDEN)  # whose sale it was: the statistics too
+    if not manager:
+        refusals["excluded"] = Forbidden(EXCLUDE_FORBIDDEN)
+    if opportunity.status == Status.WON:
+        refusals["unit"] = ApplicationError(WON_NO_UNIT_CHANGE, field="unit")
+    if closed:
+        refusals["stage"] = ApplicationError(CLOSED_NO_STAGE, field="stage")
+    return refusals
+
+
+def opportunity_locked_fields(actor, opportunity: Opportunity) -> dict[str, str]:
+    """The fields `actor` may not change on `opportunity` now, with why: the edit page shows them read
+    only with the reason; opportunity_update refuses a change to them."""
+    return {field: refusal.message for field, refusal in _edit_refusals(actor, opportunity).items()}
+
+
+def _changes(opportunity: Opportunity, field: str, value) -> bool:
+    """Whether `value` (as a PATCH or a form gives it) changes `field`: a form sends every field, and
+    a value given again is no change to refuse."""
+    if field in ("amount", "cost"):
+        return money_clean(value, field=field) != getattr(opportunity, field)
+    if field == "salesperson":
+        pk = getattr(value, "pk", value)
+        return (int(pk) if is_small_id(pk) else pk) != opportunity.salesperson_id
+    if field == "excluded":
+        return bool(value) != opportunity.excluded
+    if field == "unit":
+        if value in (None, ""):
+            return opportunity.unit_id is not None
+        return unit_resolve(value, field="unit").pk != opportunity.unit_id
+    if field == "stage":
+        return str(value) != str(opportunity.stage_id)
+    return True
+
+
 def _check_update_rights(actor, opportunity: Opportunity, values: dict) -> None:
-    if "salesperson" in values and values["salesperson"] != opportunity.salesperson_id \
-            and not permissions.has_capability(actor, "assign"):
-        raise Forbidden(REASSIGN_FORBIDDEN)
-    if "excluded" in values and bool(values["excluded"]) != opportunity.excluded \
-            and not permissions.can_change_sale_date(actor):
-        raise Forbidden(EXCLUDE_FORBIDDEN)
-    closed_figures = {k for k in ("amount", "cost") if k in values}
-    if opportunity.status in (Status.WON, Status.LOST) and closed_figures \
-            and not permissions.can_change_sale_date(actor):
-        # The figures of a closed deal are the statistics: a manager's change, like the sale date.
-        raise Forbidden(CLOSED_FIGURES_FORBIDDEN)
+    refusals = _edit_refusals(actor, opportunity)
+    for field in ("salesperson", "excluded", "amount", "cost", "unit", "stage"):
+        if field in values and field in refusals and _changes(opportunity, field, values[field]):
+            raise refusals[field]
 
 
 def opportunity_status_check(actor, opportunity: Opportunity, status: str) -> None:
