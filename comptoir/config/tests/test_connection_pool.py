@@ -1,7 +1,8 @@
 """PostgreSQL connections that hold under concurrency (issue 24): a threaded server takes its connections from
 Django's psycopg pool (settings: COMPTOIR_DB_POOL_MAX), so 200 requests at once are served, none a 500, while
 PostgreSQL sees no more of this process's connections than the pool holds. Before the pool, each request
-thread kept its own connection (CONN_MAX_AGE) and PostgreSQL ran out (« too many clients already »)."""
+thread kept its own connection (CONN_MAX_AGE) and PostgreSQL ran out (« too many clients already »). A request
+that waits longer than COMPTOIR_DB_POOL_TIMEOUT for a connection answers 503 with Retry-After, not a 500."""
 
 import json
 import threading
@@ -13,16 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import connection
+from django.db import OperationalError, connection
+from django.test import Client
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
+from psycopg_pool import PoolTimeout
 
 from comptoir.conftest import issue_token
+from comptoir.core.errors import SERVICE_BUSY
 from comptoir.customers.tests.factories import make_customer
 
-pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the connection pool is PostgreSQL's"),
-    pytest.mark.django_db(transaction=True),
-]
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the connection pool is PostgreSQL's")
 REQUESTS = 200
 # Besides the pool: nothing else of this process talks to the test database (the watcher is not counted).
 OTHER_CONNECTIONS = 2
@@ -85,6 +86,8 @@ def _call(base: str, method: str, path: str, token: str | None = None, body: dic
         return error.code
 
 
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
 def test_two_hundred_concurrent_requests_stay_within_the_pool(threaded_server, salesperson):
     pool = connection.settings_dict["OPTIONS"].get("pool")
     assert pool, "PostgreSQL connections come from the pool (settings: COMPTOIR_DB_POOL_MAX)"
@@ -116,3 +119,20 @@ def test_two_hundred_concurrent_requests_stay_within_the_pool(threaded_server, s
     assert 1 <= watcher.peak <= pool["max_size"] + OTHER_CONNECTIONS, watcher.peak
     print(f"\n{REQUESTS} concurrent requests: {dict(statuses)}, at most {watcher.peak} connections to PostgreSQL "
           f"(pool max_size {pool['max_size']}, {watcher.samples} samples)")
+
+
+def test_a_request_that_finds_no_free_connection_is_a_503_to_retry(monkeypatch):
+    # # given every connection of the pool busy for COMPTOIR_DB_POOL_TIMEOUT seconds (as Django raises it)
+    def pool_exhausted(*args, **kwargs):
+        try:
+            raise PoolTimeout("couldn't get a connection after 20.00 sec")
+        except PoolTimeout as exc:
+            raise OperationalError(str(exc)) from exc
+
+    monkeypatch.setattr("comptoir.accounts.auth.token_find_active", pool_exhausted)
+
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer un-jeton")
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": str(SERVICE_BUSY), "errors": []}
+    assert response["Retry-After"] == "5"
