@@ -15,25 +15,29 @@ SECONDS = 8
 CLIENTS = 4
 
 
-def _hammer(args) -> tuple[int, int]:
-    """One client process: requests one after another for `seconds`; answers (ok, failed)."""
+def _hammer(args) -> tuple[int, int, str]:
+    """One client process: requests one after another for `seconds`; answers (ok, failed, the first failure)."""
     port, path, token, seconds = args
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     ok = failed = 0
+    first = ""
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
             connection.request("GET", path, headers=headers)
             response = connection.getresponse()
-            response.read()
+            body = response.read()
             ok += response.status == 200
-            failed += response.status != 200
-        except OSError:
+            if response.status != 200:
+                failed += 1
+                first = first or f"{response.status} {body[:200]!r}"
+        except OSError as error:
             failed += 1
+            first = first or repr(error)
         finally:
             connection.close()
-    return ok, failed
+    return ok, failed, first
 
 
 def _rate(port: int, path: str, token: str | None, seconds: float, clients: int) -> float:
@@ -44,7 +48,7 @@ def _rate(port: int, path: str, token: str | None, seconds: float, clients: int)
         elapsed = time.perf_counter() - started
     ok, failed = sum(r[0] for r in results), sum(r[1] for r in results)
     if failed:
-        raise RuntimeError(f"{path}: {failed} failed requests")
+        raise RuntimeError(f"{path}: {failed} failed requests, the first: {next(r[2] for r in results if r[2])}")
     return ok / elapsed
 
 

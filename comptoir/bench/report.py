@@ -1,6 +1,6 @@
 """The benchmark's one table: each line a figure, its floor measured in the same run and the ratio to it,
 and the goal. Every run writes its lines as JSON into var/bench/, and `comptoir bench-report` prints them
-all (both databases, the imports too) as one table."""
+all (both databases, the imports too) as one table. A figure without a floor says why in `no_floor`."""
 
 import json
 from pathlib import Path
@@ -14,9 +14,16 @@ def bench_dir() -> Path:
     return path
 
 
+def unexplained(rows: list[dict]) -> list[str]:
+    """The figures that have no floor and do not say why: a ratio nobody can read."""
+    return [row["figure"] for row in rows if row.get("floor") is None and not row.get("no_floor")]
+
+
 def write(name: str, rows: list[dict]) -> Path:
     path = bench_dir() / f"{name}.json"
     path.write_text(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
+    if missing := unexplained(rows):  # after writing: a long run keeps its figures
+        raise ValueError(f"no floor and no reason why (no_floor) for: {'; '.join(missing)} ({path})")
     return path
 
 
@@ -34,9 +41,10 @@ def table(rows: list[dict]) -> list[str]:
     for row in rows:
         floor, value = row.get("floor"), row.get("value")
         ratio = f"{value / floor:.2f}×" if floor and value is not None else ""
+        label = row.get("floor_label", "") if floor is not None else row.get("no_floor", "?")
         met = {True: "yes", False: "NO", None: ""}[row.get("meets")]
         lines.append(f"{row.get('database', ''):<11}{row['figure'][:57]:<58}{_number(value, row['unit']):>11} "
-                     f"{row['unit']:<8}{_number(floor, row['unit']):>10}  {row.get('floor_label', '')[:21]:<22}"
+                     f"{row['unit']:<8}{_number(floor, row['unit']):>10}  {label[:21]:<22}"
                      f"{ratio:>8}  {row.get('goal', '')[:21]:<22}{met:>4}")
     return lines
 

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         log(f"{database:<11}{'customers CSV':<22}{customers['rows']:>10,}{customers['seconds']:>9.1f}"
             f"{customers['rows_per_second']:>9,.0f}{bench.ROWS_GOAL_PER_SECOND:>9,}"
             f"{customers['rows_per_second'] / bench.ROWS_GOAL_PER_SECOND:>11.2f}×")
-        share = bench.run_database_share()
+        share = bench.run_database_share(min(rows, 50_000))
         log(f"{database:<11}{'database share only':<22}{share['rows']:>10,}{share['seconds']:>9.1f}"
             f"{share['ceiling_rows_per_second']:>9,.0f}{bench.ROWS_GOAL_PER_SECOND:>9,}"
             f"{share['ceiling_rows_per_second'] / bench.ROWS_GOAL_PER_SECOND:>11.2f}×"
@@ -46,6 +46,7 @@ class Command(BaseCommand):
         report.write(f"imports-{database}", [
             {"database": database, "figure": f"Maven dataset import ({maven['deals']:,} deals)",
              "value": maven["seconds"], "unit": "s", "goal": f"< {bench.MAVEN_GOAL_SECONDS:.0f} s",
+             "no_floor": "none: a fixed goal",
              "meets": maven["seconds"] < bench.MAVEN_GOAL_SECONDS},
             {"database": database, "figure": f"customers CSV import ({customers['rows']:,} rows)",
              "value": customers["rows_per_second"], "unit": "rows/s", "floor": share["ceiling_rows_per_second"],
