@@ -32,6 +32,7 @@ from comptoir.leads.services import lead_create
 from comptoir.messaging.services import message_send, template_create
 from comptoir.messaging.unsubscribe import unsubscribe_token
 from comptoir.quotes.services import contract_create, quote_create, quote_variant_accept
+from comptoir.sales.services import opportunity_update
 from comptoir.sales.tests.factories import make_opportunity, make_pipeline
 
 SOURCE = Path(__file__).resolve().parents[2]  # the comptoir package: what `make messages` reads
@@ -253,6 +254,13 @@ def showroom(db):
     task_create(actor=seller, title="Call back", due_at=timezone.now() + timedelta(hours=2), customer=customer.pk)
     task_create(actor=seller, title="Send brochure", due_at=timezone.now() - timedelta(days=2),
                 opportunity=deal.pk)
+    # Issue 23: the used deal edited (its history shows each change) and handed to the boss and back.
+    task_create(actor=seller, title="Book a test ride", due_at=timezone.now() + timedelta(days=1),
+                opportunity=used.pk)
+    opportunity_update(actor=admin, opportunity_id=used.pk, amount="8200.00", cost="7000.00",
+                       expected_decision_date=timezone.localdate() + timedelta(days=10), assignees=[admin.pk])
+    for person in (admin, seller):
+        opportunity_update(actor=admin, opportunity_id=used.pk, salesperson=person.pk)
     templates = [template_create(actor=admin, name="Follow-up", language=code, subject="Your {{ opportunity.product }}",
                                  body="Hello {{ customer.first_name }}") for code in ("fr-ca", "en", "pl")]
     message_send(actor=seller, customer=customer.pk, subject="Hello", body="Hello John, see you soon.")
@@ -282,6 +290,12 @@ def _pages(s) -> list[tuple[str, str, dict | None, tuple]]:
         ("get", "/sales/analytics/?by=stage&target_sales=5", None, (200,)),
         ("get", f"/sales/opportunities/{deal.pk}/", None, (200,)),
         ("get", f"/sales/opportunities/{used.pk}/", None, (200,)),
+        ("get", f"/sales/opportunities/{used.pk}/?tab=history", None, (200,)),
+        ("get", f"/sales/opportunities/{used.pk}/?tab=tasks", None, (200,)),
+        ("get", f"/sales/opportunities/{deal.pk}/?tab=case", None, (200,)),
+        ("get", f"/sales/opportunities/{deal.pk}/?tab=history", None, (200,)),
+        ("get", f"/sales/opportunities/{deal.pk}/edit/", None, (200,)),
+        ("post", f"/sales/opportunities/{deal.pk}/edit/", {"version": 1, "amount": "1"}, (409, 422)),
         ("get", f"/sales/opportunities/{deal.pk}/quotes/", None, (200,)),
         ("get", f"/sales/opportunities/{used.pk}/quotes/", None, (200,)),
         ("get", f"/sales/opportunities/{deal.pk}/quotes/new/", None, (200,)),

@@ -132,7 +132,7 @@ def test_the_customer_signs_a_quote_on_a_phone_and_the_salesperson_sees_the_deal
     row.locator(".inbox-subject").click()
     expect(page.locator(".inbox-body")).to_contain_text(f"L'opportunité {deal.number} est gagnée")
     page.get_by_role("link", name=deal.number).first.click()
-    expect(page.locator(".heading .status")).to_have_class(re.compile(r"\bstatus-won\b"))
+    expect(page.locator(".opp-title .status")).to_have_class(re.compile(r"\bstatus-won\b"))  # issue 23's page
     page.wait_for_load_state("networkidle")  # the card's quotes section, loaded by htmx
     expect(page.locator("#quotes .online-signed")).to_contain_text(f"signée en ligne par {SIGNER}")
     won = Opportunity.objects.get(pk=deal.pk)

@@ -130,9 +130,10 @@ def test_a_salesperson_sells_a_unit_from_lead_to_board_in_the_browser(page, admi
     expect(column(page, "Essai").locator(f'.deal[data-id="{opportunity.pk}"]')).to_have_count(1)
     expect(column(page, "Nouveau").locator(".deal")).to_have_count(0)
     screenshot(page, "board")
-    # ... and the opportunity card's stage history shows it, by whom
+    # ... and the opportunity page's stage history (its « Historique » tab, issue 23) shows it, by whom
     page.get_by_role("link", name=customer.display_name).click()
-    stages = page.locator(".card", has=page.get_by_role("heading", name="Étapes", exact=True)).locator("li")
+    page.get_by_role("tab", name="Historique").click()
+    stages = page.locator(".opp-stages", has=page.get_by_role("heading", name="Étapes", exact=True)).locator("li")
     expect(stages).to_have_count(2)
     expect(stages.nth(1).locator("strong")).to_have_text("Essai")
     expect(stages.nth(1)).to_contain_text(salesperson.display_name)
@@ -140,6 +141,7 @@ def test_a_salesperson_sells_a_unit_from_lead_to_board_in_the_browser(page, admi
 
     # 6. a quote typed in the editor, then accepted: the pipeline's « l'acceptation conclut la vente » (on by
     # default, issue 23) wins the deal with it
+    page.get_by_role("tab", name="Cotations").click()
     page.get_by_role("link", name="Nouvelle cotation").click()
     page.get_by_label("Titre").fill("Summit X 850")
     page.locator('input[name="v0-l0-description"]').fill("Motoneige Summit X 850 2027")
@@ -153,7 +155,7 @@ def test_a_salesperson_sells_a_unit_from_lead_to_board_in_the_browser(page, admi
     expect(page.locator(".messages .success")).to_have_text("Cotation créée.")
     page.get_by_role("button", name="Accepter").click()
     expect(page.locator(".messages .success")).to_have_text("Variante acceptée : l'opportunité est gagnée.")
-    expect(page.locator(".heading .status")).to_have_class(re.compile(r"\bstatus-won\b"))
+    expect(page.locator(".opp-title .status")).to_have_class(re.compile(r"\bstatus-won\b"))
     page.wait_for_load_state("networkidle")
     opportunity.refresh_from_db()
     assert (opportunity.status, opportunity.amount, opportunity.stage.name) == (Status.WON, 18999, "Essai")
