@@ -87,7 +87,7 @@ def _call(base: str, method: str, path: str, token: str | None = None, body: dic
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every transactional test here
 def test_two_hundred_concurrent_requests_stay_within_the_pool(threaded_server, salesperson):
     pool = connection.settings_dict["OPTIONS"].get("pool")
     assert pool, "PostgreSQL connections come from the pool (settings: COMPTOIR_DB_POOL_MAX)"
