@@ -4,6 +4,7 @@ Thin: services and selectors decide."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -68,6 +69,10 @@ def opportunity_new(request, customer_pk):
     return redirect("customer-card", customer_pk)
 
 
+def _card_tab(pk, tab) -> str:
+    return f"{reverse('opportunity-card', args=[pk])}?tab={tab[0]}"
+
+
 def _tabs(opportunity, sections) -> list[tuple[str, object]]:
     tabs = [QUOTES_TAB] if opportunity.pipeline.requires_quote else []
     return [*tabs, MESSAGES_TAB, *((section.name, section.title) for section in sections), CASE_TAB,
@@ -129,7 +134,6 @@ def card(request, pk):
         "margin_pct": round(margin / opportunity.amount * 100, 1)
         if margin is not None and opportunity.amount and permissions.can_see_team(request.user) else None,
         "next_task": sections.get("tasks").get("next_task"),
-        "now": timezone.now(),
         "days_in_stage": (timezone.now() - opportunity.stage_since).days if opportunity.stage_since else None,
         "reassign_form": ReassignForm(opportunity=opportunity) if "salesperson" not in locked else None,
     })
@@ -192,12 +196,12 @@ def change_case(request, pk):
     form = CaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("opportunity-card", pk)
+        return redirect(_card_tab(pk, CASE_TAB))
     with refusal_as_message(request):
         services.opportunity_update(actor=request.user, opportunity_id=pk, version=posted_version(request),
                                     **form.service_values())
         messages.success(request, _("Suivi enregistré."))
-    return redirect("opportunity-card", pk)
+    return redirect(_card_tab(pk, CASE_TAB))  # back on the « Suivi » tab the form is on
 
 
 @login_required
