@@ -128,6 +128,9 @@ def card(request, pk):
         "track": [(stage, index < reached, index == reached) for index, stage in enumerate(track)],
         "unit_rivals": selectors.unit_rivals(opportunity),
         "phones": list(opportunity.customer.phones.all()),
+        # A deal handed to a salesperson whose customer is a colleague's: its page shows the customer's
+        # name and contacts, but the customer's card is not theirs to open (customers' visibility rule).
+        "customer_link": permissions.can_see_customer(request.user, opportunity.customer),
         "assignee_names": ", ".join(user.display_name for user in opportunity.assignees.all()),
         # DESIGN (Desk): the front gross is for sales managers and admins.
         "margin": margin if permissions.can_see_team(request.user) else None,

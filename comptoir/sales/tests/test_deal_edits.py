@@ -352,3 +352,32 @@ def test_the_follow_up_saved_from_its_tab_comes_back_to_it(client, salesperson, 
 
     assert response.status_code == 302 and response.url == f"/sales/opportunities/{deal.pk}/?tab=case"
     assert Opportunity.objects.get(pk=deal.pk).probability == 60
+
+
+def test_the_new_salesperson_sees_the_customers_contacts_without_a_link_to_a_card_not_theirs(
+        client, manager, colleague, pipeline):
+    customer = make_customer(manager, first_name="Gabrielle", last_name="Roy",
+                             phones=[{"kind": "mobile", "number": "819 555-0142"}])
+    deal = make_opportunity(manager, customer, pipeline)
+    opportunity_update(actor=manager, opportunity_id=deal.pk, salesperson=colleague.pk)
+    client.force_login(colleague)
+
+    html = client.get(f"/sales/opportunities/{deal.pk}/").content.decode()
+
+    assert "Gabrielle Roy" in html and "(819) 555-0142" in html
+    assert f'href="/customers/{customer.pk}/"' not in html
+    assert client.get(f"/customers/{customer.pk}/").status_code == 404
+
+
+def test_a_won_deal_edits_with_its_figures_and_unit_read_only_for_a_salesperson(client, salesperson, pipeline):
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline, product="Sea-Doo GTI 130")
+    opportunity_change_status(actor=salesperson, opportunity_id=deal.pk, status="won", amount="100", cost="50")
+    client.force_login(salesperson)
+
+    form = client.get(f"/sales/opportunities/{deal.pk}/edit/").context["form"]
+    response = client.post(f"/sales/opportunities/{deal.pk}/edit/", {
+        "version": Opportunity.objects.get(pk=deal.pk).version, "product": "Sea-Doo GTI SE 170", "amount": "1"})
+
+    assert {name for name, field in form.fields.items() if field.disabled} == {"unit", "amount", "cost"}
+    deal.refresh_from_db()
+    assert response.status_code == 302 and (deal.product, deal.amount) == ("Sea-Doo GTI SE 170", Decimal("100.00"))
