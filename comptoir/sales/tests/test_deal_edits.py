@@ -8,17 +8,18 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comptoir.accounts.tests.factories import UserFactory
 from comptoir.activities.models import Task
 from comptoir.activities.services import task_complete, task_create
 from comptoir.core.exceptions import ApplicationError, Forbidden, StaleUpdate
-from comptoir.core.models import Source
+from comptoir.core.models import Competitor, Source
 from comptoir.core.selectors import worker_status_forget
 from comptoir.customers.tests.factories import make_customer
 from comptoir.quotes.services import quote_create, quote_variant_accept
 from comptoir.sales.models import Opportunity, Pipeline
+from comptoir.sales.selectors import opportunity_history
 from comptoir.sales.services import (
     CLOSED_REASSIGN_FORBIDDEN, FIGURES_FROM_QUOTE, REASSIGN_FORBIDDEN, opportunity_change_status,
     opportunity_locked_fields, opportunity_update,
@@ -381,3 +382,17 @@ def test_a_won_deal_edits_with_its_figures_and_unit_read_only_for_a_salesperson(
     assert {name for name, field in form.fields.items() if field.disabled} == {"unit", "amount", "cost"}
     deal.refresh_from_db()
     assert response.status_code == 302 and (deal.product, deal.amount) == ("Sea-Doo GTI SE 170", Decimal("100.00"))
+
+
+def test_the_history_names_the_admins_lists_in_the_readers_language(salesperson, pipeline):
+    salon = Source.objects.create(name="Salon du bateau", name_en="Boat show")
+    rival = Competitor.objects.create(name="Marine Lévis", name_en="Levis Marine")
+    deal = make_opportunity(salesperson, make_customer(salesperson), pipeline)
+    opportunity_update(actor=salesperson, opportunity_id=deal.pk, source=salon.pk, competitors=[rival.pk],
+                       probability=70)
+
+    with translation.override("en"):
+        [event] = [e for e in opportunity_history(deal) if e.verb == "opportunity_updated"]
+        shown = [(str(c["label"]), c["from"], c["to"]) for c in event.changes]
+
+    assert shown == [("Source", None, "Boat show"), ("Probability", None, 70), ("Competitors", None, ["Levis Marine"])]
