@@ -4,14 +4,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field
 
+from comptoir.analytics.exports import conversion_export, email_ratio_export, plan_export
 from comptoir.core.api import ERRORS
-from comptoir.core.exports import csv_response
 from comptoir.core.figures import default_period
 from comptoir.core.exceptions import ApplicationError
 from comptoir.customers.selectors import email_ratio_compute
@@ -44,19 +43,17 @@ class EmailRatioOut(Schema):
 
 @router.get("/email-ratio", response={200: EmailRatioOut, **ERRORS},
             summary="Email ratio per salesperson for a month (default: this month, America/Toronto); "
-                    "a salesperson gets their own row beside the team's total")
+                    "a salesperson gets their own row beside the team's total; ?format=csv or xlsx as a file")
 def email_ratio(request, month: str | None = Query(None, pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$"),
-                format: Literal["json", "csv"] = "json"):
+                format: Literal["json", "csv", "xlsx"] = "json"):
     if month:
         year, month_number = (int(part) for part in month.split("-"))
     else:
         today = timezone.localdate()
         year, month_number = today.year, today.month
     result = email_ratio_compute(year=year, month=month_number, actor=request.user)
-    if format == "csv":
-        rows = [{"user": "overall", "label": "", "points_lost": "", **result["overall"]}, *result["by_salesperson"]]
-        return csv_response(f"email-ratio-{result['month']}.csv",
-                            ("user", "label", "created", "with_valid_email", "ratio_pct", "points_lost"), rows)
+    if format != "json":
+        return email_ratio_export(request, result, format)
     return result
 
 
@@ -87,26 +84,17 @@ class ConversionOut(Schema):
     groups: list[ConversionGroup]
 
 
-CSV_COLUMNS = ("key", "label", "won", "lost", "open", "suspended", "conversion_pct", "won_amount", "avg_deal_size",
-               "avg_days_to_close", "margin", "reached", "reached_next")
-
-
-def conversion_csv(result: dict) -> HttpResponse:
-    rows = [{"key": "overall", **result["overall"]}, *result["groups"]]
-    return csv_response(f"conversion-{result['by']}-{result['from']}-{result['to']}.csv", CSV_COLUMNS, rows)
-
-
 @router.get("/conversion", response={200: ConversionOut, **ERRORS}, by_alias=True,
             summary="Conversion = won / (won + lost) of deals closed in the period, by a dimension; "
-                    "?format=csv for the same figures as CSV")
+                    "?format=csv or xlsx for the same table as a file in the caller's language")
 def conversion(request, by: Literal["salesperson", "manager", "location", "source", "media", "product", "competitor",
                                     "decision_month", "stage", "month"] = "salesperson",
                date_from: date | None = Query(None, alias="from"), date_to: date | None = Query(None, alias="to"),
-               format: Literal["json", "csv"] = "json"):
+               format: Literal["json", "csv", "xlsx"] = "json"):
     date_from, date_to = default_period(date_from, date_to)
     result = conversion_compute(actor=request.user, date_from=date_from, date_to=date_to, by=by)
-    if format == "csv":
-        return conversion_csv(result)
+    if format != "json":
+        return conversion_export(request, result, format)
     return result
 
 
@@ -134,21 +122,13 @@ class PlanOut(Schema):
     groups: list[PlanGroup]
 
 
-def plan_csv(result: dict) -> HttpResponse:
-    rows = [{"group": group["key"], "label": group["label"], "step": step["label"], "measured": step["measured"],
-             "needed": step["needed"]}
-            for group in [{"key": "overall", "label": "", "steps": result["steps"]}, *result["groups"]]
-            for step in group["steps"]]
-    return csv_response(f"plan-{result['target_sales']}.csv", ("group", "label", "step", "measured", "needed"), rows)
-
-
 @router.get("/plan", response={200: PlanOut, **ERRORS}, by_alias=True,
             summary="How many opportunities each stage needs for a sales target, from the last 90 days")
 def plan(request, target_sales: int = Query(..., ge=1, le=1_000_000), pipeline: Id | None = None,
-         by: Literal["salesperson"] | None = None, format: Literal["json", "csv"] = "json"):
+         by: Literal["salesperson"] | None = None, format: Literal["json", "csv", "xlsx"] = "json"):
     chosen = Pipeline.objects.filter(pk=pipeline).first() if pipeline else \
         pipeline_default()
     if chosen is None:
         raise ApplicationError(NO_PIPELINE, field="pipeline", status=404)
     result = plan_compute(actor=request.user, target_sales=target_sales, pipeline=chosen, by=by)
-    return plan_csv(result) if format == "csv" else result
+    return plan_export(request, result, format) if format != "json" else result

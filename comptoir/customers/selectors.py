@@ -415,7 +415,8 @@ def customer_sure_duplicate_count(customer: Customer, *, actor) -> int:
 
 def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
     """DESIGN (email ratio): per salesperson, customers they created in the month whose email is valid
-    now / all they created. System-created ones count for nobody. One grouped SQL aggregation."""
+    now / all they created. System-created ones count for nobody. One grouped SQL aggregation.
+    Points lost: those recorded at creation, and none for a month at or above the target (issue 23)."""
     start, end = month_bounds(year, month)
     created = Customer.objects.using(reports_db()).filter(
         created_at__gte=start, created_at__lt=end, created_by__isnull=False, channel=Channel.MANUAL
@@ -436,21 +437,26 @@ def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
     if actor is not None and not permissions.can_see_team(actor):
         rows = rows.filter(created_by=actor)  # a salesperson sees their own row beside the team's total
     overall = created.aggregate(created=Count("pk", filter=live), with_valid_email=Count("pk", filter=valid))
+    target = site_settings_get().email_ratio_target_pct
+    by_salesperson = []
+    for row in rows:  # one line per salesperson, every figure already aggregated in SQL
+        ratio = percentage(row["with_valid_email"], row["created"])
+        # Issue 23: a salesperson at or above the target loses no point for the month (the ratio as shown,
+        # two decimals, so « 75,00 % » is never red nor costs a point).
+        met = ratio is not None and ratio >= target
+        by_salesperson.append({
+            "user": row["created_by"],
+            "label": row["label"].strip() or row["username"],
+            "created": row["created"],
+            "with_valid_email": row["with_valid_email"],
+            "ratio_pct": ratio,
+            "points_lost": 0 if met else row["points_lost"],
+        })
     return {
         "month": f"{year:04d}-{month:02d}",
-        "target_pct": site_settings_get().email_ratio_target_pct,
+        "target_pct": target,
         "overall": {**overall, "ratio_pct": percentage(overall["with_valid_email"], overall["created"])},
-        "by_salesperson": [
-            {
-                "user": row["created_by"],
-                "label": row["label"].strip() or row["username"],
-                "created": row["created"],
-                "with_valid_email": row["with_valid_email"],
-                "ratio_pct": percentage(row["with_valid_email"], row["created"]),
-                "points_lost": row["points_lost"],
-            }
-            for row in rows
-        ],
+        "by_salesperson": by_salesperson,
     }
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.api import ERRORS
 from comptoir.core.exceptions import ApplicationError
-from comptoir.core.exports import csv_stream_response
+from comptoir.core.exports import INTEGER, Column, export_response
 from comptoir.imports import selectors, services
 from comptoir.imports.fields import FIELDS
 
@@ -107,5 +107,7 @@ def import_resume(request, job_id: int):
 def import_errors_csv(request, job_id: int):
     job = selectors.import_get(actor=request.user, pk=job_id)
     header = services.file_header(job)
-    return csv_stream_response(f"import-{job.pk}-errors.csv", ("line", "field", "message", *header),
-                        selectors.import_error_rows(job))
+    # The reader's language (core.exports): « ; » in French; the file's own columns keep their names.
+    columns = (Column("line", _("Ligne"), INTEGER), Column("field", _("Champ")), Column("message", _("Message")),
+               *(Column(name, name) for name in header))
+    return export_response(request, f"import-{job.pk}-errors", columns, selectors.import_error_rows(job))

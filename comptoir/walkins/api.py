@@ -3,12 +3,14 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
-from comptoir.core.exports import csv_response
+from comptoir.core.exports import DECIMAL, INTEGER, Column, export_response
 from comptoir.core.figures import default_period
 from comptoir.core.schemas import ContactFields, Id, ReferenceValue, Version, patch_values
 from comptoir.customers.api import PhoneIn
@@ -142,18 +144,27 @@ class ShowroomOut(Schema):
     groups: list[ShowroomGroup]
 
 
-SHOWROOM_CSV_COLUMNS = ("key", "label", "visits", "with_opportunity", "won", "conversion_pct", "won_pct")
+# The figure as a file: the page's table, in the reader's language (core.exports), the total first.
+SHOWROOM_COLUMNS = (
+    Column("label", _("Vendeur"), width=24),
+    Column("visits", _("Visites"), INTEGER),
+    Column("with_opportunity", _("Avec opportunité"), INTEGER),
+    Column("won", _("Gagnées"), INTEGER),
+    Column("conversion_pct", _("Conversion (%)"), DECIMAL),
+    Column("won_pct", _("Gagnées ÷ visites (%)"), DECIMAL),
+)
 
 
 @showroom_router.get("/showroom", response={200: ShowroomOut, **ERRORS}, by_alias=True,
                      summary="Showroom conversion: walk-ins of the period an opportunity came out of ÷ walk-ins "
-                             "(default: the last 90 days), overall or ?by=salesperson; ?format=csv")
+                             "(default: the last 90 days), overall or ?by=salesperson; ?format=csv or xlsx as a file")
 def showroom(request, date_from: date | None = Query(None, alias="from"),
              date_to: date | None = Query(None, alias="to"), by: Literal["salesperson"] | None = None,
-             format: Literal["json", "csv"] = "json"):
+             format: Literal["json", "csv", "xlsx"] = "json"):
     date_from, date_to = default_period(date_from, date_to)
     result = selectors.showroom_conversion(actor=request.user, date_from=date_from, date_to=date_to, by=by)
-    if format == "csv":
-        rows = [{"key": "overall", **result["overall"]}, *result["groups"]]
-        return csv_response(f"showroom-{by or 'overall'}-{date_from}-{date_to}.csv", SHOWROOM_CSV_COLUMNS, rows)
+    if format != "json":
+        rows = [{**result["overall"], "label": gettext("Total")}, *result["groups"]]
+        return export_response(request, f"showroom-{by or 'overall'}-{date_from}-{date_to}", SHOWROOM_COLUMNS, rows,
+                               format, title=gettext("Salle de montre"))
     return result

@@ -224,8 +224,9 @@ def test_email_ratio_csv_recomputes_to_the_same_ratios(manager, make_api, salesp
 
     response = make_api(manager).get("/analytics/email-ratio", {"format": "csv"})
 
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert rows[0]["user"] == "overall" and rows[0]["ratio_pct"] == "33.33"
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))  # in the caller's language (API.md)
+    assert rows[0]["Vendeur"] == "Total" and rows[0]["Ratio (%)"] == "33,33"
     row = rows[1]
-    assert Decimal(row["ratio_pct"]) == (Decimal(row["with_valid_email"]) * 100 / int(row["created"])).quantize(
-        Decimal("0.01"))
+    assert Decimal(row["Ratio (%)"].replace(",", ".")) == (
+        Decimal(row["Avec courriel valide"]) * 100 / int(row["Clients créés"])).quantize(Decimal("0.01"))

@@ -150,6 +150,7 @@ def test_without_javascript_done_comes_back_to_the_whole_home_page(client, sales
 def test_a_salesperson_sees_their_month_and_their_ratio_in_red_under_the_target(client, salesperson, pipeline):
     make_customer(salesperson, first_name="Valide", email="valide@courriel.ca")
     make_customer(salesperson, first_name="Sans")  # no email: 1 of 2 valid, 50 % under 75 %
+    make_customer(salesperson, first_name="Sans non plus")  # with the deals' customers: 4 of 6, under 75 %
     deal = make_opportunity(salesperson, make_customer(salesperson, email="a@courriel.ca"), pipeline)
     gone = make_opportunity(salesperson, make_customer(salesperson, email="b@courriel.ca"), pipeline)
     make_opportunity(salesperson, make_customer(salesperson, email="c@courriel.ca"), pipeline)
@@ -160,8 +161,8 @@ def test_a_salesperson_sees_their_month_and_their_ratio_in_red_under_the_target(
 
     figures = response.context["figures"]
     assert (figures["created"], figures["won"], figures["closing_pct"]) == (3, 1, Decimal("50.00"))
-    assert figures["email_ratio_pct"] == Decimal("80.00")  # 4 of 5 customers with a valid email
-    assert figures["points_lost"] > 0
+    assert figures["email_ratio_pct"] == Decimal("66.67")  # 4 of 6 customers with a valid email
+    assert figures["points_lost"] == 2  # under the target: a point for each customer without an email
     assert 'class="kpi below-target"' in response.content.decode()
 
 

@@ -97,8 +97,8 @@ def test_bad_rows_are_reported_by_line_and_nothing_of_them_is_written(admin, mak
     assert str(FAKE_EMAIL % {"pattern": "test.com"}) in ImportRowError.objects.get(line=5).message
     assert str(BAD_PHONE % {"number": "12"}) in ImportRowError.objects.get(line=7).message
     report = make_api(admin).get(f"/imports/{job.pk}/errors.csv")
-    lines = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig"))))
-    assert lines[0][:4] == ["line", "field", "message", "Prénom"]
+    lines = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert lines[0][:4] == ["Ligne", "Champ", "Message", "Prénom"]  # the reader's language, the file's columns
     assert [line[0] for line in lines[1:]] == ["5", "6", "7"]
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from comptoir.accounts.models import User
 from comptoir.core import cards, permissions
@@ -62,12 +62,8 @@ def opportunity_list(*, actor, customer=None, salesperson=None, status=None, pip
     return _with_relations(queryset, case_card=case_card).order_by("-created_at", "-pk")
 
 
-def board_cards(*, actor, pipeline, salesperson=None, status=None, source=None, location=None,
-                created_from: date | None = None, created_to: date | None = None) -> QuerySet:
-    """The sales board's cards: the opportunity list, with what the apps above add to each card in the
-    same query (core.cards.annotations: activities' next open task, its due date and title)."""
-    queryset = opportunity_list(actor=actor, pipeline=pipeline, status=status, salesperson=salesperson,
-                                case_card=False)
+def _board_filter(queryset: QuerySet, *, source=None, location=None, created_from: date | None = None,
+                  created_to: date | None = None) -> QuerySet:
     for field, value in (("source_id", source), ("location_id", location)):
         if value is not None:
             queryset = queryset.filter(**{field: value})
@@ -75,8 +71,40 @@ def board_cards(*, actor, pipeline, salesperson=None, status=None, source=None, 
         queryset = queryset.filter(created_at__gte=period_bounds(created_from, created_from)[0])
     if created_to is not None:
         queryset = queryset.filter(created_at__lt=period_bounds(created_to, created_to)[1])
+    return queryset
+
+
+def board_cards(*, actor, pipeline, salesperson=None, status=None, source=None, location=None,
+                created_from: date | None = None, created_to: date | None = None) -> QuerySet:
+    """The sales board's cards: the opportunity list, with what the apps above add to each card in the
+    same query (core.cards.annotations: activities' next open task, its due date and title)."""
+    queryset = opportunity_list(actor=actor, pipeline=pipeline, status=status, salesperson=salesperson,
+                                case_card=False)
+    queryset = _board_filter(queryset, source=source, location=location, created_from=created_from,
+                             created_to=created_to)
     # The next open task (due date, title) is activities', registered in core.cards: same query.
     return queryset.annotate(**cards.annotations(Opportunity._meta.label))
+
+
+def board_column_figures(*, actor, pipeline, salesperson=None, status=None, source=None, location=None,
+                         created_from: date | None = None, created_to: date | None = None) -> dict[int, dict]:
+    """Each column's head: how many deals the board's filters keep at each stage and their total amount
+    per currency, {stage_id: {"count": n, "totals": [(currency, amount), …]}}. One query grouped by
+    stage over the same filters as board_cards, so the figures stay true when the board shows only the
+    most recent cards."""
+    queryset = opportunity_list(actor=actor, pipeline=pipeline, status=status, salesperson=salesperson,
+                                case_card=False)
+    queryset = _board_filter(queryset, source=source, location=location, created_from=created_from,
+                             created_to=created_to)
+    rows = (queryset.order_by().values("stage_id", "currency")
+            .annotate(count=Count("pk"), total=Sum("amount")).order_by("stage_id", "currency"))
+    figures: dict[int, dict] = {}
+    for row in rows:  # one line per stage and currency (one currency nearly always)
+        column = figures.setdefault(row["stage_id"], {"count": 0, "totals": []})
+        column["count"] += row["count"]
+        if row["total"] is not None:
+            column["totals"].append((row["currency"], row["total"]))
+    return figures
 
 
 def board_team_figures(*, actor, year: int, month: int, salesperson=None) -> list[dict]:
@@ -108,6 +136,35 @@ def board_team_figures(*, actor, year: int, month: int, salesperson=None) -> lis
                       "email_ratio_pct": ratio.get("ratio_pct"), "points_lost": ratio.get("points_lost", 0)})
     return strip
 
+
+# The board's team table sorts by any of its columns (?sort=won, ?sort=-won); a figure nobody has (no
+# closed deal, no customer created) sorts last both ways, and a tie keeps the names' order.
+STRIP_SORTS = {
+    "name": lambda row: (row["person"].last_name.lower(), row["person"].first_name.lower(), row["person"].pk),
+    "created": lambda row: row["created"],
+    "won": lambda row: row["won"],
+    "closing": lambda row: row["closing_pct"],
+    "email": lambda row: row["email_ratio_pct"],
+    "points": lambda row: row["points_lost"],
+}
+STRIP_DEFAULT_SORT = "-won"  # the month's best sellers first
+STRIP_TOP = 5
+
+
+def board_team_strip(*, actor, year: int, month: int, salesperson=None, sort: str = STRIP_DEFAULT_SORT,
+                     everyone: bool = False) -> dict:
+    """The board's team table: board_team_figures sorted by `sort` (a STRIP_SORTS key, « - » first for
+    the largest first; an unknown one is the default), the first STRIP_TOP only unless `everyone`.
+    {"rows", "sort", "count": the team's size, "more": whether rows were left out}."""
+    strip = board_team_figures(actor=actor, year=year, month=month, salesperson=salesperson)
+    if sort.lstrip("-") not in STRIP_SORTS:
+        sort = STRIP_DEFAULT_SORT
+    key, descending = STRIP_SORTS[sort.lstrip("-")], sort.startswith("-")
+    by_name = sorted(strip, key=STRIP_SORTS["name"])  # already aggregated per person: sorting, not figuring
+    known = sorted((row for row in by_name if key(row) is not None), key=key, reverse=descending)
+    rows = known + [row for row in by_name if key(row) is None]
+    shown = rows if everyone else rows[:STRIP_TOP]
+    return {"rows": shown, "sort": sort, "count": len(rows), "more": len(shown) < len(rows)}
 
 
 def opportunity_get(*, actor, pk) -> Opportunity:

@@ -137,18 +137,20 @@ def test_conversion_csv_recomputes_to_the_same_figures(manager, make_api, salesp
     as_json = api.get("/analytics/conversion", {"by": "salesperson"}).json()
     as_csv = api.get("/analytics/conversion", {"by": "salesperson", "format": "csv"})
 
-    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode())))
+    # In the caller's language (API.md): French headers, « ; » and a decimal comma.
+    text = b"".join(as_csv.streaming_content).decode("utf-8-sig").replace(",", ".")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert as_csv["Content-Type"].startswith("text/csv")
-    assert rows[0]["key"] == "overall"
+    assert rows[0]["Vendeur"] == "Total"
     for row, group in zip(rows[1:], as_json["groups"]):
-        won, lost = int(row["won"]), int(row["lost"])
-        assert Decimal(row["conversion_pct"]) == (Decimal(won) * 100 / (won + lost)).quantize(Decimal("0.01"))
-        assert Decimal(row["conversion_pct"]) == Decimal(str(group["conversion_pct"])).quantize(Decimal("0.01"))
-        assert Decimal(row["won_amount"]) == Decimal(group["won_amount"])
-        assert Decimal(row["avg_deal_size"]) == (Decimal(row["won_amount"]) / won).quantize(Decimal("0.01"))
-        assert Decimal(row["margin"]) == Decimal(group["margin"])
+        won, lost = int(row["Gagnées"]), int(row["Perdues"])
+        assert Decimal(row["Conversion (%)"]) == (Decimal(won) * 100 / (won + lost)).quantize(Decimal("0.01"))
+        assert Decimal(row["Conversion (%)"]) == Decimal(str(group["conversion_pct"])).quantize(Decimal("0.01"))
+        assert Decimal(row["Montant gagné"]) == Decimal(group["won_amount"])
+        assert Decimal(row["Vente moyenne"]) == (Decimal(row["Montant gagné"]) / won).quantize(Decimal("0.01"))
+        assert Decimal(row["Marge"]) == Decimal(group["margin"])
     assert len(rows) == 1 + len(as_json["groups"])
-    assert sum(int(r["won"]) for r in rows[1:]) == int(rows[0]["won"]) == as_json["overall"]["won"] == 3
+    assert sum(int(r["Gagnées"]) for r in rows[1:]) == int(rows[0]["Gagnées"]) == as_json["overall"]["won"] == 3
     assert as_json["overall"]["conversion_pct"] == 60.0  # a number, as API.md says
 
 
@@ -199,11 +201,12 @@ def test_plan_answers_json_and_the_same_figures_as_csv(manager, make_api, salesp
     api = make_api(manager)
 
     body = api.get("/analytics/plan", {"target_sales": 3, "pipeline": pipeline.pk}).json()
-    rows = list(csv.DictReader(io.StringIO(api.get("/analytics/plan", {"target_sales": 3, "format": "csv"})
-                                           .content.decode())))
+    exported = api.get("/analytics/plan", {"target_sales": 3, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig")), delimiter=";"))
 
     assert body["steps"][0] == {"key": pipeline.stages.first().pk, "label": "Nouveau", "measured": 4, "needed": 12}
-    assert [int(r["needed"]) for r in rows if r["group"] == "overall"] == [s["needed"] for s in body["steps"]]
+    assert [int(r["Nécessaire"]) for r in rows if r["Vendeur"] == "Toute l'équipe"] == [
+        s["needed"] for s in body["steps"]]
 
 
 
@@ -237,7 +240,8 @@ def test_csv_cells_that_would_be_formulas_are_quoted(manager, make_api, salesper
     deal = make_opportunity(salesperson, make_customer(salesperson), pipeline, product="=HYPERLINK(\"x\")")
     Opportunity.objects.filter(pk=deal.pk).update(status="won", closed_at=timezone.now(), amount=1, cost=1)
 
-    body = make_api(manager).get("/analytics/conversion", {"by": "product", "format": "csv"}).content.decode()
+    exported = make_api(manager).get("/analytics/conversion", {"by": "product", "format": "csv"})
+    body = b"".join(exported.streaming_content).decode("utf-8-sig")
 
     assert "'=HYPERLINK" in body
 

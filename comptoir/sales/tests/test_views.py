@@ -247,7 +247,7 @@ def test_the_deals_of_a_figure_export_to_csv_with_the_same_rows(client, manager,
                                                       "group": "", "outcome": "won", "format": "csv"})
 
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("number,customer") and len(lines) == 4
+    assert lines[0].startswith("Numéro;Client;Vendeur") and len(lines) == 4
 
 
 def test_a_deals_link_that_names_no_figure_goes_back_to_the_analytics(client, manager):

@@ -161,10 +161,11 @@ def test_the_api_gives_the_figure_and_the_same_as_csv(showroom, make_api, manage
     assert (body["from"], body["to"], body["by"]) == (period["from"], period["to"], "salesperson")
     assert body["overall"] == {"visits": 6, "with_opportunity": 3, "won": 1, "conversion_pct": 50.0,
                                "won_pct": 16.67}
-    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
-    assert [row["key"] for row in rows] == ["overall", str(showroom["anna"].pk), str(showroom["bob"].pk)]
-    assert (rows[0]["visits"], rows[0]["with_opportunity"], rows[0]["conversion_pct"]) == ("6", "3", "50.00")
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))  # in the caller's language: French
+    assert [row["Vendeur"] for row in rows] == ["Total", showroom["anna"].display_name, showroom["bob"].display_name]
+    assert (rows[0]["Visites"], rows[0]["Avec opportunité"], rows[0]["Conversion (%)"]) == ("6", "3", "50,00")
     # Every rate is recomputed from the counts of its own line.
-    assert all(round(int(r["with_opportunity"]) * 100 / int(r["visits"]), 2) == float(r["conversion_pct"])
-               for r in rows)
+    assert all(round(int(r["Avec opportunité"]) * 100 / int(r["Visites"]), 2)
+               == float(r["Conversion (%)"].replace(",", ".")) for r in rows)
     assert backwards.status_code == 422
