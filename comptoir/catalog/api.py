@@ -1,12 +1,13 @@
-"""/products, /price-lists: the catalogue (anyone signed in reads; admin writes). The units' endpoints
-answer with the deals holding each unit, so they are sales' (sales/api_units.py)."""
+"""/products, /price-lists: the catalogue (anyone signed in reads; admin writes); /sellables, what a quote
+line may sell (the quote editor's search). The units' endpoints answer with the deals holding each unit,
+so they are sales' (sales/api_units.py)."""
 
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
@@ -17,6 +18,7 @@ from comptoir.core.schemas import Id, Version, patch_values
 
 products_router = Router(tags=["catalog"])
 price_lists_router = Router(tags=["catalog"])
+sellables_router = Router(tags=["catalog"])
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Text = Annotated[str, StringConstraints(max_length=200)]
@@ -157,3 +159,24 @@ def update_price_list(request, price_list_id: int, payload: PriceListPatch):
 def delete_price_list(request, price_list_id: int):
     services.catalog_delete(actor=request.user, model=PriceList, pk=price_list_id)
     return Status(204, None)
+
+
+class SellableOut(Schema):
+    kind: Literal["product", "unit"]
+    id: int
+    label: str = Field(description="A product's name; a unit as a quote line reads it: « 2026 Sea-Doo GTI 130 — "
+                                   "NIV …KP042788 — stock S-100 »")
+    code: str = Field(description="A product's code; a unit's stock number, else its serial")
+    unit_price: Decimal | None
+    unit_cost: Decimal | None = Field(None, description="A unit's cost for managers and admins only, null for "
+                                                        "everyone else (as on /inventory-units)")
+    tax_class: str
+    status: Literal["in_stock", "reserved"] | None = Field(None, description="A unit's state; null for a product")
+
+
+@sellables_router.get("", response=list[SellableOut],
+                      summary="What a quote line may sell, as you type: units for sale by stock number or the VIN's "
+                              "last characters (4 or more), active products by code or name, units by make, model "
+                              "and year (at most `limit`, 10 by default, 25 at most)")
+def search_sellables(request, q: str = Query("", max_length=200), limit: int = Query(10, ge=1, le=25)):
+    return selectors.sellable_search(actor=request.user, q=q, limit=limit)

@@ -111,6 +111,15 @@ class InventoryUnit(models.Model):
     # The number of the opportunity that sold the unit here (unit_sold; emptied by unit_released): a
     # unit sold in the CRM stays sold whatever a lagging DMS feed says. Empty: not sold here.
     sale_number = models.CharField(max_length=30, blank=True, editable=False)
+    # What the quote editor's search reads from an index (catalog.selectors.sellable_search), kept by the
+    # services from the fields above (unit_search_keys): letters and digits only, so a range on them
+    # is a prefix search on every database and collation. The serial backwards finds a VIN by its
+    # last characters; the stock number, « make model trim » and « model trim » without case, accents,
+    # spaces or punctuation.
+    serial_reversed = models.CharField(max_length=50, blank=True, editable=False)
+    stock_key = models.CharField(max_length=30, blank=True, editable=False)
+    make_key = models.CharField(max_length=200, blank=True, editable=False)
+    model_key = models.CharField(max_length=200, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -120,7 +129,12 @@ class InventoryUnit(models.Model):
         verbose_name_plural = _("inventaire")
         ordering = ["make", "model", "serial"]
         indexes = [models.Index(fields=["status", "make", "model"], name="unit_status_idx"),
-                   models.Index(fields=["synced_at"], name="unit_synced_idx")]
+                   models.Index(fields=["synced_at"], name="unit_synced_idx"),
+                   # The units for sale (status first) by each search key: a prefix is one range per state.
+                   models.Index(fields=["status", "serial_reversed"], name="unit_serial_tail_idx"),
+                   models.Index(fields=["status", "stock_key"], name="unit_stock_key_idx"),
+                   models.Index(fields=["status", "make_key"], name="unit_make_key_idx"),
+                   models.Index(fields=["status", "model_key"], name="unit_model_key_idx")]
         constraints = [models.CheckConstraint(condition=models.Q(status__in=UnitStatus.values), name="unit_status"),
                        models.CheckConstraint(condition=models.Q(condition__in=UnitCondition.values),
                                               name="unit_condition")]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.catalog.models import (
     InventoryUnit, PriceList, PriceListItem, Product, TaxClass, UnitCondition, UnitLocationChange, UnitStatus,
 )
-from comptoir.catalog.selectors import product_match_key
+from comptoir.catalog.selectors import product_match_key, unit_search_keys
 from comptoir.catalog.vin import serial_clean
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
@@ -213,11 +213,16 @@ def _unit_store(actor, unit, changed: list[str], *, old_location: str, verb: str
     if "serial" in changed and InventoryUnit.objects.exclude(pk=unit.pk).filter(serial=unit.serial).exists():
         raise Conflict(SERIAL_TAKEN, field="serial")
     unit.full_clean(validate_unique=False)
+    # The search keys follow the fields they are made of (the quote editor's search reads them).
+    keys = unit_search_keys(unit)
+    stale = [name for name, value in keys.items() if getattr(unit, name) != value]
+    for name in stale:
+        setattr(unit, name, keys[name])
     created = unit.pk is None
     if created:
         unit.save()
     elif changed or extra:
-        save_versioned(unit, [*changed, *extra, "updated_at"])
+        save_versioned(unit, [*changed, *extra, *stale, "updated_at"])
     if "lot_location" in changed and (unit.lot_location or not created):
         UnitLocationChange.objects.create(unit=unit, from_location="" if created else old_location,
                                           to_location=unit.lot_location, changed_by=actor)

@@ -14,7 +14,7 @@ from comptoir.core.api import (
     task_types_router,
 )
 from comptoir.core.errors import register_error_handlers
-from comptoir.catalog.api import price_lists_router, products_router
+from comptoir.catalog.api import price_lists_router, products_router, sellables_router
 from comptoir.customers.api import router as customers_router
 from comptoir.customers.api_merges import customer_merge_router, merges_router
 from comptoir.imports.api import router as imports_router
@@ -62,6 +62,7 @@ api.add_router("/quotes", quotes_router)
 api.add_router("/imports", imports_router)
 api.add_router("/products", products_router)
 api.add_router("/price-lists", price_lists_router)
+api.add_router("/sellables", sellables_router)
 api.add_router("/inventory-units", units_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/leads", leads_router)

@@ -23,7 +23,11 @@ Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 
 
 class LineIn(Schema):
-    product: ReferenceValue | None = None
+    product: ReferenceValue | None = Field(None, description="A catalogue product: its id, its code, or its name "
+                                           "(the only active product of that name, or whose name contains it)")
+    unit: ReferenceValue | None = Field(None, description="A unit for sale (its id, serial or stock number): the "
+                                        "line reads its year, make, model, VIN and stock number at its price "
+                                        "and cost, unless the line gives them")
     description: Annotated[str, StringConstraints(max_length=300)] = ""
     quantity: Annotated[Decimal, Field(max_digits=12, decimal_places=3)] = Decimal(1)
     unit_price: Amount | None = None

@@ -16,7 +16,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import User
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import InventoryUnit, Product
+from comptoir.catalog.selectors import FOR_SALE, PRODUCT_NAMES_SHOWN, product_match, product_named, unit_label, \
+    unit_resolve, unit_sellable
 from comptoir.core import permissions
 from comptoir.core.emails import email_html, public_url, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
@@ -44,6 +46,10 @@ LINES_REQUIRED = _("Une variante a au moins une ligne.")
 TOO_MANY = _("Trop d'éléments : %(max)s au plus.")
 DESCRIPTION_REQUIRED = _("Il faut une description ou un produit du catalogue.")
 UNKNOWN_PRODUCT = _("Produit inconnu ou inactif : « %(value)s ».")
+AMBIGUOUS_PRODUCT = _("Plusieurs produits répondent à « %(value)s » : %(candidates)s. Choisissez-en un dans la "
+                      "liste ou tapez son code.")
+UNIT_NOT_FOR_SALE = _("L'unité %(unit)s n'est plus à vendre (%(status)s).")
+UNIT_WITHOUT_PRICE = _("L'unité %(unit)s n'a pas de prix affiché : tapez son prix.")
 BAD_NUMBER = _("Nombre illisible : %(value)s.")
 QUANTITY_POSITIVE = _("La quantité doit être plus grande que zéro.")
 NEGATIVE = _("La valeur ne peut pas être négative.")
@@ -91,23 +97,48 @@ def tax_rules() -> list[dict]:
 # --- Cleaning ---------------------------------------------------------------------------------
 
 def _product(value, field: str) -> Product | None:
+    """A catalogue product named by its id, its code, or (typed by name where a code was expected, or
+    without JavaScript) its name: the one whose name it is, else the only one whose name contains it;
+    several answer 422 with their codes."""
     if value in (None, ""):
         return None
     text = str(value).strip()
     queryset = Product.objects.filter(active=True)
     product = (queryset.filter(pk=int(text)).first() if is_small_id(text) else None) \
         or queryset.filter(code__iexact=text).first()
-    if product is None:
-        raise ApplicationError(UNKNOWN_PRODUCT % {"value": text}, field=field)
-    return product
+    if product is not None:
+        return product
+    named = product_named(text)
+    if len(named) == 1:
+        return named[0]
+    if named:
+        candidates = ", ".join(f"{p.code} ({p.name})" for p in named[:PRODUCT_NAMES_SHOWN])
+        raise ApplicationError(AMBIGUOUS_PRODUCT % {"value": text, "candidates": candidates + (
+            "…" if len(named) > PRODUCT_NAMES_SHOWN else "")}, field=field, code="ambiguous")
+    raise ApplicationError(UNKNOWN_PRODUCT % {"value": text}, field=field)
+
+
+def _unit(value, field: str) -> InventoryUnit | None:
+    """A unit on the lot named by its id, serial or stock number; one sold or gone from the DMS is no
+    longer offered (DESIGN: a unit is sold once)."""
+    if value in (None, ""):
+        return None
+    unit = unit_resolve(value, field=field)
+    if unit.status not in FOR_SALE:
+        raise ApplicationError(UNIT_NOT_FOR_SALE % {"unit": unit.stock_number or unit.serial,
+                                                    "status": unit.get_status_display()}, field=field)
+    return unit
 
 
 def clean_line(raw: dict, index: int, classes: set[str], prefix: str) -> dict:
-    """A line as sent: a catalogue product fills the description, price, cost and tax class the
-    line does not give."""
+    """A line as sent: a catalogue product, or a unit on the lot, fills the description, price, cost
+    and tax class the line does not give. A unit's line reads « 2026 Sea-Doo GTI 130 — NIV …KP042788 —
+    stock S-100 » at the unit's price and cost (its cost even for whoever may not see it: the deal's
+    margin is made of it), under its catalogue product when it has one."""
     where = f"{prefix}.lines.{index}"
-    product = _product(raw.get("product"), f"{where}.product")
-    description = (raw.get("description") or (product.name if product else "")).strip()
+    unit = _unit(raw.get("unit"), f"{where}.unit")
+    product = _product(raw.get("product"), f"{where}.product") or (unit.product if unit else None)
+    description = (raw.get("description") or (unit_label(unit) if unit else product.name if product else "")).strip()
     if not description:
         raise ApplicationError(DESCRIPTION_REQUIRED, field=f"{where}.description")
     quantity = _decimal(raw.get("quantity"), field=f"{where}.quantity", default=Decimal(1)).quantize(
@@ -115,8 +146,16 @@ def clean_line(raw: dict, index: int, classes: set[str], prefix: str) -> dict:
     if quantity <= 0:
         raise ApplicationError(QUANTITY_POSITIVE, field=f"{where}.quantity")
     line = {"product": product, "description": description[:300], "quantity": quantity}
-    defaults = {"unit_price": product.unit_price if product else None,
-                "unit_cost": (product.unit_cost or Decimal(0)) if product else Decimal(0),
+    if unit is not None:
+        if unit.price is None and raw.get("unit_price") in (None, ""):
+            raise ApplicationError(UNIT_WITHOUT_PRICE % {"unit": unit.stock_number or unit.serial},
+                                   field=f"{where}.unit_price")
+        source_price, source_cost = unit.price, unit.cost
+    elif product is not None:
+        source_price, source_cost = product.unit_price, product.unit_cost
+    else:
+        source_price, source_cost = None, None
+    defaults = {"unit_price": source_price, "unit_cost": source_cost or Decimal(0),
                 "discount_pct": Decimal(0), "discount_amount": Decimal(0)}
     for name in ("unit_price", "unit_cost", "discount_pct", "discount_amount"):
         value = _decimal(raw.get(name), field=f"{where}.{name}", default=defaults[name])
@@ -144,6 +183,23 @@ def _apply_totals(variant: QuoteVariant, totals: Totals) -> None:
 
 
 # --- Quotes -----------------------------------------------------------------------------------
+
+def quote_first_lines(*, actor, opportunity: Opportunity) -> list[dict]:
+    """What the first variant of a new quote starts with (issue 23): the deal's unit at its price and
+    cost, else the catalogue product its « produit » names (catalog.selectors.product_match) at its
+    price and cost, else nothing. A unit's cost stays out of the line for whoever may not see it
+    (clean_line fills it from the unit named on the line)."""
+    unit = opportunity.unit if opportunity.unit_id else None
+    if unit is not None and unit.status in FOR_SALE:
+        sold = unit_sellable(unit, actor=actor)
+        return [{"unit": unit.pk, "description": sold["label"], "quantity": Decimal(1),
+                 "unit_price": sold["unit_price"], "unit_cost": sold["unit_cost"], "tax_class": sold["tax_class"]}]
+    product = product_match(opportunity.product)
+    if product is not None and product.active:
+        return [{"product": product.code, "description": product.name, "quantity": Decimal(1),
+                 "unit_price": product.unit_price, "unit_cost": product.unit_cost, "tax_class": product.tax_class}]
+    return []
+
 
 @transaction.atomic
 def quote_create(*, actor, opportunity_id, variants: list[dict], title: str = "") -> Quote:

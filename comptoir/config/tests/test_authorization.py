@@ -254,6 +254,8 @@ RULES = [
         ("POST", "/price-lists", only("admin"), {"name": "Prix 2027"}),
         ("PATCH", "/price-lists/{price_list}", only("admin"), {"name": "Prix 2026 bis"}),
         ("DELETE", "/price-lists/{price_list}", only("admin"), None),
+        # Issue 23: what a quote line may sell, for everyone signed in (a unit's cost for managers only)
+        ("GET", "/sellables?q=outlander", everyone(), None),
         ("GET", "/inventory-units", everyone(), None),
         ("POST", "/inventory-units", only("admin"), {"serial": "3JBLGAT48RJ000002"}),
         ("GET", "/inventory-units/{unit}", everyone(), None),
