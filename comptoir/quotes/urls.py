@@ -19,6 +19,7 @@ opportunity_urls = [
     path("opportunities/<int:pk>/quotes/new/line/", views.quote_editor_line, name="quote-editor-line"),
     path("opportunities/<int:pk>/quotes/new/variant/", views.quote_editor_variant, name="quote-editor-variant"),
     path("opportunities/<int:pk>/quotes/new/totals/", views.quote_editor_totals, name="quote-editor-totals"),
+    path("quotes/sellables/", views.quote_sellables, name="quote-sellables"),
     path("opportunities/<int:pk>/contract/", views.contract_new, name="contract-new"),
     path("quotes/<int:quote_id>/variants/<int:variant_id>/accept/", views.variant_accept,
          name="quote-variant-accept"),

@@ -18,6 +18,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from ninja.throttling import AnonRateThrottle
 
+from comptoir.catalog.models import TaxClass
+from comptoir.catalog.selectors import sellable_search
 from comptoir.core.addresses import client_ip
 from comptoir.core.exceptions import ApplicationError, NotFound
 from comptoir.core.selectors import site_settings_get
@@ -146,8 +148,8 @@ def quote_pdf_online(request, key, variant_id):
 
 # --- The quotes of an opportunity, its editor and its contract (signed-in pages) ----------------
 
-LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_pct", "discount_amount", "unit_cost",
-               "tax_class")
+LINE_FIELDS = ("product", "unit", "description", "quantity", "unit_price", "discount_pct", "discount_amount",
+               "unit_cost", "tax_class")
 VARIANT_FIELDS = ("name", "valid_until", "payment_terms", "delivery_terms")
 _FIELD = re.compile(r"^v(\d{1,2})-(?:l(\d{1,3})-)?([a-z_]+)$")
 EMPTY_LINES = 3
@@ -175,15 +177,18 @@ def variants_from_post(data) -> list[dict]:
         variant = variants[v]
         lines = [variant["lines"][n] for n in sorted(variant["lines"])]
         variant["lines"] = [{k: x for k, x in line.items() if x != ""} for line in lines
-                            if any(line.get(k) for k in ("product", "description", "unit_price"))]
+                            if any(line.get(k) for k in ("product", "unit", "description", "unit_price"))]
         result.append(variant)
     return result
 
 
-def _editor_variants(posted: list[dict] | None) -> list[dict]:
-    """What the editor shows: the variants as posted (kept on a refusal), else one with empty lines."""
+def _editor_variants(posted: list[dict] | None, first_lines: list[dict] = ()) -> list[dict]:
+    """What the editor shows: the variants as posted (kept on a refusal), else one starting with
+    `first_lines` (the deal's unit or product: services.quote_first_lines) and empty lines."""
     if not posted:
-        return [{"index": 0, "name": _("Comptant"), "lines": [{"index": n} for n in range(EMPTY_LINES)]}]
+        lines = [{"index": n, **line} for n, line in enumerate(first_lines)]
+        lines += [{"index": n} for n in range(len(lines), max(EMPTY_LINES, len(lines) + 1))]
+        return [{"index": 0, "name": _("Comptant"), "lines": lines}]
     shown = []
     for index, variant in enumerate(posted):
         lines = [{"index": n, **line} for n, line in enumerate(variant["lines"])]
@@ -205,8 +210,10 @@ def error_place(error: ApplicationError) -> str:
     return _("variante %(v)s, ligne %(l)s") % {"v": int(match[1]) + 1, "l": int(match[2]) + 1}
 
 
-def _tax_classes():
-    return sorted(pricing.tax_classes(services.tax_rules()))
+def _tax_classes() -> list[tuple[str, str]]:
+    """The line classes the settings' taxes know, each with its short name for the line's select."""
+    names = dict(TaxClass.choices)
+    return [(code, names.get(code, code)) for code in sorted(pricing.tax_classes(services.tax_rules()))]
 
 
 @login_required
@@ -238,10 +245,25 @@ def quote_editor(request, pk):
         else:
             messages.success(request, _("Cotation créée."))
             return redirect("opportunity-card", pk)
+    first_lines = [] if posted else services.quote_first_lines(actor=request.user, opportunity=opportunity)
     return render(request, "quotes/editor.html", {
-        "opportunity": opportunity, "variants": _editor_variants(posted), "tax_classes": _tax_classes(),
+        "opportunity": opportunity, "variants": _editor_variants(posted, first_lines), "tax_classes": _tax_classes(),
         "title": request.POST.get("title", ""), "error": error, "error_place": error_place(error) if error else "",
     }, status=error.status if error else 200)
+
+
+SEARCHED_FIELDS = ("-description", "-product")
+
+
+@login_required
+@require_GET
+def quote_sellables(request):
+    """As-you-type help on a quote line (htmx): the units for sale and the products its description
+    (or ?q=) names, by catalog.selectors.sellable_search; picking one fills the line (quotes/editor.js)."""
+    q = request.GET.get("q") or next((value for key, value in request.GET.items() if key.endswith(SEARCHED_FIELDS)),
+                                     "")
+    return render(request, "quotes/_product_results.html",
+                  {"results": sellable_search(actor=request.user, q=q[:200]), "q": q})
 
 
 @login_required
@@ -262,6 +284,9 @@ def quote_editor_variant(request, pk):
                                                     "opportunity_pk": pk})
 
 
+PRICED = ("product", "unit", "unit_price")
+
+
 @login_required
 @require_POST
 def quote_editor_totals(request, pk):
@@ -270,13 +295,17 @@ def quote_editor_totals(request, pk):
     classes = pricing.tax_classes(rules)
     results = []
     for index, variant in enumerate(variants_from_post(request.POST)):
+        # A line being typed (a description, no price nor catalogue item yet) waits outside the figures
+        # instead of turning them into an error; saving still asks for its price.
+        waiting = [n + 1 for n, line in enumerate(variant["lines"]) if not any(line.get(k) for k in PRICED)]
         try:
-            lines = [services.clean_line(line, n, classes, f"variants.{index}") for n, line in enumerate(variant["lines"])]
+            lines = [services.clean_line(line, n, classes, f"variants.{index}") for n, line in enumerate(variant["lines"])
+                     if n + 1 not in waiting]
             totals = pricing.variant_totals(lines, rules) if lines else None
-            results.append({"name": variant.get("name"), "totals": totals, "error": None})
+            results.append({"name": variant.get("name"), "totals": totals, "error": None, "waiting": waiting})
         except ApplicationError as refused:
             place = error_place(refused)
-            results.append({"name": variant.get("name"), "totals": None,
+            results.append({"name": variant.get("name"), "totals": None, "waiting": waiting,
                             "error": f"{refused.message} ({place})" if place else refused.message})
     return render(request, "quotes/_totals.html", {"results": results,
                                                    "margin_warning": site_settings_get().margin_warning_pct})
