@@ -188,7 +188,9 @@ def _resolved(filters: CustomerFilters) -> tuple[CustomerFilters, Q | None]:
     entries = {}
     for model, name in ((Source, "source"), (Media, "media")):
         value = getattr(filters, name)
-        if value not in (None, "") and not isinstance(value, model):
+        if value in (None, ""):
+            entries[name] = None  # an empty filter keeps everyone
+        elif not isinstance(value, model):
             entries[name] = reference_resolve(model, value, field=name)
     tags = tuple(dict.fromkeys(filters.tags))
     entries["tags"] = tuple(value if isinstance(value, Tag) else reference_resolve(
