@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
-from ninja.throttling import AnonRateThrottle
 
 from comptoir.catalog.models import TaxClass
 from comptoir.catalog.selectors import sellable_search
@@ -24,6 +23,7 @@ from comptoir.core.addresses import client_ip
 from comptoir.core.exceptions import ApplicationError, NotFound
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import decimal_text
+from comptoir.core.throttling import AddressThrottle
 from comptoir.core.views import refusal_as_message
 from comptoir.quotes import pricing, selectors, services
 from comptoir.quotes.documents import document_context, signature_context, variant_pdf
@@ -38,15 +38,12 @@ TOO_MANY_TRIES = gettext_lazy("Trop d'essais depuis votre adresse : réessayez d
 PUBLIC_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
-class AcceptThrottle(AnonRateThrottle):
+class AcceptThrottle(AddressThrottle):
     """The customer's acceptance is a public form: limited per address like the web form (its rate, its
     own scope), the address read as the signature records it (core.addresses.client_ip), so an
     X-Forwarded-For written by the client neither hides nor borrows an address."""
 
     scope = "quote_accept"
-
-    def get_ident(self, request):
-        return client_ip(request)
 
 
 ACCEPT_THROTTLE = AcceptThrottle(settings.COMPTOIR_WEB_FORM_THROTTLE)

@@ -93,6 +93,20 @@ def test_repeated_sign_in_attempts_on_the_page_are_throttled_with_429(monkeypatc
     assert len({LOGIN_THROTTLE.scope, TOKEN_THROTTLE.scope, WEB_FORM_THROTTLE.scope}) == 3
 
 
+def test_a_forwarded_for_header_written_by_the_client_does_not_escape_the_sign_in_limit(monkeypatch,
+                                                                                       salesperson):
+    from django.test import Client
+
+    from comptoir.accounts.views import LOGIN_THROTTLE
+
+    monkeypatch.setattr(LOGIN_THROTTLE, "num_requests", 2)
+    client = Client()
+    statuses = [client.post("/login/", {"username": salesperson.username, "password": "faux"},
+                            REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+                for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
 def test_check_deploy_is_clean_with_the_production_settings():
     import os
     import subprocess
