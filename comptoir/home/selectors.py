@@ -21,7 +21,7 @@ from comptoir.leads.selectors import lead_list
 from comptoir.quotes.models import QuoteVariant, VariantStatus
 from comptoir.quotes.selectors import quote_visible
 from comptoir.sales.models import Status
-from comptoir.sales.selectors import board_team_figures, opportunity_visible
+from comptoir.sales.selectors import STRIP_SORTS, board_team_figures, opportunity_visible, team_rows_sorted
 from comptoir.walkins.selectors import walk_in_list
 
 # The task types that are an appointment with someone (core's default list): shown apart from the calls.
@@ -29,17 +29,9 @@ APPOINTMENT_TYPES = ("meeting", "store_visit")
 # A lead whose next contact has passed is still to call, however long ago (DESIGN: next-contact date).
 SINCE_EVER = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
 
-# The team table's columns, sortable: ?sort=won, ?sort=-won. A figure nobody has (no closed deal,
-# no customer created) sorts last both ways.
-TEAM_SORTS = {
-    "name": lambda row: (row["person"].last_name.lower(), row["person"].first_name.lower(), row["person"].pk),
-    "created": lambda row: row["created"],
-    "won": lambda row: row["won"],
-    "closing": lambda row: row["closing_pct"],
-    "email": lambda row: row["email_ratio_pct"],
-    "points": lambda row: row["points_lost"],
-    "overdue": lambda row: row["overdue"],
-}
+# The team table's columns, sortable like the board's (sales.selectors.team_rows_sorted), plus the
+# overdue tasks: ?sort=won, ?sort=-won.
+TEAM_SORTS = {**STRIP_SORTS, "overdue": lambda row: row["overdue"]}
 DEFAULT_TEAM_SORT = "name"
 # A month without a deal nor a customer yet: a line of zeros (no rate where there is nothing to divide).
 EMPTY_MONTH = {"created": 0, "won": 0, "closing_pct": None, "email_ratio_pct": None, "points_lost": 0}
@@ -117,15 +109,8 @@ def team_month(*, actor, year: int, month: int, sort: str = DEFAULT_TEAM_SORT) -
     for person in people:  # one line per person; every figure already aggregated in SQL
         row = strip.get(person.pk) or EMPTY_MONTH
         rows.append({**row, "person": person, "overdue": overdue.get(person.pk, 0)})
-    key = sort.lstrip("-")
-    if key not in TEAM_SORTS:
-        sort = key = DEFAULT_TEAM_SORT
-    descending = sort.startswith("-")
-    by_name = sorted(rows, key=TEAM_SORTS["name"])
-    known = [row for row in by_name if TEAM_SORTS[key](row) is not None]
-    unknown = [row for row in by_name if TEAM_SORTS[key](row) is None]
-    return {"rows": sorted(known, key=TEAM_SORTS[key], reverse=descending) + unknown, "sort": sort,
-            "email_target": site_settings_get().email_ratio_target_pct}
+    rows, sort = team_rows_sorted(rows, sort, sorts=TEAM_SORTS, default=DEFAULT_TEAM_SORT)
+    return {"rows": rows, "sort": sort, "email_target": site_settings_get().email_ratio_target_pct}
 
 
 def overdue_tasks_of(*, actor, assignee: int, limit: int = 50) -> tuple[list, bool]:

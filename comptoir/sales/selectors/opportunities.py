@@ -151,18 +151,26 @@ STRIP_DEFAULT_SORT = "-won"  # the month's best sellers first
 STRIP_TOP = 5
 
 
+def team_rows_sorted(rows: list[dict], sort: str, *, sorts: dict = STRIP_SORTS,
+                     default: str = STRIP_DEFAULT_SORT) -> tuple[list[dict], str]:
+    """A team table's rows (one per person, already aggregated: sorting, not figuring) by `sort`, a
+    `sorts` key, « - » first for the largest first (an unknown one is `default`): rows without that
+    figure last both ways, ties in the names' order. Answers the rows and the sort applied."""
+    if sort.lstrip("-") not in sorts:
+        sort = default
+    key, descending = sorts[sort.lstrip("-")], sort.startswith("-")
+    by_name = sorted(rows, key=sorts["name"])
+    known = sorted((row for row in by_name if key(row) is not None), key=key, reverse=descending)
+    return known + [row for row in by_name if key(row) is None], sort
+
+
 def board_team_strip(*, actor, year: int, month: int, salesperson=None, sort: str = STRIP_DEFAULT_SORT,
                      everyone: bool = False) -> dict:
     """The board's team table: board_team_figures sorted by `sort` (a STRIP_SORTS key, « - » first for
     the largest first; an unknown one is the default), the first STRIP_TOP only unless `everyone`.
     {"rows", "sort", "count": the team's size, "more": whether rows were left out}."""
-    strip = board_team_figures(actor=actor, year=year, month=month, salesperson=salesperson)
-    if sort.lstrip("-") not in STRIP_SORTS:
-        sort = STRIP_DEFAULT_SORT
-    key, descending = STRIP_SORTS[sort.lstrip("-")], sort.startswith("-")
-    by_name = sorted(strip, key=STRIP_SORTS["name"])  # already aggregated per person: sorting, not figuring
-    known = sorted((row for row in by_name if key(row) is not None), key=key, reverse=descending)
-    rows = known + [row for row in by_name if key(row) is None]
+    rows, sort = team_rows_sorted(board_team_figures(actor=actor, year=year, month=month, salesperson=salesperson),
+                                  sort)
     shown = rows if everyone else rows[:STRIP_TOP]
     return {"rows": shown, "sort": sort, "count": len(rows), "more": len(shown) < len(rows)}
 
