@@ -22,6 +22,7 @@ from comptoir.leads.api import leads_router, public_router, web_forms_router
 from comptoir.messaging.api import messages_router, templates_router
 from comptoir.messaging.api import public_router as messaging_public_router
 from comptoir.quotes.api import opportunity_quotes_router, quotes_router
+from comptoir.desk.api import desk_sheets_router, desking_router, items_router, programs_router
 from comptoir.activities.api import audit_router, calendar_router
 from comptoir.activities.api import router as tasks_router
 from comptoir.analytics.api import router as analytics_router
@@ -59,6 +60,10 @@ api.add_router("/pipelines", pipelines_router)
 api.add_router("/opportunities", opportunities_router)
 api.add_router("/opportunities", opportunity_quotes_router)
 api.add_router("/quotes", quotes_router)
+api.add_router("/opportunities", desk_sheets_router)
+api.add_router("/desking", desking_router)
+api.add_router("/lender-programs", programs_router)
+api.add_router("/desk-items", items_router)
 api.add_router("/imports", imports_router)
 api.add_router("/products", products_router)
 api.add_router("/price-lists", price_lists_router)

@@ -13,6 +13,7 @@ from comptoir.home import views as home_views
 from comptoir.messaging.urls import tracking_urls
 from comptoir.messaging.views import unsubscribe_view
 from comptoir.quotes.urls import opportunity_urls as quote_opportunity_urls
+from comptoir.desk.urls import opportunity_urls as desk_opportunity_urls
 from comptoir.sales.urls import unit_urls as sales_unit_urls
 
 admin.site.site_header = "Comptoir"
@@ -49,6 +50,7 @@ urlpatterns = [
     path("tasks/<int:pk>/done/", activity_views.task_done, name="task-complete"),
     path("sales/", include("comptoir.sales.urls")),
     path("sales/", include(quote_opportunity_urls)),  # an opportunity's quotes (quotes/urls.py), under /sales/
+    path("sales/", include(desk_opportunity_urls)),  # an opportunity's desk (desk/urls.py), under /sales/
     path("catalog/", include(sales_unit_urls)),  # the units with their deals (sales/views_units.py)
     path("catalog/", include("comptoir.catalog.urls")),
     path("walk-ins/", include("comptoir.walkins.urls")),

@@ -44,6 +44,7 @@ CAPABILITIES = (
     "manage_pipelines",
     "manage_settings",
     "undo_merge",
+    "see_gross",  # issue 26: the desk's front and back gross, and a lender rate other than the program's
 )
 
 STATUS_CHANGE_REFUSED = _("Votre rôle ne permet pas de passer cette opportunité de « %(old)s » à « %(new)s ».")

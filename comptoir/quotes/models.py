@@ -57,6 +57,10 @@ class QuoteVariant(models.Model):
     margin_pct = models.DecimalField(_("marge %"), max_digits=9, decimal_places=2, null=True, blank=True)
     markup_pct = models.DecimalField(_("majoration %"), max_digits=12, decimal_places=2, null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # Issue 26: a variant made from a desk sheet carries its financing — cash, finance or lease, the
+    # lender's program, term, rate, payment and its disclosure, the trade-in and rebates after taxes —
+    # which the quote and the contract print; {} for a variant priced in the quote editor.
+    financing = models.JSONField(_("financement"), default=dict, blank=True)
     # The customer's own acceptance on the quote page: the name typed as signature, where from, and
     # the SHA-256 of the PDF they saw (the accepted PDF prints the signature block).
     signed_name = models.CharField(_("signé par"), max_length=200, blank=True)

@@ -236,7 +236,8 @@ def quote_create(*, actor, opportunity_id, variants: list[dict], title: str = ""
                                currency=(raw.get("currency") or site.currency).upper()[:3],
                                valid_until=raw.get("valid_until"),
                                payment_terms=(raw.get("payment_terms") or "").strip(),
-                               delivery_terms=(raw.get("delivery_terms") or "").strip())
+                               delivery_terms=(raw.get("delivery_terms") or "").strip(),
+                               financing=raw.get("financing") or {})
         _apply_totals(variant, totals)
         variant.full_clean(exclude=["quote"])
         variant.save()
@@ -469,6 +470,14 @@ def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: d
         if is_small_id(variant) else None
     if chosen is None or chosen.status != VariantStatus.ACCEPTED:
         raise ApplicationError(VARIANT_NOT_ACCEPTED, field="variant")
+    # Issue 26: a variant made at the desk brings its trade-in, and its cash down with the rebates after
+    # taxes as the deposit, unless the contract is given others.
+    financing = chosen.financing or {}
+    if trade_in is None and financing.get("trade_in"):
+        trade_in = {k: v for k, v in financing["trade_in"].items() if v not in (None, "", "0.00")}
+    if deposit is None and financing.get("kind") in ("finance", "lease"):
+        deposit = sum((Decimal(r["amount"]) for r in financing.get("rebates_after_tax") or []),
+                      Decimal(financing.get("cash_down") or 0))
     trade_in = trade_in or {}
     allowance = _money_value(trade_in.get("allowance"), "trade_in.allowance")
     lien_payoff = _money_value(trade_in.get("lien_payoff"), "trade_in.lien_payoff")

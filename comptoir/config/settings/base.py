@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "comptoir.sales",
     "comptoir.catalog",
     "comptoir.quotes",
+    "comptoir.desk",
     "comptoir.imports",
     "comptoir.messaging",
     "comptoir.walkins",
@@ -252,7 +253,7 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 COMPTOIR_ROLE_CAPABILITIES = {
     "salesperson": ["work_own"],
     "sales_manager": ["work_own", "see_team", "see_all_customers", "assign", "change_sale_date", "set_objectives",
-                      "undo_merge", "manage_pipelines"],
+                      "undo_merge", "manage_pipelines", "see_gross"],
     "reception": ["create_customers", "see_all_customers", "assign"],
     "admin": ["*"],  # every capability core.permissions knows
 }

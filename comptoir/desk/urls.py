@@ -1,0 +1,10 @@
+"""The desk's pages, under /sales/ beside the opportunity's (config/urls.py)."""
+
+from django.urls import path
+
+from comptoir.desk import views
+
+opportunity_urls = [
+    path("opportunities/<int:pk>/desk/", views.desk_page, name="desk-page"),
+    path("opportunities/<int:pk>/desk/sheets/", views.desk_sheets, name="desk-sheets"),
+]
