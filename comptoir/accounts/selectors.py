@@ -1,5 +1,6 @@
 """Reads on users and API tokens."""
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat, Lower
 
@@ -58,12 +59,44 @@ def assignable_user(pk, *, field: str, message) -> User:
     return user
 
 
+# Issue 25: every API request looked its token and user up again (one query with three joins). They are
+# kept a short while in the shared cache; a revocation and every save of the user or the token forget them
+# at once (token_forget, wired in apps.py), so a revoked token or a deactivated user is refused on the next
+# request. Only a raw UPDATE that bypasses both (never done by the product) waits for TOKEN_CACHE_SECONDS.
+TOKEN_CACHE_SECONDS = 30
+_MISSING = "missing"
+
+
+def _token_cache_key(key_hash: str) -> str:
+    return f"comptoir:api-token:{key_hash}"
+
+
 def token_find_active(key_hash: str) -> ApiToken | None:
-    return (
+    cached = cache.get(_token_cache_key(key_hash))
+    if cached is not None:
+        return None if cached == _MISSING else cached
+    token = (
         ApiToken.objects.select_related("user", "user__department", "user__location")
         .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
+    # An unknown key is not remembered: guessing keys must not fill the cache.
+    if token is not None:
+        token_remember(token)
+    return token
+
+
+def token_remember(token: ApiToken) -> None:
+    cache.set(_token_cache_key(token.key_hash), token, TOKEN_CACHE_SECONDS)
+
+
+def token_forget(*, user_id: int | None = None, key_hashes=()) -> None:
+    """Drop the cached lookups of these tokens, or of every token of the user `user_id`."""
+    hashes = list(key_hashes)
+    if user_id is not None:
+        hashes += ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True)
+    if hashes:
+        cache.delete_many([_token_cache_key(key_hash) for key_hash in hashes])
 
 
 def user_find(text) -> User | None:

@@ -17,7 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from PIL import Image, UnidentifiedImageError
 
 from comptoir.accounts.models import LANGUAGE_CODES, ApiToken, Department, Location, Role, User
-from comptoir.accounts.selectors import assignable_user
+from comptoir.accounts.selectors import assignable_user, token_forget, token_remember
 from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, Conflict, Forbidden
 from comptoir.core.selectors import reference_resolve
@@ -248,6 +248,7 @@ def token_revoke(*, actor, token: ApiToken) -> None:
     if token.user_id != actor.pk and not permissions.can_manage_users(actor):
         raise Forbidden(USERS_FORBIDDEN)
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token_forget(key_hashes=[token.key_hash])  # refused from the next request on, by every process
     if updated:
         timeline_record(actor=actor, subject=token.user, verb="api_token_revoked", data={"prefix": token.prefix})
 
@@ -258,6 +259,7 @@ def token_touch(token: ApiToken) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        token_remember(token)  # the cached lookup knows it, so the next requests do not write again
 
 
 def hash_token_key(raw_key: str) -> str:

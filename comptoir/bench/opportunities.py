@@ -38,7 +38,8 @@ PRODUCTS = ["Sea-Doo GTI 130", "Ski-Doo MXZ", "Can-Am Outlander", "Lund 1875", "
 CUSTOMERS_PER_USER = 50
 TASKS_PER_CUSTOMER = 0.2
 YEARS = 3
-DIMENSIONS = ("salesperson", "manager", "location", "source", "media", "product", "month")
+DIMENSIONS = ("salesperson", "manager", "location", "source", "media", "product", "competitor", "decision_month",
+              "month")
 
 
 def ensure_users(customers: int, log) -> list[int]:
@@ -142,7 +143,8 @@ def _hand_written(by: str) -> str:
     pg = connection.vendor == "postgresql"
     won = "o.status = 'won' AND o.closed_at >= %(start)s AND o.closed_at < %(end)s"
     lost = "o.status = 'lost' AND o.closed_at >= %(start)s AND o.closed_at < %(end)s"
-    days = "EXTRACT(EPOCH FROM o.closed_at - o.created_at)" if pg else "julianday(o.closed_at) - julianday(o.created_at)"
+    days = "EXTRACT(EPOCH FROM o.closed_at - o.created_at) / 86400" if pg else \
+        "julianday(o.closed_at) - julianday(o.created_at)"
     user = "LEFT JOIN accounts_user u ON u.id = o.salesperson_id"
     key, label, joins = {
         "salesperson": ("o.salesperson_id", "u.first_name || ' ' || u.last_name", user),
@@ -152,6 +154,10 @@ def _hand_written(by: str) -> str:
         "source": ("o.source_id", "s.name", "LEFT JOIN core_source s ON s.id = o.source_id"),
         "media": ("o.media_id", "d.name", "LEFT JOIN core_media d ON d.id = o.media_id"),
         "product": ("o.product", "o.product", ""),
+        "competitor": ("c.competitor_id", "k.name", "LEFT JOIN sales_opportunity_competitors c ON c.opportunity_id = o.id "
+                       "LEFT JOIN core_competitor k ON k.id = c.competitor_id"),
+        "decision_month": ("date_trunc('month', o.expected_decision_date)" if pg
+                           else "strftime('%%Y-%%m', o.expected_decision_date)", "NULL", ""),
         # The same time zone conversion as the ORM's: SQLite's is the function Django registers on it.
         "month": ("date_trunc('month', o.closed_at AT TIME ZONE 'America/Toronto')" if pg
                   else "django_datetime_trunc('month', o.closed_at, 'America/Toronto', 'UTC')", "NULL", ""),
@@ -170,6 +176,15 @@ WHERE NOT o.excluded AND {scope}
 GROUP BY {key}"""
 
 
+def hand_conversion(by: str, date_from, date_to) -> list[tuple]:
+    """The hand SQL's rows for the period: (key, label, won, lost, open, suspended, won amount, won cost, days)."""
+    start, end = period_bounds(date_from, date_to)
+    adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores them (UTC text on SQLite)
+    with connection.cursor() as cursor:
+        cursor.execute(_hand_written(by), {"start": adapt(start), "end": adapt(end)})
+        return cursor.fetchall()
+
+
 def _time(function, runs: int = 5) -> list[float]:
     function()  # warm
     samples = []
@@ -183,25 +198,25 @@ def _time(function, runs: int = 5) -> list[float]:
 def conversion(*, manager, log) -> list[dict]:
     today = timezone.localdate()
     date_from = today - timedelta(days=364)
-    start, end = period_bounds(date_from, today)
-    adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores them (UTC text on SQLite)
     results = []
     for by in DIMENSIONS:
         def through_selector():
             return conversion_compute(actor=manager, date_from=date_from, date_to=today, by=by)
 
         def by_hand():
-            with connection.cursor() as cursor:
-                cursor.execute(_hand_written(by), {"start": adapt(start), "end": adapt(end)})
-                return cursor.fetchall()
+            return hand_conversion(by, date_from, today)
 
         selected, hand = through_selector(), by_hand()
-        assert selected["overall"]["won"] == sum(r[2] for r in hand), f"{by}: the selector and the SQL disagree"
+        assert sum(g["won"] for g in selected["groups"]) == sum(r[2] for r in hand) \
+            and len(selected["groups"]) == len(hand), f"{by}: the selector and the SQL disagree"
         selector_ms, sql_ms = statistics.median(_time(through_selector)), statistics.median(_time(by_hand))
         log(f"  conversion by {by}: {selector_ms:.0f} ms, by hand {sql_ms:.0f} ms")
+        # Issue 25: every dimension within 1.1× its hand SQL; by salesperson also ≤ 300 ms at a million deals.
+        fast = selector_ms <= 300 if by == "salesperson" else True
         results.append({"figure": f"conversion by {by}, 365 days (p50)", "value": selector_ms, "unit": "ms",
-                        "floor": sql_ms, "floor_label": "hand SQL", "goal": "≤ 1.3× SQL, ≤ 300 ms",
-                        "meets": selector_ms <= 1.3 * sql_ms and selector_ms <= 300, "groups": len(hand)})
+                        "floor": sql_ms, "floor_label": "hand SQL",
+                        "goal": "≤ 1.1× SQL, ≤ 300 ms" if by == "salesperson" else "≤ 1.1× SQL",
+                        "meets": selector_ms <= 1.1 * sql_ms and fast, "groups": len(hand)})
     return results
 
 

@@ -1,5 +1,6 @@
 """Reads of the site settings and the reference lists."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -41,6 +42,52 @@ def reference_list(model: type[ReferenceItem], *, q: str | None = None,
             Q(name__icontains=q) | Q(name_en__icontains=q) | Q(name_pl__icontains=q) | Q(code__iexact=q)
         )
     return queryset.order_by("position", "name", "pk")
+
+
+# Issue 25: pages and API answers named their list entries (source, media, lost reason, tags) by reading
+# the lists again each time. An admin-managed list is a few dozen rows: each is kept whole in the shared
+# cache, and every save or delete of an entry forgets its list (core/apps.py), in every process at once.
+REFERENCE_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """An entry of a list as the cache keeps it: what naming it takes, with ReferenceItem's `label`."""
+
+    pk: int
+    code: str | None
+    name: str
+    name_en: str
+    name_pl: str
+    position: int
+    active: bool
+
+    label = ReferenceItem.label
+
+
+def _reference_cache_key(model) -> str:
+    return f"comptoir:reference-list:{model._meta.label_lower}"
+
+
+def reference_entries(model: type[ReferenceItem]) -> dict[int, ReferenceEntry]:
+    """Every entry of a list by id, in the list's order, from the shared cache when it has them."""
+    key = _reference_cache_key(model)
+    entries = cache.get(key)
+    if entries is None:
+        entries = {row[0]: ReferenceEntry(*row) for row in model.objects.order_by("position", "name", "pk")
+                   .values_list("pk", "code", "name", "name_en", "name_pl", "position", "active")}
+        cache.set(key, entries, REFERENCE_CACHE_SECONDS)
+    return entries
+
+
+def reference_label(model: type[ReferenceItem], pk: int | None) -> str | None:
+    """The entry's name in the active language; None for no entry (or one deleted since)."""
+    entry = reference_entries(model).get(pk) if pk is not None else None
+    return entry.label if entry is not None else None
+
+
+def reference_forget(model: type[ReferenceItem]) -> None:
+    cache.delete(_reference_cache_key(model))
 
 
 def reference_resolve(model: type[ReferenceItem], value, *, field: str) -> ReferenceItem | None:

@@ -12,7 +12,7 @@ from comptoir.core.api import ERRORS
 from comptoir.core.exceptions import NotFound
 from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
 from comptoir.sales import selectors, services
-from comptoir.sales.models import Opportunity, Pipeline
+from comptoir.sales.models import Pipeline
 
 pipelines_router = Router(tags=["pipelines"])
 opportunities_router = Router(tags=["opportunities"])
@@ -205,34 +205,6 @@ class OpportunityOut(Schema):
     closed_at: datetime | None
     version: int
 
-    @staticmethod
-    def resolve_amount_locked(obj: Opportunity):
-        return services.opportunity_figures_from_quote(obj)
-
-    @staticmethod
-    def resolve_competitors(obj: Opportunity):
-        return [competitor.pk for competitor in obj.competitors.all()]
-
-    @staticmethod
-    def resolve_contacts(obj: Opportunity):
-        return list(obj.contacts.all())
-
-    @staticmethod
-    def resolve_customer_name(obj: Opportunity):
-        return obj.customer.display_name
-
-    @staticmethod
-    def resolve_stage_name(obj: Opportunity):
-        return obj.stage.name
-
-    @staticmethod
-    def resolve_assignees(obj: Opportunity):
-        return [user.pk for user in obj.assignees.all()]
-
-    @staticmethod
-    def resolve_lost_reason_name(obj: Opportunity):
-        return obj.lost_reason.label if obj.lost_reason_id else None
-
 
 class OpportunityIn(Schema):
     customer: Id
@@ -297,7 +269,7 @@ def list_opportunities(request, customer: Id | None = None, salesperson: Id | No
                        status: StatusName | None = None, pipeline: Id | None = None, stage: Id | None = None,
                        q: str | None = Query(None, max_length=100), decision_from: date | None = None,
                        decision_to: date | None = None, competitor: Id | None = None):
-    return selectors.opportunity_list(actor=request.user, customer=customer, salesperson=salesperson,
+    return selectors.opportunity_page(actor=request.user, customer=customer, salesperson=salesperson,
                                       status=status, pipeline=pipeline, stage=stage, q=q,
                                       decision_from=decision_from, decision_to=decision_to, competitor=competitor)
 
@@ -305,12 +277,12 @@ def list_opportunities(request, customer: Id | None = None, salesperson: Id | No
 @opportunities_router.post("", response={201: OpportunityOut, **ERRORS}, summary="Create an opportunity")
 def create_opportunity(request, payload: OpportunityIn):
     opportunity = services.opportunity_create(actor=request.user, **payload.dict(exclude_unset=True))
-    return Status(201, selectors.opportunity_get(actor=request.user, pk=opportunity.pk))
+    return Status(201, selectors.opportunity_row(actor=request.user, pk=opportunity.pk))
 
 
 @opportunities_router.get("/{int:opportunity_id}", response={200: OpportunityOut, **ERRORS})
 def get_opportunity(request, opportunity_id: int):
-    return selectors.opportunity_get(actor=request.user, pk=opportunity_id)
+    return selectors.opportunity_row(actor=request.user, pk=opportunity_id)
 
 
 @opportunities_router.patch("/{int:opportunity_id}", response={200: OpportunityOut, **ERRORS},
@@ -320,11 +292,11 @@ def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
     values, version = patch_values(payload, nullable=("salesperson", "source", "media", "location", "unit",
                                                        "expected_decision_date", "probability"))
     services.opportunity_update(actor=request.user, opportunity_id=opportunity_id, version=version, **values)
-    return selectors.opportunity_get(actor=request.user, pk=opportunity_id)
+    return selectors.opportunity_row(actor=request.user, pk=opportunity_id)
 
 
 @opportunities_router.post("/{int:opportunity_id}/status", response={200: OpportunityOut, **ERRORS},
                            summary="The only way to change status; the role matrix applies")
 def change_status(request, opportunity_id: int, payload: StatusIn):
     services.opportunity_change_status(actor=request.user, opportunity_id=opportunity_id, **payload.dict())
-    return selectors.opportunity_get(actor=request.user, pk=opportunity_id)
+    return selectors.opportunity_row(actor=request.user, pk=opportunity_id)

@@ -4,7 +4,8 @@ One module per part; every name callers use is here, so they import `comptoir.sa
 
 from comptoir.sales.selectors.opportunities import (  # noqa: F401
     STRIP_DEFAULT_SORT, STRIP_SORTS, STRIP_TOP, board_cards, board_column_figures, board_team_figures,
-    board_team_strip, opportunity_get, opportunity_list, opportunity_visible, pipeline_default, team_rows_sorted,
+    board_team_strip, opportunity_get, opportunity_list, opportunity_page, opportunity_row, opportunity_rows,
+    opportunity_visible, pipeline_default, team_rows_sorted,
 )
 from comptoir.sales.selectors.pipelines import pipeline_get, pipeline_list, stages_offered  # noqa: F401
 from comptoir.sales.selectors.units import UNIT_HOLDING, unit_deals, unit_list, unit_rivals  # noqa: F401

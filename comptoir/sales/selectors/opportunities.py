@@ -2,16 +2,17 @@
 
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 
 from comptoir.accounts.models import User
 from comptoir.core import cards, permissions
 from comptoir.core.exceptions import NotFound
 from comptoir.core.figures import month_bounds, percentage, period_bounds
-from comptoir.core.selectors import reports_db
+from comptoir.core.models import Competitor, LostReason
+from comptoir.core.selectors import reference_entries, reference_label, reports_db
 from comptoir.customers.models import Customer
 from comptoir.customers.selectors import customer_search_q, email_ratio_compute
-from comptoir.sales.models import Opportunity, Pipeline, StageChange, Status
+from comptoir.sales.models import Opportunity, OpportunityContact, Pipeline, StageChange, Status
 
 
 def pipeline_default() -> Pipeline | None:
@@ -45,7 +46,15 @@ def _with_relations(queryset: QuerySet, *, case_card: bool = True) -> QuerySet:
 def opportunity_list(*, actor, customer=None, salesperson=None, status=None, pipeline=None, stage=None,
                      q: str | None = None, decision_from: date | None = None, decision_to: date | None = None,
                      competitor=None, case_card: bool = True) -> QuerySet:
-    queryset = opportunity_visible(actor)
+    queryset = _filtered(opportunity_visible(actor), customer=customer, salesperson=salesperson, status=status,
+                         pipeline=pipeline, stage=stage, q=q, decision_from=decision_from, decision_to=decision_to,
+                         competitor=competitor)
+    return _with_relations(queryset, case_card=case_card).order_by(*LIST_ORDER)
+
+
+def _filtered(queryset: QuerySet, *, customer=None, salesperson=None, status=None, pipeline=None, stage=None,
+              q: str | None = None, decision_from: date | None = None, decision_to: date | None = None,
+              competitor=None) -> QuerySet:
     for field, value in (("customer_id", customer), ("salesperson_id", salesperson), ("status", status),
                          ("pipeline_id", pipeline), ("stage_id", stage),
                          ("expected_decision_date__gte", decision_from),
@@ -59,7 +68,95 @@ def opportunity_list(*, actor, customer=None, salesperson=None, status=None, pip
         text = q.strip()[:100]
         customers = Customer.objects.filter(customer_search_q(text)).values("pk")
         queryset = queryset.filter(Q(number__startswith=text.upper()) | Q(customer_id__in=customers))
-    return _with_relations(queryset, case_card=case_card).order_by("-created_at", "-pk")
+    return queryset
+
+
+# Issue 25: the API's answers are built from plain rows, not models. A page is read as the ids of the page
+# (from the list's order index alone, deep pages included), then those rows with the names they show
+# joined, then the assignees and competitors of the page in one query and its contacts in another; the
+# list entries' names come from the cached lists. Five queries at most whatever the page's size or depth.
+LIST_ORDER = ("-created_at", "-pk")
+ROW_FIELDS = ("id", "number", "customer_id", "pipeline_id", "stage_id", "status", "amount", "cost", "currency",
+              "salesperson_id", "product", "inventory_unit", "unit_id", "source_id", "media_id", "location_id",
+              "excluded", "lost_reason_id", "sale_date", "expected_decision_date", "probability", "competitor_note",
+              "created_at", "closed_at", "version", "quote_accepted_at")
+_JOINED = {"customer__first_name": "first", "customer__last_name": "last", "customer__company": "company",
+           "stage__name": "stage_name", "pipeline__requires_quote": "requires_quote"}
+
+
+def _stage_since() -> Subquery:
+    # Since when the deal sits at its stage: the case card's « jours à l'étape ».
+    return Subquery(StageChange.objects.filter(opportunity=OuterRef("pk"), to_stage=OuterRef("stage")).order_by(
+        "-changed_at").values("changed_at")[:1])
+
+
+def opportunity_rows(queryset: QuerySet) -> list[dict]:
+    """The deals of `queryset` (already narrowed to a page, in its order) as the API shows them: plain
+    dicts with the ids, names and lists of OpportunityOut. Three queries whatever their number."""
+    rows = list(queryset.values(*ROW_FIELDS, *_JOINED).annotate(stage_since=_stage_since()))
+    ids = [row["id"] for row in rows]
+    people, rivals, contacts = ({pk: [] for pk in ids} for _ in range(3))
+    if ids:
+        # Assignees (by name) and competitors (in their list's order) in one statement.
+        assigned = Opportunity.assignees.through.objects.filter(opportunity_id__in=ids).annotate(
+            kind=Value("a"), ref=F("user_id"), s1=F("user__last_name"), s2=F("user__first_name"),
+            s3=F("user__username")).values_list("opportunity_id", "kind", "ref", "s1", "s2", "s3").order_by()
+        against = Opportunity.competitors.through.objects.filter(opportunity_id__in=ids).annotate(
+            kind=Value("c"), ref=F("competitor_id"), s1=Value(""), s2=Value(""), s3=Value("")).values_list(
+            "opportunity_id", "kind", "ref", "s1", "s2", "s3").order_by()
+        order = {pk: index for index, pk in enumerate(reference_entries(Competitor))}
+        # The models' orders: assignees by last name, first name, username; competitors as their list.
+        links = sorted(assigned.union(against, all=True),
+                       key=lambda link: (link[1], link[3], link[4], link[5], link[2]) if link[1] == "a"
+                       else (link[1], order.get(link[2], len(order)), link[2]))
+        for opportunity_id, kind, ref, *_names in links:
+            (people if kind == "a" else rivals)[opportunity_id].append(ref)
+        for contact in OpportunityContact.objects.filter(opportunity_id__in=ids).order_by(
+                "opportunity_id", "position", "pk").values("opportunity_id", "name", "role", "phone", "email"):
+            contacts[contact.pop("opportunity_id")].append(contact)
+    for row in rows:  # the page's rows (500 at most): naming what was read, nothing counted
+        first, last, company = row.pop("customer__first_name"), row.pop("customer__last_name"), \
+            row.pop("customer__company")
+        row["customer_name"] = f"{first} {last}".strip() or company or f"#{row['customer_id']}"
+        row["stage_name"] = row.pop("stage__name")
+        # Issue 23 (services.opportunity_figures_from_quote): amount and cost are the accepted variant's.
+        row["amount_locked"] = bool(row.pop("pipeline__requires_quote") and row["quote_accepted_at"] is not None)
+        row["lost_reason_name"] = reference_label(LostReason, row["lost_reason_id"])
+        row["assignees"], row["competitors"], row["contacts"] = people[row["id"]], rivals[row["id"]], \
+            contacts[row["id"]]
+    return rows
+
+
+class OpportunityPage:
+    """A list of deals as ninja's pagination reads it: `count()` over the filtered deals (exact, on the
+    deals' table alone), a slice answered as opportunity_rows of that page. The page's ids come first
+    from the list's order index, so a deep page costs what the first one does."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset.order_by(*LIST_ORDER)
+
+    def all(self):
+        return self
+
+    def count(self) -> int:
+        return self.queryset.order_by().count()
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        ids = self.queryset.values("pk")[page]
+        return opportunity_rows(Opportunity.objects.filter(pk__in=ids).order_by(*LIST_ORDER))
+
+
+def opportunity_page(*, actor, **filters) -> OpportunityPage:
+    """opportunity_list's deals (same filters, same visibility, same order), for the API's list."""
+    return OpportunityPage(_filtered(opportunity_visible(actor), **filters))
+
+
+def opportunity_row(*, actor, pk) -> dict:
+    """One deal as the API shows it (opportunity_rows), if the actor may see it."""
+    rows = opportunity_rows(opportunity_visible(actor).filter(pk=pk))
+    if not rows:
+        raise NotFound()
+    return rows[0]
 
 
 def _board_filter(queryset: QuerySet, *, source=None, location=None, created_from: date | None = None,

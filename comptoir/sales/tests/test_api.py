@@ -9,6 +9,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from comptoir.accounts.tests.factories import UserFactory
+from comptoir.core.models import Competitor
 from comptoir.customers.services import customer_merge
 from comptoir.customers.tests.factories import make_customer
 from comptoir.sales.models import Opportunity
@@ -96,23 +97,60 @@ def test_only_a_manager_patches_the_sale_date(salesperson_api, manager, make_api
 
 
 def test_listing_opportunities_costs_the_same_queries_whatever_the_page_size(manager, make_api, pipeline):
-    from django.db import connection
+    from django.core.cache import cache
     from django.test.utils import CaptureQueriesContext
 
     api = make_api(manager)
     customer = make_customer(manager)
+    Competitor.objects.create(name="Concurrent A")
     for _ in range(10):
-        make_opportunity(manager, customer, pipeline, assignees=[manager.pk])
-    api.get("/opportunities", {"limit": 1})
+        make_opportunity(manager, customer, pipeline, assignees=[manager.pk], competitors=["Concurrent A"],
+                         contacts=[{"name": "Conjointe"}])
+    cache.clear()  # nothing remembered yet: the token and the lists are read once
+    with CaptureQueriesContext(connection) as cold_queries:
+        api.get("/opportunities", {"limit": 1})
 
     with CaptureQueriesContext(connection) as small_queries:
         small = api.get("/opportunities", {"limit": 2})
     with CaptureQueriesContext(connection) as large_queries:
         large = api.get("/opportunities", {"limit": 10, "status": "open"})
+    with CaptureQueriesContext(connection) as deep_queries:
+        deep = api.get("/opportunities", {"limit": 3, "offset": 8, "pipeline": pipeline.pk})
 
-    assert len(small.json()["items"]) == 2 and len(large.json()["items"]) == 10
-    # Token, count, page, assignees, and one per reference list the page uses (media here).
-    assert len(small_queries) == len(large_queries) == 7
+    assert len(small.json()["items"]) == 2 and len(large.json()["items"]) == 10 and len(deep.json()["items"]) == 2
+    assert small.json()["count"] == large.json()["count"] == deep.json()["count"] == 10  # exact, filtered or not
+    # Issue 25: count, page, assignees with competitors, contacts; the token and the lists' names from the cache.
+    assert len(small_queries) == len(large_queries) == len(deep_queries) == 4
+    assert len(cold_queries) <= 5 + 3  # + the token, the competitors' and lost reasons' lists, read once
+
+
+def test_a_listed_deal_is_the_deal_as_its_card_shows_it(manager, admin, make_api, pipeline):
+    # given: a lost deal with two assignees, two competitors and contacts, among others
+    api = make_api(manager)
+    customer = make_customer(manager)
+    Competitor.objects.create(name="Zèbre Sports", position=1)
+    Competitor.objects.create(name="Alpha Marine", position=2)
+    second = UserFactory(role="salesperson", first_name="Aa", last_name="Zz")
+    first = UserFactory(role="salesperson", first_name="Bb", last_name="Aa")
+    deal = make_opportunity(manager, customer, pipeline, assignees=[second.pk, first.pk],
+                            competitors=["Zèbre Sports", "Alpha Marine"],
+                            contacts=[{"name": "Conjointe", "role": "co-acheteuse"}, {"name": "Fils"}])
+    make_opportunity(manager, customer, pipeline)
+    api.post(f"/opportunities/{deal.pk}/status", {"status": "lost", "lost_reason": "Prix"})
+
+    # when
+    listed = [item for item in api.get("/opportunities", {"customer": customer.pk}).json()["items"]
+              if item["id"] == deal.pk][0]
+    card = api.get(f"/opportunities/{deal.pk}").json()
+
+    # then
+    assert listed == card
+    assert listed["assignees"] == [first.pk, second.pk]  # by last name
+    assert [c["name"] for c in listed["contacts"]] == ["Conjointe", "Fils"]
+    assert listed["competitors"] == list(Competitor.objects.order_by("position").values_list("pk", flat=True))
+    assert listed["lost_reason_name"] == "Prix"
+    assert listed["customer_name"] == customer.display_name and listed["stage_name"]
+    assert listed["status"] == "lost" and listed["amount_locked"] is False and listed["stage_since"]
 
 
 def test_merging_customers_moves_their_opportunities(manager, pipeline):
