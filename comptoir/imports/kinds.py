@@ -18,7 +18,7 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.core.figures import moment_clean
 from comptoir.core.text import normalize
 from comptoir.customers.models import Channel, Customer, CustomerPhone
-from comptoir.customers.services import Lookups, customers_import
+from comptoir.customers.services import Lookups, customers_draft, customers_import
 from comptoir.leads.models import Lead
 from comptoir.leads.services import lead_create
 from comptoir.sales.services import opportunities_import
@@ -52,9 +52,9 @@ class Handler:
             return user.pk
         return self.lookups.remember(("user", value), find)
 
-    def in_bulk(self, rows, service, prepare=None) -> list:
-        """Rows whose salesperson names a user go to `service` in one call (a bulk service of the
-        app); a row naming nobody known is refused here. `prepare` adjusts a row first."""
+    def users_named(self, rows, prepare=None) -> tuple[list, dict]:
+        """(index, row) of the rows whose salesperson names a user (now their id), and the outcome of
+        those naming nobody known, refused here. `prepare` adjusts a row first."""
         ready, outcomes = [], {}
         for index, row in enumerate(rows):
             if prepare:
@@ -66,10 +66,21 @@ class Handler:
                 outcomes[index] = ("error", error)
                 continue
             ready.append((index, row))
+        return ready, outcomes
+
+    def in_bulk(self, rows, service, prepare=None, ready=None, **extra) -> list:
+        """Rows whose salesperson names a user go to `service` in one call (a bulk service of the
+        app); a row naming nobody known is refused here (users_named, unless `ready` has its answer)."""
+        ready, outcomes = ready or self.users_named(rows, prepare)
         results = service(actor=self.actor, rows=[r for _i, r in ready], lookups=self.lookups,
-                          on_duplicate=self.job.on_duplicate, job_id=self.job.pk)
-        outcomes.update({index: result for (index, _row), result in zip(ready, results)})
+                          on_duplicate=self.job.on_duplicate, job_id=self.job.pk, **extra)
+        outcomes = {**outcomes, **{index: result for (index, _row), result in zip(ready, results)}}
         return [outcomes[i] for i in range(len(rows))]
+
+    def prepare(self, rows):
+        """What a batch needs before the database (reading rows, their rules): an import does it for
+        the next batch while the database writes this one. Kinds without such a share keep the rows."""
+        return rows
 
     def finish(self) -> None:
         """Called once the whole file is in (not on a dry run)."""
@@ -86,13 +97,29 @@ class Handler:
         return outcomes
 
 
+class PreparedRows(list):
+    """A batch's rows with what the handler made of them beforehand (Handler.prepare)."""
+
+    def __init__(self, rows, **made):
+        super().__init__(rows)
+        self.made = made
+
+
 class CustomersHandler(Handler):
     @property
     def grown_models(self):
         return (Customer, CustomerPhone)
 
+    def prepare(self, rows):
+        """The salespeople named and every rule of each row (customers_draft): Python's whole share."""
+        ready, outcomes = self.users_named(rows)
+        drafted = customers_draft(actor=self.actor, rows=[r for _i, r in ready], lookups=self.lookups)
+        return PreparedRows(rows, ready=(ready, outcomes), drafted=drafted)
+
     def __call__(self, rows):
-        return self.in_bulk(rows, customers_import)
+        if not isinstance(rows, PreparedRows):
+            rows = self.prepare(rows)
+        return self.in_bulk(rows, customers_import, ready=rows.made["ready"], drafted=rows.made["drafted"])
 
 
 class OpportunitiesHandler(Handler):

@@ -5,13 +5,14 @@ row it had not committed (DESIGN: imports never bypass a rule)."""
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -229,10 +230,10 @@ def _run(job: ImportJob, on_progress) -> ImportJob:
                 pass  # committed by an earlier run
             if on_progress:
                 on_progress(job)
-            for number, batch in enumerate(iter(lambda: list(islice(rows, batch_size)), [])):
+            for number, (batch, values) in enumerate(_prepared_batches(job, handler, header, rows, batch_size)):
                 if number % STATISTICS_EVERY == 0:
                     bulk.refresh_statistics(handler.grown_models)
-                _run_batch(job, handler, header, batch)
+                _run_batch(job, handler, header, batch, values)
                 if on_progress:
                     on_progress(job)
     except _TakenOver:
@@ -257,6 +258,45 @@ def _run(job: ImportJob, on_progress) -> ImportJob:
 
 
 STATISTICS_EVERY = 20  # batches between two ANALYZE of the tables an import grows (PostgreSQL)
+
+
+def _overlapped() -> bool:
+    """Python prepares the next batch in a thread while the database writes this one (its waits
+    release the GIL): on PostgreSQL, outside a caller's transaction, whose uncommitted rows the
+    thread's own connection could not see (a test's)."""
+    return (getattr(settings, "COMPTOIR_IMPORT_OVERLAP", True) and connection.vendor == "postgresql"
+            and not connection.in_atomic_block)
+
+
+def _prepared_batches(job: ImportJob, handler, header: list[str], rows, size: int) -> Iterator[tuple[list, list]]:
+    """(rows of the file, what the handler made of them) batch by batch, the next one made meanwhile
+    when _overlapped. Preparing writes nothing: a batch prepared and never run leaves no trace."""
+    language = translation.get_language()
+
+    def prepare():
+        batch = list(islice(rows, size))
+        with translation.override(language):  # a refused row's message, in the job's language
+            return batch, handler.prepare([row_values(job.kind, job.mapping, header, cells) for _l, cells in batch])
+
+    if not _overlapped():
+        while (prepared := prepare())[0]:
+            yield prepared
+        return
+
+    def prepare_in_thread():
+        try:
+            return prepare()
+        finally:
+            connections.close_all()  # the thread's own connection (lists and salespeople read)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"import-{job.pk}") as pool:
+        ahead = pool.submit(prepare_in_thread)
+        while (prepared := ahead.result())[0]:
+            ahead = pool.submit(prepare_in_thread)
+            yield prepared
+        ahead.cancel()
+
+
 class _TakenOver(Exception):
     """Another run of the same job committed a batch meanwhile: it goes on, this one stops."""
 
@@ -266,11 +306,10 @@ OUTCOME_COUNTERS = {"created": "created_count", "updated": "updated_count", "ski
 
 
 @transaction.atomic
-def _run_batch(job: ImportJob, handler, header: list[str], batch: list[tuple[int, list[str]]]) -> None:
+def _run_batch(job: ImportJob, handler, header: list[str], batch: list[tuple[int, list[str]]], values: list) -> None:
     locked = lock_rows(ImportJob.objects.filter(pk=job.pk))[0]
     if locked.rows_done != job.rows_done:
         raise _TakenOver()
-    values = [row_values(job.kind, job.mapping, header, cells) for _line, cells in batch]
     rollback = transaction.savepoint() if job.dry_run else None
     outcomes = handler(values)
     if rollback is not None:

@@ -19,5 +19,5 @@ from comptoir.customers.merges_read import (  # noqa: F401
     BAD_SIDE, UNDO_ALREADY, UNDO_FORBIDDEN, UNDO_STALE, UNDO_TOO_LATE, UNKNOWN_CHOICE,
 )
 from comptoir.customers.services.imports import (  # noqa: F401
-    _CUSTOMER_FIELDS, TOO_LONG, OnDuplicate, customers_import,
+    _CUSTOMER_FIELDS, TOO_LONG, OnDuplicate, customers_draft, customers_import,
 )

@@ -2,7 +2,8 @@
 
 from operator import attrgetter
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,18 +24,20 @@ class OnDuplicate:
 
 def _existing_duplicates(drafts: list[tuple[int, Customer, list[dict]]]) -> dict[int, int]:
     """For each draft (by its position), the customer it duplicates: the same DMS id first (the
-    other system's identity of the record), then DESIGN's sure rules, E.164 phone and email, then
-    the possible one an import can tell without fuzz, name + postal code. One indexed query per
-    rule for the whole batch."""
+    other system's identity of the record), then DESIGN's sure rules, E.164 phone (the row's first
+    number that matches) and email, then the possible one an import can tell without fuzz, name +
+    postal code. Where several customers share the key, the oldest (lowest id)."""
+    if set_based():
+        return _existing_duplicates_staged(drafts)
     external_ids = {c.external_id for _i, c, _p in drafts if c.external_id}
     e164s = {p["e164"] for _i, _c, phones in drafts for p in phones}
     emails = {c.email for _i, c, _p in drafts if c.email_status == EmailStatus.VALID}
     live = Customer.objects.filter(merged_into__isnull=True)
-    by_external = dict(live.filter(external_id__in=external_ids).values_list("external_id", "pk")) \
+    by_external = _oldest(live.filter(external_id__in=external_ids).values_list("external_id", "pk")) \
         if external_ids else {}
-    by_phone = dict(CustomerPhone.objects.filter(e164__in=e164s, customer__merged_into__isnull=True)
-                    .order_by().values_list("e164", "customer_id")) if e164s else {}
-    by_email = dict(live.filter(email__in=emails).values_list("email", "pk")) if emails else {}
+    by_phone = _oldest(CustomerPhone.objects.filter(e164__in=e164s, customer__merged_into__isnull=True)
+                       .values_list("e164", "customer_id")) if e164s else {}
+    by_email = _oldest(live.filter(email__in=emails).values_list("email", "pk")) if emails else {}
     pairs = {(c.name_key, c.postal_key) for _i, c, _p in drafts if c.postal_key and c.name_key}
     by_name = customer_ids_by_name_and_postal(pairs) if pairs else {}
     found = {}
@@ -48,6 +51,98 @@ def _existing_duplicates(drafts: list[tuple[int, Customer, list[dict]]]) -> dict
     return found
 
 
+def _oldest(pairs) -> dict:
+    found: dict = {}
+    for key, pk in pairs:
+        if key not in found or pk < found[key]:
+            found[key] = pk
+    return found
+
+
+def set_based() -> bool:
+    """The set-based path (keys staged in a temporary table, looked up by joins) unless the setting
+    turns it off: the row-by-row lookups stay, as the reference it is tested against."""
+    return getattr(settings, "COMPTOIR_IMPORT_SET_BASED", True)
+
+
+# The batch's keys, one row each: (position of the draft, rule, order within the rule, key, second key).
+# Rules in DESIGN's order of trust; a draft matches by its first rule (then first phone) that finds a customer.
+_RULE_EXTERNAL, _RULE_PHONE, _RULE_EMAIL, _RULE_NAME = range(4)
+_STAGE = "import_duplicate_keys"
+
+
+def _stage_table(cursor) -> str:
+    """A temporary table of this connection (no WAL, nobody else sees it), emptied at each batch."""
+    table = connection.ops.quote_name(_STAGE)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} (pos integer NOT NULL, rule smallint NOT NULL, "
+                       f"ord smallint NOT NULL, k1 varchar(254) NOT NULL, k2 varchar(20) NOT NULL DEFAULT '') "
+                       f"ON COMMIT DELETE ROWS")
+    else:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} (pos integer NOT NULL, rule integer NOT NULL, "
+                       f"ord integer NOT NULL, k1 text NOT NULL, k2 text NOT NULL DEFAULT '')")
+        cursor.execute(f"DELETE FROM {table}")
+    return table
+
+
+def _staged_keys(drafts):
+    for index, customer, phones in drafts:
+        if customer.external_id:
+            yield index, _RULE_EXTERNAL, 0, customer.external_id, ""
+        for order, phone in enumerate(phones):
+            yield index, _RULE_PHONE, order, phone["e164"], ""
+        if customer.email_status == EmailStatus.VALID:
+            yield index, _RULE_EMAIL, 0, customer.email, ""
+        if customer.postal_key and customer.name_key:
+            yield index, _RULE_NAME, 0, customer.name_key, customer.postal_key
+
+
+def _existing_duplicates_staged(drafts: list[tuple[int, Customer, list[dict]]]) -> dict[int, int]:
+    """The same answer as the row-by-row lookups, from one statement: the batch's keys are streamed
+    into a temporary table and joined to the customers' own indexes (one probe per key). A key list
+    sent as `IN (…)` made PostgreSQL scan whole tables once they held a million rows; joined, each key
+    costs an index probe whatever the table's size."""
+    quote = connection.ops.quote_name
+    customer, phone = quote(Customer._meta.db_table), quote(CustomerPhone._meta.db_table)
+    with connection.cursor() as cursor:
+        stage = _stage_table(cursor)
+        keys = list(_staged_keys(drafts))
+        if not keys:
+            return {}
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {stage} (pos, rule, ord, k1, k2) FROM STDIN") as copy:
+                for key in keys:
+                    copy.write_row(key)
+            cursor.execute(f"ANALYZE {stage}")
+            # The planner's default page costs assume spinning disks: against a million customers it
+            # would hash a scan of the whole table rather than probe its index a few thousand times.
+            # Costed as the SSD or cache it runs on, it probes; a join this size is never worth a JIT.
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
+            cursor.execute("SET LOCAL jit = off")
+        else:
+            cursor.executemany(f"INSERT INTO {stage} (pos, rule, ord, k1, k2) VALUES (%s, %s, %s, %s, %s)", keys)
+        live = "c.merged_into_id IS NULL"
+        cursor.execute(
+            f"SELECT s.pos, s.rule, s.ord, MIN(c.id) FROM {stage} s JOIN {customer} c "
+            f"ON s.rule = {_RULE_EXTERNAL} AND c.external_id = s.k1 WHERE {live} GROUP BY s.pos, s.rule, s.ord "
+            f"UNION ALL SELECT s.pos, s.rule, s.ord, MIN(c.id) FROM {stage} s JOIN {phone} p "
+            f"ON s.rule = {_RULE_PHONE} AND p.e164 = s.k1 JOIN {customer} c ON c.id = p.customer_id "
+            f"WHERE {live} GROUP BY s.pos, s.rule, s.ord "
+            f"UNION ALL SELECT s.pos, s.rule, s.ord, MIN(c.id) FROM {stage} s JOIN {customer} c "
+            f"ON s.rule = {_RULE_EMAIL} AND c.email = s.k1 WHERE {live} GROUP BY s.pos, s.rule, s.ord "
+            f"UNION ALL SELECT s.pos, s.rule, s.ord, MIN(c.id) FROM {stage} s JOIN {customer} c "
+            f"ON s.rule = {_RULE_NAME} AND c.name_key = s.k1 AND c.postal_key = s.k2 WHERE {live} "
+            f"GROUP BY s.pos, s.rule, s.ord")
+        matches = sorted(cursor.fetchall())
+        if connection.vendor == "postgresql":
+            cursor.execute("RESET random_page_cost")
+            cursor.execute("RESET jit")
+    found: dict[int, int] = {}
+    for index, _rule, _order, pk in matches:
+        found.setdefault(index, pk)  # sorted: the first rule, then the first phone, that matched
+    return found
+
+
 def _batch_keys(customer: Customer, phones: list[dict]) -> list[tuple]:
     keys = [("external_id", customer.external_id)] if customer.external_id else []
     keys += [("phone", p["e164"]) for p in phones]
@@ -58,23 +153,39 @@ def _batch_keys(customer: Customer, phones: list[dict]) -> list[tuple]:
     return keys
 
 
-def customers_import(*, actor, rows: list[dict], on_duplicate: str = OnDuplicate.SKIP, lookups: Lookups,
-                     job_id: int | None = None) -> list[tuple[str, object]]:
-    """A batch of imported rows, each with every rule of customer_create (channel import), saved in
-    bulk. Answers one outcome per row: ("created" | "updated" | "skipped", customer id) or
-    ("error", ApplicationError). The caller holds the transaction: a batch lands whole or not at all."""
+def customers_draft(*, actor, rows: list[dict], lookups: Lookups) -> list:
+    """Every rule of a new customer (channel import) for each row, nothing saved and no customer
+    read: per row, its draft (customer, phones, tags) or the ApplicationError refusing it. An import
+    runs it on its next batch while the database writes the current one (customers_import)."""
     site = site_settings_get()
-    outcomes: list[tuple[str, object]] = [None] * len(rows)
-    drafts = []
-    for index, row in enumerate(rows):
+    drafted = []
+    for row in rows:
         try:
             customer, phones, tags = customer_draft(actor=actor, lookups=lookups, channel=Channel.IMPORT,
                                                     site=site, **row)
             _check_lengths(customer)
         except ApplicationError as error:
-            outcomes[index] = ("error", error)
+            drafted.append(error)
             continue
-        drafts.append((index, customer, phones, tags))
+        drafted.append((customer, phones, tags))
+    return drafted
+
+
+def customers_import(*, actor, rows: list[dict], on_duplicate: str = OnDuplicate.SKIP, lookups: Lookups,
+                     job_id: int | None = None, drafted: list | None = None) -> list[tuple[str, object]]:
+    """A batch of imported rows, each with every rule of customer_create (channel import), saved in
+    bulk. Answers one outcome per row: ("created" | "updated" | "skipped", customer id) or
+    ("error", ApplicationError). The caller holds the transaction: a batch lands whole or not at all.
+    `drafted` is customers_draft's answer for these rows, when the caller had it made beforehand."""
+    if drafted is None:
+        drafted = customers_draft(actor=actor, rows=rows, lookups=lookups)
+    outcomes: list[tuple[str, object]] = [None] * len(rows)
+    drafts = []
+    for index, draft in enumerate(drafted):
+        if isinstance(draft, ApplicationError):
+            outcomes[index] = ("error", draft)
+        else:
+            drafts.append((index, *draft))
     existing = _existing_duplicates([(i, c, p) for i, c, p, _t in drafts]) \
         if on_duplicate != OnDuplicate.CREATE else {}
     new, seen = [], {}
