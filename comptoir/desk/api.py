@@ -5,13 +5,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
 from comptoir.core.exceptions import NotFound
+from comptoir.quotes.api import LanguageName
 from comptoir.desk import selectors, services
+from comptoir.desk.documents import sheet_number, worksheet_pdf
 from comptoir.desk.models import DeskItem, DeskSheet, LenderProgram
 from comptoir.sales.selectors import opportunity_get
 
@@ -196,6 +199,33 @@ def create_sheet(request, opportunity_id: int, payload: DeskIn):
     sheet = services.desk_sheet_save(actor=request.user, opportunity_id=opportunity.pk, desk=desk, choice=choice)
     return Status(201, selectors.desk_sheet_get(actor=request.user, opportunity_id=opportunity.pk,
                                                 sheet_id=sheet.pk))
+
+
+class SendIn(Schema):
+    to: Annotated[str, StringConstraints(max_length=254)] | None = None
+    message: Annotated[str, StringConstraints(max_length=5000)] = ""
+    options: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+        [], max_length=services.MAX_TERMS, description="What the worksheet prints (« finance:60:2000 », "
+        "« lease:36:0 », « cash »); the sheet's choice, else three of its cells, when empty")
+
+
+@desk_sheets_router.get("/{int:opportunity_id}/desk-sheets/{int:sheet_id}/worksheet.pdf",
+                        response={200: None, **ERRORS}, summary="A sheet's worksheet as a PDF (no cost, no gross)")
+def sheet_pdf(request, opportunity_id: int, sheet_id: int, language: LanguageName = "fr-ca",
+              option: list[str] = Query([])):
+    sheet = selectors.desk_sheet_get(actor=request.user, opportunity_id=opportunity_id, sheet_id=sheet_id)
+    response = HttpResponse(worksheet_pdf(sheet, language=language, picks=services.worksheet_picks(option)),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{sheet_number(sheet)}.pdf"'
+    return response
+
+
+@desk_sheets_router.post("/{int:opportunity_id}/desk-sheets/{int:sheet_id}/send", response={200: SheetOut, **ERRORS},
+                         summary="Email a sheet's worksheet to the customer (from the worker)", exclude_none=True)
+def send_sheet(request, opportunity_id: int, sheet_id: int, payload: SendIn):
+    sheet = services.desk_sheet_send(actor=request.user, opportunity_id=opportunity_id, sheet_id=sheet_id,
+                                     to=payload.to, message=payload.message, options=payload.options)
+    return selectors.desk_sheet_get(actor=request.user, opportunity_id=opportunity_id, sheet_id=sheet.pk)
 
 
 # --- Lender programs and desk items (admins write; programs read by managers, items by everyone) --

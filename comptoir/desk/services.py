@@ -7,20 +7,26 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import permissions
+from comptoir.core.emails import email_html, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
 from comptoir.core.figures import MAX_MONEY, to_cents
 from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import is_small_id
+from comptoir.customers.services import email_clean
 from comptoir.desk import payments
+from comptoir.desk.documents import sheet_number, worksheet_pdf
 from comptoir.desk.models import (
     KILOMETRES, DeskItem, DeskSheet, ItemKind, LenderProgram, ProgramCondition, ProgramKind, ProgramTerm,
 )
 from comptoir.quotes.services import quote_create, tax_rules
+from comptoir.sales.selectors import opportunity_visible
 from comptoir.sales.models import Pipeline
 from comptoir.sales.services import opportunity_lock
 from comptoir.timeline.services import timeline_record
@@ -580,6 +586,88 @@ def desk_sheet_save(*, actor, opportunity_id, desk: Desk, choice: dict | None = 
                     data={"sheet": sheet.number, "choice": sheet.choice.get("kind"),
                           "payment": sheet.choice.get("payment"), "term": sheet.choice.get("term")})
     return sheet
+
+
+NO_RECIPIENT = _("Ce client n'a pas de courriel valide : indiquez à qui envoyer la feuille de calcul.")
+BAD_PICK = _("Option inconnue : « %(value)s » (type:terme:comptant, p. ex. finance:60:2000).")
+
+
+def worksheet_picks(values) -> list[tuple[str, int, str]]:
+    """The options a worksheet prints, as the page and the API write them: « finance:60:2000 », « cash »."""
+    picks = []
+    for index, value in enumerate(values or []):
+        kind, _sep, rest = str(value).partition(":")
+        if kind == "cash" and not rest:
+            picks.append(("cash", 0, "0"))
+            continue
+        term, _sep, down = rest.partition(":")
+        if kind not in (ProgramKind.FINANCE, ProgramKind.LEASE) or not term.isdigit():
+            raise ApplicationError(BAD_PICK % {"value": value}, field=f"options.{index}")
+        picks.append((kind, int(term), str(money(down, field=f"options.{index}"))))
+    if len(picks) > MAX_TERMS:
+        raise ApplicationError(TOO_MANY % {"max": MAX_TERMS}, field="options")
+    return picks
+
+
+def _sheet_of(actor, opportunity_id, sheet_id) -> DeskSheet:
+    sheet = DeskSheet.objects.select_for_update().filter(
+        pk=sheet_id if is_small_id(sheet_id) else 0, opportunity_id=opportunity_id if is_small_id(opportunity_id)
+        else 0, opportunity__in=opportunity_visible(actor)).first()
+    if sheet is None:
+        raise NotFound()
+    return sheet
+
+
+@transaction.atomic
+def desk_sheet_send(*, actor, opportunity_id, sheet_id, to: str | None = None, message: str = "",
+                    options=None) -> DeskSheet:
+    """Email a sheet's worksheet (PDF attached) to the customer's valid email unless `to` says otherwise;
+    `options` picks what it prints (worksheet_picks). The email leaves from the worker; the sheet keeps
+    when and to whom."""
+    if not permissions.can_enter_records(actor):
+        raise Forbidden(DESK_FORBIDDEN)
+    sheet = _sheet_of(actor, opportunity_id, sheet_id)
+    picks = worksheet_picks(options)
+    customer = sheet.opportunity.customer
+    if to:
+        recipient, _status = email_clean(to, field="to")
+    elif customer.email_status == "valid" and customer.email:
+        recipient = customer.email
+    else:
+        raise ApplicationError(NO_RECIPIENT, field="to")
+    sheet.sent_at, sheet.sent_to = timezone.now(), recipient
+    sheet.save(update_fields=["sent_at", "sent_to"])
+    timeline_record(actor=actor, subject=sheet.opportunity, verb="desk_sheet_sent",
+                    data={"sheet": sheet.number, "recipient": recipient})
+    # Imported here, not at the top: desk.tasks imports this module (its task runs desk_sheet_email_send).
+    from comptoir.desk.tasks import desk_sheet_email_task  # noqa: PLC0415
+
+    language = translation.get_language() or "fr-ca"
+    transaction.on_commit(lambda: desk_sheet_email_task.enqueue(
+        sheet.pk, recipient, message, language, [list(p) for p in picks]))
+    return sheet
+
+
+def desk_sheet_email_send(*, sheet_id: int, to: str, message: str = "", language: str = "fr-ca",
+                          picks=None) -> None:
+    """The email itself (run by the worker): the message, the salesperson's name, the worksheet PDF."""
+    sheet = DeskSheet.objects.select_related("opportunity__customer", "opportunity__salesperson").get(pk=sheet_id)
+    salesperson = sheet.opportunity.salesperson
+    picks = [tuple(p) for p in picks or []]
+    with translation.override(language):
+        number = sheet_number(sheet)
+        body = "\n\n".join(part for part in (
+            message.strip(), str(_("Voici la feuille de calcul %(number)s de vos options de paiement.")
+                                 % {"number": number}),
+            salesperson.display_name if salesperson else "") if part)
+        body = with_dealer_footer(body)
+        email = EmailMultiAlternatives(
+            subject=str(_("Feuille de calcul %(number)s") % {"number": number}), body=body, to=[to],
+            from_email=sender_address(salesperson.display_name if salesperson else ""),
+            reply_to=[salesperson.email] if salesperson and salesperson.email else None)
+        email.attach_alternative(email_html(body, click_url=lambda url: url, pixel_url=None), "text/html")
+        email.attach(f"{number}.pdf", worksheet_pdf(sheet, language=language, picks=picks), "application/pdf")
+        email.send()
 
 
 # --- Lender programs, F&I products, fees and rebates (admins) ------------------------------------

@@ -28,10 +28,11 @@ SHIPPED = Path(__file__).resolve().parent / "templates" / "quotes" / "document.h
 BAD_TEMPLATE = gettext_lazy("Le gabarit de cotation « %(name)s » est invalide : %(error)s")
 # What the shipped quote and contract share, and an admin's template may include too: the dealer's
 # header cells ({% include "dealer.html" %}), the customer and salesperson ({% include "parties.html" %}),
-# their styles ({% include "document.css" %} inside <style>) and the customer's online signature
-# ({% include "signature.html" %}; added before </body> when a template does not print it).
+# their styles ({% include "document.css" %} inside <style>), the customer's online signature
+# ({% include "signature.html" %}; added before </body> when a template does not print it) and the
+# financing terms of a variant made at the desk ({% include "financing.html" %}, issue 26).
 PARTIALS = {name: (SHIPPED.parent / f"_{name}").read_text(encoding="utf-8")
-            for name in ("dealer.html", "parties.html", "document.css", "signature.html")}
+            for name in ("dealer.html", "parties.html", "document.css", "signature.html", "financing.html")}
 SANDBOX = sandbox_engine(autoescape=True, partials=PARTIALS)
 SIGNATURE_MARK = 'class="online-signature"'
 
@@ -101,6 +102,58 @@ def signature_context(variant: QuoteVariant) -> dict | None:
     }
 
 
+FREQUENCY_LABELS = {"monthly": gettext_lazy("par mois"), "biweekly": gettext_lazy("aux deux semaines"),
+                    "weekly": gettext_lazy("par semaine")}
+FINANCING_KINDS = {"cash": gettext_lazy("Comptant"), "finance": gettext_lazy("Financement"),
+                   "lease": gettext_lazy("Location")}
+
+
+def _money(value, currency: str) -> str:
+    return money_text(Decimal(str(value)), currency) if value not in (None, "") else ""
+
+
+def financing_context(financing: dict, currency: str) -> dict | None:
+    """A desk option's terms as a document prints them, with the credit disclosure the law asks for
+    (rate, term, number of payments, payment, amount financed, total cost of credit; a lease's residual,
+    yearly kilometres and excess-kilometre charge). None for a variant priced without the desk."""
+    if not financing or not financing.get("kind"):
+        return None
+    kind = financing["kind"]
+    program = financing.get("program") or {}
+    rows = []
+
+    def row(label, value):
+        if value not in (None, ""):
+            rows.append({"label": label, "value": value})
+
+    row(_("Prix au comptant"), _money(financing.get("cash_price"), currency))
+    for rebate in financing.get("rebates_after_tax") or []:
+        row(rebate["name"], "− " + _money(rebate["amount"], currency))
+    if kind != "cash":
+        row(_("Prêteur"), " — ".join(p for p in (program.get("lender"), program.get("name")) if p))
+        row(_("Comptant"), _money(financing.get("cash_down"), currency))
+        row(_("Taux annuel"), rate_text(financing["apr"]) if financing.get("apr") not in (None, "") else "")
+        row(_("Terme"), _("%(months)s mois") % {"months": financing.get("term")})
+        row(_("Nombre de paiements"), str(financing.get("payments") or ""))
+        payment = _money(financing.get("payment"), currency)
+        row(_("Paiement"), f"{payment} {FREQUENCY_LABELS.get(financing.get('frequency'), '')}".strip())
+        row(_("Total des paiements"), _money(financing.get("total_of_payments"), currency))
+    if kind == "finance":
+        row(_("Montant financé"), _money(financing.get("amount_financed"), currency))
+        row(_("Coût total du crédit"), _money(financing.get("cost_of_credit"), currency))
+    if kind == "lease":
+        row(_("Coût capitalisé"), _money(financing.get("cap_cost"), currency))
+        row(_("Valeur résiduelle"), _money(financing.get("residual"), currency))
+        if financing.get("kilometres"):
+            row(_("Kilométrage annuel"), kilometres(int(financing["kilometres"])))
+        if program.get("excess_km_charge") and Decimal(program["excess_km_charge"]):
+            row(_("Frais par km excédentaire"), _money(program["excess_km_charge"], currency) + "/km")
+    return {"kind": kind, "title": FINANCING_KINDS.get(kind, kind), "rows": rows,
+            "note": _("Estimation sujette à l'approbation du crédit par le prêteur. Taxes incluses dans le "
+                      "paiement.") if kind == "lease" else
+            _("Estimation sujette à l'approbation du crédit par le prêteur.") if kind == "finance" else ""}
+
+
 def document_context(quote: Quote, variant: QuoteVariant) -> dict:
     opportunity = quote.opportunity
     customer = opportunity.customer
@@ -141,6 +194,7 @@ def document_context(quote: Quote, variant: QuoteVariant) -> dict:
             "total": money_text(variant.total, currency),
         },
         "signature": signature_context(variant),
+        "financing": financing_context(variant.financing, currency),
         "labels": {
             "quote": _("Cotation"), "date": _("Date"), "valid_until": _("Valide jusqu'au"),
             "customer": _("Client"), "salesperson": _("Vendeur"), "opportunity": _("Opportunité"),
@@ -164,7 +218,7 @@ def quote_template_for(template_id=None) -> tuple[str, str]:
     return "Comptoir", SHIPPED.read_text(encoding="utf-8")
 
 
-def _web_assets() -> str:
+def web_assets() -> str:
     """Where a browser finds the document's fonts and logo (a PDF reads them from the disk)."""
     return static("quotes/")
 
@@ -178,7 +232,7 @@ def variant_html(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca"
         except TemplateSyntaxError as error:
             raise ApplicationError(BAD_TEMPLATE % {"name": name, "error": error}, field="template") from None
         context = document_context(quote, variant)
-        context["asset_base"] = "" if for_pdf else _web_assets()
+        context["asset_base"] = "" if for_pdf else web_assets()
         try:
             html = template.render(Context(context))
         except TemplateDoesNotExist as error:  # an include of anything but the partials
@@ -192,7 +246,7 @@ def variant_html(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca"
         return html
 
 
-def _local_fetcher():
+def local_fetcher():
     """WeasyPrint's fetcher for this document: files of quotes/static/quotes and the data: URI of the
     dealer's logo, nothing else."""
     # Imported when a PDF is made: weasyprint loads ~22 MB and ~0.6 s that every process start would pay.
@@ -216,7 +270,7 @@ def variant_pdf(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca",
     from weasyprint import HTML
 
     html = variant_html(quote, variant, language=language, template_id=template_id, for_pdf=True)
-    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=_local_fetcher()).write_pdf()
+    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=local_fetcher()).write_pdf()
 
 
 CONTRACT = Path(__file__).resolve().parent / "templates" / "quotes" / "contract.html"
@@ -258,4 +312,4 @@ def contract_pdf(contract, *, language: str = "fr-ca") -> bytes:
     with translation.override(language):
         context = {**contract_context(contract), "asset_base": ""}
         html = SANDBOX.from_string(CONTRACT.read_text(encoding="utf-8")).render(Context(context))
-    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=_local_fetcher()).write_pdf()
+    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=local_fetcher()).write_pdf()

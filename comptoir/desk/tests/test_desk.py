@@ -320,3 +320,64 @@ def test_desk_items_show_their_cost_to_managers_only(admin_api, salesperson_api,
     assert "cost" not in salesperson_api.get("/desk-items").json()["items"][0]
     assert make_api(manager).get("/desk-items").json()["items"][0]["cost"] == "150.00"
     assert salesperson_api.post("/desk-items", {"kind": "fee", "name": "Admin", "price": "499"}).status_code == 403
+
+
+# --- The worksheet -------------------------------------------------------------------------------
+
+def _text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_worksheet_prints_the_chosen_option_with_its_credit_disclosure_and_no_gross(
+        salesperson_api, salesperson, deal, programs, items):
+    desk = _desk(salesperson, deal, items=[{"id": items["freight"].pk}, {"id": items["rdprm"].pk},
+                                           {"id": items["warranty"].pk}],
+                 trade_in={"description": "2019 Ski-Doo MXZ", "allowance": "8000", "lien_payoff": "5000"},
+                 cash_downs=["0", "2000"])
+    sheet = services.desk_sheet_save(actor=salesperson, opportunity_id=deal.pk, desk=desk,
+                                     choice={"kind": "finance", "term": 72, "cash_down": "2000"})
+
+    response = salesperson_api.get(f"/opportunities/{deal.pk}/desk-sheets/{sheet.pk}/worksheet.pdf")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(_text(response.content).split())
+    for words in ("Feuille de calcul", f"{deal.number}-F1", "Banque Laurentienne", "Taux annuel",
+                  "Nombre de paiements", "Montant financé", "Coût total du crédit", "Garantie prolongée",
+                  "2019 Ski-Doo MXZ", "1M8GDM9AXKP042788"):
+        assert words in text, words
+    assert "24 000,00" not in text and "Profit" not in text  # the unit's cost, never the gross
+
+
+def test_a_worksheet_prints_up_to_three_options_side_by_side_in_english(salesperson_api, salesperson, deal,
+                                                                         programs):
+    sheet = services.desk_sheet_save(actor=salesperson, opportunity_id=deal.pk,
+                                     desk=_desk(salesperson, deal, cash_downs=["0", "2000"]))
+
+    response = salesperson_api.get(f"/opportunities/{deal.pk}/desk-sheets/{sheet.pk}/worksheet.pdf",
+                                   {"language": "en", "option": ["finance:60:0", "finance:72:2000", "cash"]})
+
+    text = " ".join(_text(response.content).split())
+    assert response.status_code == 200 and "Worksheet" in text
+    assert text.count("Annual rate") == 2 and "Cash price" in text
+    bad = salesperson_api.get(f"/opportunities/{deal.pk}/desk-sheets/{sheet.pk}/worksheet.pdf",
+                              {"option": "daily:1:0"})
+    assert bad.status_code == 422
+
+
+def test_sending_the_worksheet_emails_it_and_keeps_when_and_to_whom(salesperson_api, salesperson, deal, programs,
+                                                                     mailoutbox, django_capture_on_commit_callbacks):
+    sheet = services.desk_sheet_save(actor=salesperson, opportunity_id=deal.pk,
+                                     desk=_desk(salesperson, deal, cash_downs=["0"]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = salesperson_api.post(f"/opportunities/{deal.pk}/desk-sheets/{sheet.pk}/send",
+                                        {"to": "julie.roy@videotron.ca", "message": "Bonjour"})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["sent_to"] == "julie.roy@videotron.ca" and response.json()["sent_at"]
+    assert len(mailoutbox) == 1 and mailoutbox[0].attachments[0][0] == f"{deal.number}-F1.pdf"
+    assert "Bonjour" in mailoutbox[0].body

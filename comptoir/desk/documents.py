@@ -1,0 +1,156 @@
+"""The desk's worksheet (« Feuille de calcul », issue 26): what a sheet showed the customer — the unit,
+its price build-up, and the chosen option or up to three side by side, each with the credit disclosure
+— under the dealer's identity, as a PDF through WeasyPrint. It shares the quotes' header, parties,
+styles and financing block (quotes.documents), and never prints a cost or a gross."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from django.template import Context
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from comptoir.core.dealer import dealer_identity
+from comptoir.core.formatting import money_text
+from comptoir.desk.models import DeskSheet, ItemKind
+from comptoir.quotes.documents import ASSETS, SANDBOX, financing_context, local_fetcher, unit_context, web_assets
+
+WORKSHEET = Path(__file__).resolve().parent / "templates" / "desk" / "worksheet.html"
+MAX_OPTIONS = 3
+
+
+def sheet_number(sheet: DeskSheet) -> str:
+    """« VN-000123-F2 »: the deal's number and the sheet's."""
+    return f"{sheet.opportunity.number}-F{sheet.number}"
+
+
+def option_financing(sheet: DeskSheet, cell: dict, kind: str) -> dict:
+    """A grid cell as the financing a variant or a worksheet prints (quotes.documents.financing_context)."""
+    inputs = sheet.inputs
+    return {"kind": kind, "frequency": inputs.get("frequency"), "kilometres": inputs.get("kilometres"),
+            "program": inputs.get(f"{kind}_program") if kind != "cash" else None,
+            "cash_price": sheet.grid.get("cash_price"),
+            "rebates_after_tax": [{"name": i["name"], "amount": i["price"]} for i in inputs.get("items", [])
+                                  if i["kind"] == ItemKind.REBATE and i.get("after_tax")],
+            **{k: v for k, v in cell.items() if k != "kind"}}
+
+
+def worksheet_options(sheet: DeskSheet, picks: list[tuple[str, int, str]] | None = None) -> list[dict]:
+    """The options a worksheet prints: those picked (kind, term, cash-down), else the sheet's choice, else
+    up to three of its cells — the middle cash-down of each finance term (of each lease term without
+    finance)."""
+    grid = sheet.grid
+    if picks:
+        chosen = []
+        for kind, term, down in picks[:MAX_OPTIONS]:
+            if kind == "cash":
+                chosen.append(option_financing(sheet, {}, "cash"))
+                continue
+            cell = next((c for c in grid.get(kind, []) if c["term"] == term and Decimal(c["cash_down"]) == Decimal(
+                down)), None)
+            if cell is not None:
+                chosen.append(option_financing(sheet, cell, kind))
+        if chosen:
+            return chosen
+    if sheet.choice:
+        return [option_financing(sheet, sheet.choice, sheet.choice["kind"])]
+    for kind in ("finance", "lease"):
+        cells = grid.get(kind, [])
+        downs = sorted({Decimal(c["cash_down"]) for c in cells})
+        if downs:
+            middle = downs[len(downs) // 2]
+            return [option_financing(sheet, c, kind) for c in cells if Decimal(c["cash_down"]) == middle][:MAX_OPTIONS]
+    return [option_financing(sheet, {}, "cash")]
+
+
+def _price_rows(sheet: DeskSheet, currency: str) -> list[dict]:
+    """The cash price built up line by line, as DESIGN « Desk » computes it."""
+    inputs, grid = sheet.inputs, sheet.grid
+    rows = []
+
+    def row(label, value, sign=""):
+        if value not in (None, "") and Decimal(str(value)):
+            rows.append({"label": label, "value": f"{sign}{money_text(Decimal(str(value)), currency)}"})
+
+    row(_("Prix de vente"), inputs.get("selling_price"))
+    for accessory in inputs.get("accessories", []):
+        row(accessory["description"], accessory["price"], "+ ")
+    items = inputs.get("items", [])
+    for item in items:
+        if item["kind"] == ItemKind.REBATE and not item.get("after_tax"):
+            row(item["name"], item["price"], "− ")
+    for item in items:
+        if item["kind"] != ItemKind.REBATE and item.get("taxable"):
+            row(item["name"], item["price"], "+ ")
+    trade_in = inputs.get("trade_in") or {}
+    row(_("Valeur d'échange"), trade_in.get("allowance"), "− ")
+    rows.append({"label": _("Montant taxable"), "value": money_text(Decimal(grid["taxable"]), currency),
+                 "strong": True})
+    tax_names = [_("TPS"), _("TVQ")]
+    for index, amount in enumerate(grid.get("taxes", [])):
+        row(tax_names[index] if index < len(tax_names) else _("Taxe"), amount, "+ ")
+    for item in items:
+        if item["kind"] != ItemKind.REBATE and not item.get("taxable"):
+            row(f"{item['name']} ({_('non taxable')})", item["price"], "+ ")
+    row(_("Solde du prêt de l'échange"), trade_in.get("lien_payoff"), "+ ")
+    rows.append({"label": _("Prix au comptant"), "value": money_text(Decimal(grid["cash_price"]), currency),
+                 "strong": True})
+    return rows
+
+
+def worksheet_context(sheet: DeskSheet, picks=None) -> dict:
+    opportunity = sheet.opportunity
+    customer = opportunity.customer
+    salesperson = opportunity.salesperson
+    currency = opportunity.currency or "CAD"
+    address = [line for line in (customer.address_line1, customer.address_line2,
+                                 " ".join(p for p in (customer.city, customer.province, customer.postal_code) if p))
+               if line]
+    trade_in = sheet.inputs.get("trade_in") or {}
+    options = [financing_context(option, currency) for option in worksheet_options(sheet, picks)]
+    return {
+        "language": translation.get_language(),
+        "colon": "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":",
+        "dealer": dealer_identity(),
+        "sheet": {"number": sheet_number(sheet), "date": formats.date_format(sheet.created_at.date()),
+                  "description": sheet.inputs.get("description", "")},
+        "opportunity": {"number": opportunity.number},
+        "unit": unit_context(opportunity),
+        "customer": {"name": customer.display_name, "company": customer.company, "address": address,
+                     "email": customer.email if customer.email_status == "valid" else "",
+                     "phones": [p.number for p in customer.phones.all()]},
+        "salesperson": {"name": salesperson.display_name if salesperson else "",
+                        "email": salesperson.email if salesperson else ""},
+        "trade_in": {"description": trade_in.get("description", ""), "vin": trade_in.get("vin", "")}
+        if trade_in.get("description") or trade_in.get("vin") else None,
+        "prices": _price_rows(sheet, currency),
+        "options": options,
+        "chosen": bool(sheet.choice),
+        "labels": {
+            "worksheet": _("Feuille de calcul"), "date": _("Date"), "customer": _("Client"),
+            "salesperson": _("Vendeur"), "opportunity": _("Opportunité"), "vehicle": _("Véhicule"),
+            "vin": _("NIV"), "stock_number": _("No de stock"), "colour": _("Couleur"), "odometer": _("Odomètre"),
+            "phone": _("Tél."), "trade_in": _("Échange"), "price": _("Prix"),
+            "options": _("Option choisie") if sheet.choice else _("Options de paiement"),
+            "disclosure": _("Les taux, paiements et valeurs résiduelles sont ceux des programmes des prêteurs en "
+                            "date de la feuille ; le contrat du prêteur fait foi. Le coût total du crédit comprend "
+                            "les intérêts sur toute la durée du terme."),
+            "customer_signature": _("Signature du client"),
+        },
+    }
+
+
+def worksheet_html(sheet: DeskSheet, *, language: str = "fr-ca", picks=None, for_pdf: bool = False) -> str:
+    with translation.override(language):
+        context = worksheet_context(sheet, picks)
+        context["asset_base"] = "" if for_pdf else web_assets()
+        return SANDBOX.from_string(WORKSHEET.read_text(encoding="utf-8")).render(Context(context))
+
+
+def worksheet_pdf(sheet: DeskSheet, *, language: str = "fr-ca", picks=None) -> bytes:
+    # Imported when a PDF is made: weasyprint loads ~22 MB and ~0.6 s that every process start would pay.
+    from weasyprint import HTML
+
+    html = worksheet_html(sheet, language=language, picks=picks, for_pdf=True)
+    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=local_fetcher()).write_pdf()
+
