@@ -109,6 +109,29 @@ FIELDS = {
         "price": (_("Prix affiché"), ["prix", "prix affiche", "price", "msrp", "pdsf", "selling price"]),
         "lot_location": (_("Emplacement"), ["emplacement", "lot", "location", "lot location", "rangee"]),
     },
+    # Issue 26: one row per program and term; the program's columns repeat on each of its terms' rows.
+    "lender_programs": {
+        "lender": (_("Prêteur"), ["preteur", "lender", "institution", "banque", "bank", "kredytodawca"]),
+        "name": (_("Programme"), ["programme", "program", "nom du programme", "program name", "name", "nom"]),
+        "kind": (_("Financement ou location"), ["type", "kind", "financement ou location", "finance or lease",
+                                                "produit", "product"]),
+        "condition": (_("Neuf ou d'occasion"), ["neuf ou occasion", "neuf usage", "condition", "new used", "etat"]),
+        "makes": (_("Marques"), ["marques", "marque", "makes", "make", "brands", "brand"]),
+        "year_from": (_("Années modèles, de"), ["annee de", "annees de", "year from", "from year", "annee min",
+                                                "min year"]),
+        "year_to": (_("Années modèles, à"), ["annee a", "annees a", "year to", "to year", "annee max", "max year"]),
+        "valid_from": (_("Valide du"), ["valide du", "debut", "valid from", "start", "start date", "du"]),
+        "valid_to": (_("Valide jusqu'au"), ["valide jusqu au", "fin", "valid to", "end", "end date", "expiry",
+                                            "au"]),
+        "excess_km_charge": (_("Frais par km excédentaire"), ["frais par km excedentaire", "km excedentaire",
+                                                              "excess km", "excess km charge", "excess mileage"]),
+        "term": (_("Terme (mois)"), ["terme", "term", "terme mois", "months", "mois", "duree"]),
+        "apr": (_("Taux annuel %"), ["taux", "taux annuel", "apr", "rate", "interest rate", "taux %"]),
+        "residual_12000": (_("Résiduel % à 12 000 km"), ["residuel 12000", "residual 12000", "12000 km", "12 000 km"]),
+        "residual_16000": (_("Résiduel % à 16 000 km"), ["residuel 16000", "residual 16000", "16000 km", "16 000 km"]),
+        "residual_20000": (_("Résiduel % à 20 000 km"), ["residuel 20000", "residual 20000", "20000 km", "20 000 km"]),
+        "residual_24000": (_("Résiduel % à 24 000 km"), ["residuel 24000", "residual 24000", "24000 km", "24 000 km"]),
+    },
     "users": {
         "username": (_("Identifiant"), ["identifiant", "username", "login", "utilisateur", "user"]),
         "first_name": _PERSON["first_name"],
@@ -131,6 +154,7 @@ REQUIRED_ONE_OF = {
     "products": ("name",),
     "users": ("username", "full_name", "email"),
     "inventory": ("serial", "external_id"),
+    "lender_programs": ("term",),
 }
 
 

@@ -18,6 +18,7 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.core.figures import moment_clean
 from comptoir.core.text import normalize
 from comptoir.customers.models import Channel, Customer, CustomerPhone
+from comptoir.desk.services import program_term_import
 from comptoir.customers.services import Lookups, customers_draft, customers_import
 from comptoir.leads.models import Lead
 from comptoir.leads.services import lead_create
@@ -227,6 +228,17 @@ class InventoryHandler(Handler):
         type(self.job).objects.filter(pk=self.job.pk).update(options=self.job.options)
 
 
+class LenderProgramsHandler(Handler):
+    """A lender's rate sheet: each row a program (found by lender, name and kind) and one of its terms,
+    added or replaced (desk.services.program_term_import)."""
+
+    def __call__(self, rows):
+        def create(row):
+            return program_term_import(actor=self.actor, row=row)
+
+        return self.each_row(rows, create)
+
+
 HANDLERS = {
     "customers": CustomersHandler,
     "leads": LeadsHandler,
@@ -234,4 +246,5 @@ HANDLERS = {
     "products": ProductsHandler,
     "users": UsersHandler,
     "inventory": InventoryHandler,
+    "lender_programs": LenderProgramsHandler,
 }

@@ -18,6 +18,7 @@ class ImportKind(models.TextChoices):
     PRODUCTS = "products", _("produits")
     USERS = "users", _("utilisateurs")
     INVENTORY = "inventory", _("inventaire (flux du DMS)")
+    LENDER_PROGRAMS = "lender_programs", _("programmes des prêteurs")
 
 
 class ImportStatus(models.TextChoices):

@@ -44,7 +44,8 @@ NOT_RESUMABLE = _("Cette importation est terminée : rien à reprendre.")
 INTERRUPTED = _("L'importation a été interrompue ; relancez-la pour reprendre où elle s'est arrêtée.")
 INTERNAL = _("Erreur interne pendant l'importation ; les lots déjà importés sont conservés.")
 
-KIND_CAPABILITY = {"products": "manage_lists", "users": "manage_users", "inventory": "manage_lists"}
+KIND_CAPABILITY = {"products": "manage_lists", "users": "manage_users", "inventory": "manage_lists",
+                   "lender_programs": "manage_lists"}
 
 
 def _require_kind(actor, kind: str) -> None:

@@ -16,7 +16,7 @@ from comptoir.demo.services import data
 from comptoir.demo.services.activity import Activity
 from comptoir.demo.services.clock import clock, nothing_delivered
 from comptoir.demo.services.dealer import (DEMO_ADMIN, DEMO_PASSWORD, DEMO_RECEPTION, catalogue_create, dealer_create,
-                                           lists_create, pipelines_create, templates_create)
+                                           desk_create, lists_create, pipelines_create, templates_create)
 from comptoir.demo.services.history import Runner
 from comptoir.demo.services.plan import Planner
 
@@ -58,6 +58,7 @@ def demo_load(*, scale: float | None = None, seed: int = DEMO_SEED, now: datetim
             pipelines_create(dealer)
             result.counts["products"] = catalogue_create(dealer)
             templates_create(dealer)
+            result.counts["lender_programs"] = desk_create(dealer)
         plan = planner.build()
         runner = Runner(plan, dealer, rng, crowd=planner.crowd, scale=scale)
         runner.units()

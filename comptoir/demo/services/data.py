@@ -276,6 +276,38 @@ WARRANTIES = [
     ("FI-REMPLACEMENT", "Assurance remplacement", "F&I", "895.00", "310.00", "standard"),
     ("FI-ANTIROUILLE", "Traitement antirouille", "F&I", "549.00", "120.00", "standard"),
 ]
+# The desk (issue 26): fees added by default to the pipelines named, F&I products and rebates
+# (kind, name, price, cost, taxable, after tax, default in pipelines).
+DESK_ITEMS = [
+    ("fee", "Transport et préparation (PDI)", "1295.00", "760.00", True, False, (NEW,)),
+    ("fee", "Frais d'administration", "395.00", "0.00", True, False, (NEW, USED)),
+    ("fee", "Droit sur les pneus neufs", "12.00", "12.00", True, False, ()),
+    ("fee", "Inscription au RDPRM", "89.00", "89.00", False, False, (NEW, USED)),
+    ("product", "Protection prolongée B.E.S.T. 36 mois", "1295.00", "560.00", True, False, ()),
+    ("product", "Garantie prolongée 24 mois (occasion)", "1095.00", "450.00", True, False, ()),
+    ("product", "Assurance remplacement", "895.00", "310.00", True, False, ()),
+    ("product", "Traitement antirouille", "549.00", "120.00", True, False, ()),
+    ("rebate", "Rabais du fabricant", "500.00", "0.00", True, False, ()),
+    ("rebate", "Rabais fidélité (après taxes)", "250.00", "0.00", True, True, ()),
+]
+# Lenders' programs: (lender, program, kind, condition, makes, {term: (APR, {km: residual %})}, excess-km $)
+BRP = "Ski-Doo, Sea-Doo, Can-Am"
+LENDER_PROGRAMS = [
+    ("Desjardins", "Financement véhicules neufs", "finance", "new", "",
+     {48: ("5.99", {}), 60: ("6.49", {}), 72: ("6.99", {}), 84: ("7.49", {}), 96: ("7.99", {})}, "0"),
+    ("Banque Nationale", "Financement d'occasion", "finance", "used", "",
+     {36: ("7.99", {}), 48: ("8.49", {}), 60: ("8.99", {}), 72: ("9.49", {})}, "0"),
+    ("BRP Finance", "Promo BRP 2,99 %", "finance", "new", BRP,
+     {36: ("2.99", {}), 48: ("3.49", {}), 60: ("3.99", {}), 72: ("4.99", {})}, "0"),
+    ("BRP Finance", "Location BRP", "lease", "new", BRP,
+     {24: ("4.49", {12000: "68", 16000: "65", 20000: "62", 24000: "59"}),
+      36: ("4.99", {12000: "58", 16000: "55", 20000: "52", 24000: "49"}),
+      48: ("5.49", {12000: "49", 16000: "46", 20000: "43", 24000: "40"})}, "0.15"),
+    ("Desjardins", "Location véhicules neufs", "lease", "new", "",
+     {24: ("5.99", {12000: "64", 16000: "61", 20000: "58", 24000: "55"}),
+      36: ("6.29", {12000: "54", 16000: "51", 20000: "48", 24000: "45"}),
+      48: ("6.49", {12000: "45", 16000: "42", 20000: "39", 24000: "36"})}, "0.12"),
+]
 # Parts and service: (catalogue code, name, price, cost, kinds it is for)
 SERVICES = [
     ("SRV-MAP-NEIGE", "Mise au point de motoneige", "349.00", "140.00", {SNOW}),

@@ -11,6 +11,7 @@ from comptoir.catalog.services import product_create
 from comptoir.core.models import Competitor, LostReason, Source, Tag
 from comptoir.core.services import reference_item_create, site_settings_update
 from comptoir.demo.services import data
+from comptoir.desk.services import item_save, program_save
 from comptoir.messaging.services import template_create
 from comptoir.sales.services import pipeline_create
 
@@ -113,6 +114,22 @@ def catalogue_create(dealer: Dealer) -> int:
                        unit_cost=cost)
         count += 1
     return count
+
+
+def desk_create(dealer: Dealer) -> int:
+    """The desk's lists: fees (some by default in the new and used pipelines), F&I products, rebates, and
+    the lenders' programs with their rates and lease residuals by term."""
+    admin = dealer.admin
+    for position, (kind, name, price, cost, taxable, after_tax, pipelines) in enumerate(data.DESK_ITEMS):
+        item_save(actor=admin, values={"kind": kind, "name": name, "price": price, "cost": cost, "taxable": taxable,
+                                       "after_tax": after_tax, "position": position},
+                  pipelines=[dealer.pipelines[key].pk for key in pipelines])
+    for lender, name, kind, condition, makes, terms, excess in data.LENDER_PROGRAMS:
+        program_save(actor=admin, values={"lender": lender, "name": name, "kind": kind, "condition": condition,
+                                          "makes": makes, "excess_km_charge": excess},
+                     terms=[{"term": term, "apr": apr, **{f"residual_{km}": pct for km, pct in residuals.items()}}
+                            for term, (apr, residuals) in terms.items()])
+    return len(data.LENDER_PROGRAMS)
 
 
 MESSAGE_TEMPLATES = [

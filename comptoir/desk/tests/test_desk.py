@@ -381,3 +381,31 @@ def test_sending_the_worksheet_emails_it_and_keeps_when_and_to_whom(salesperson_
     assert response.json()["sent_to"] == "julie.roy@videotron.ca" and response.json()["sent_at"]
     assert len(mailoutbox) == 1 and mailoutbox[0].attachments[0][0] == f"{deal.number}-F1.pdf"
     assert "Bonjour" in mailoutbox[0].body
+
+
+def test_a_lenders_rate_sheet_imports_one_row_per_program_and_term(admin):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from comptoir.imports import services as imports
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["Prêteur", "Programme", "Type", "Neuf ou occasion", "Marques", "Terme", "Taux",
+                     "Résiduel 16000", "Valide jusqu'au"])
+    writer.writerow(["BRP Finance", "Location BRP", "location", "neuf", "Ski-Doo", "36", "4,99", "55", "2099-12-31"])
+    writer.writerow(["BRP Finance", "Location BRP", "location", "neuf", "Ski-Doo", "48", "5,49", "46", "2099-12-31"])
+    writer.writerow(["Desjardins", "Neufs", "financement", "", "", "60", "6.49", "", ""])
+    writer.writerow(["Desjardins", "Neufs", "financement", "", "", "999", "6.49", "", ""])
+    upload = SimpleUploadedFile("taux.csv", buffer.getvalue().encode(), content_type="text/csv")
+
+    job = imports.import_start(actor=admin, upload=upload, kind="lender_programs", enqueue=False)
+    job = imports.import_run(job_id=job.pk)
+
+    assert (job.created_count, job.error_count) == (3, 1)
+    lease = LenderProgram.objects.get(name="Location BRP")
+    assert (lease.kind, lease.condition, lease.makes) == ("lease", "new", "Ski-Doo")
+    assert [(t.term, t.apr, t.residual_16000) for t in lease.terms.all()] == [
+        (36, D("4.990"), D("55.00")), (48, D("5.490"), D("46.00"))]
