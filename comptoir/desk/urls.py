@@ -6,5 +6,6 @@ from comptoir.desk import views
 
 opportunity_urls = [
     path("opportunities/<int:pk>/desk/", views.desk_page, name="desk-page"),
+    path("opportunities/<int:pk>/desk/grid/", views.desk_grid, name="desk-grid"),
     path("opportunities/<int:pk>/desk/sheets/", views.desk_sheets, name="desk-sheets"),
 ]
