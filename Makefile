@@ -75,6 +75,7 @@ bench: install
 	rm -f $(BENCH_DIR)/*.json
 	DATABASE_URL=$(BENCH_SQLITE) $(BIN)/comptoir migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_SQLITE) $(BENCH_RUN) --customers $(BENCH_SQLITE_CUSTOMERS) --opportunities $(BENCH_SQLITE_CUSTOMERS)
+	DATABASE_URL=$(BENCH_SQLITE) $(BIN)/comptoir bench-desk --runs $(BENCH_QUERIES)
 	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
 		createdb -h 127.0.0.1 -U $(PGUSER) $(BENCH_DB) 2>/dev/null || true; \
 		DATABASE_URL=$(BENCH_PG) $(BIN)/comptoir migrate --noinput -v 0 && \

@@ -37,9 +37,10 @@ def programs_valid(on: date | None = None) -> QuerySet:
 
 
 def programs_for(*, make: str = "", year: int | None = None, condition: str | None = None,
-                 on: date | None = None) -> QuerySet:
-    """The programs valid today for a unit of this make, model year and condition: a program naming
-    no make applies to every make, one without years to every year."""
+                 on: date | None = None) -> list[LenderProgram]:
+    """The programs valid today for a unit of this make, model year and condition, with their terms (one
+    query and its prefetch): a program naming no make applies to every make, one without years to every
+    year."""
     queryset = programs_valid(on)
     if condition in (UnitCondition.NEW, UnitCondition.USED):
         queryset = queryset.filter(condition__in=[ProgramCondition.ANY, condition])
@@ -47,9 +48,8 @@ def programs_for(*, make: str = "", year: int | None = None, condition: str | No
         queryset = queryset.filter(Q(year_from__isnull=True) | Q(year_from__lte=year)) \
             .filter(Q(year_to__isnull=True) | Q(year_to__gte=year))
     wanted = normalize(make or "")
-    matching = [p.pk for p in queryset if not p.makes.strip() or not wanted
-                or wanted in {normalize(m) for m in p.makes.split(",")}]
-    return queryset.filter(pk__in=matching)
+    return [p for p in queryset.order_by("kind", "lender", "name", "pk") if not p.makes.strip() or not wanted
+            or wanted in {normalize(m) for m in p.makes.split(",")}]
 
 
 def items_offered() -> list[DeskItem]:
@@ -125,10 +125,9 @@ def desk_sheet_get(*, actor, opportunity_id, sheet_id) -> DeskSheet:
     return sheet
 
 
-def programs_applicable(opening: dict) -> QuerySet:
-    """The programs a deal's desk may use (desk_opening's), as a queryset the services filter."""
-    return LenderProgram.objects.filter(pk__in=[p.pk for p in opening["programs"]]).prefetch_related(
-        Prefetch("terms", queryset=ProgramTerm.objects.order_by("term")))
+def programs_applicable(opening: dict) -> list[LenderProgram]:
+    """The programs a deal's desk may use (desk_opening's, their terms read)."""
+    return opening["programs"]
 
 
 def programs_list(*, actor, kind: str | None = None, valid_on: date | None = None,

@@ -369,7 +369,8 @@ def _terms(program: LenderProgram | None, terms: list[int], apr: Decimal | None,
 def _program(value, *, kind: str, field: str, applicable) -> LenderProgram | None:
     if value in (None, ""):
         return None
-    program = applicable.filter(pk=int(value), kind=kind).first() if is_small_id(value) else None
+    program = next((p for p in applicable if str(p.pk) == str(value).strip() and p.kind == kind), None) \
+        if is_small_id(value) else None
     if program is None:
         raise ApplicationError(UNKNOWN_PROGRAM, field=field)
     return program
@@ -426,7 +427,7 @@ def _trade_in(raw: dict | None) -> dict:
 def desk_clean(*, actor, raw: dict, applicable, unit_cost: Decimal = ZERO, unit: int | None = None,
                description: str = "") -> Desk:
     """A deal's desk as entered (the page's form or the API's JSON) → Desk, or the first field's error.
-    `applicable` is the programs this deal may use (selectors.programs_for). A rate other than the
+    `applicable` is the programs this deal may use (selectors.programs_for, terms read). A rate other than the
     program's is a manager's or an admin's."""
     if raw.get("selling_price") in (None, ""):
         raise ApplicationError(SELLING_PRICE_REQUIRED, field="selling_price")
