@@ -15,7 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
 from comptoir.accounts.auth import TokenAuth
-from comptoir.core.figures import month_bounds
+from comptoir.core.figures import month_bounds, percentage
 from comptoir.core.models import LostReason, Media, Source
 from comptoir.customers.models import Customer, CustomerEmail, CustomerPhone
 from comptoir.sales.models import Opportunity, OpportunityContact
@@ -190,7 +190,7 @@ def email_ratio(request):
         label=Concat(F("created_by__first_name"), Value(" "), F("created_by__last_name"))).order_by(
         "created_by__last_name", "created_by__first_name", "created_by"))
     overall = created.aggregate(created=Count("pk", filter=live), with_valid_email=Count("pk", filter=valid))
-    ratio = lambda part, whole: round(part * 100 / whole, 2) if whole else None  # noqa: E731
+    ratio = percentage  # the same two decimals, half-up, as a decimal string
     return JsonResponse({"month": f"{year:04d}-{month:02d}", "overall": {
         **overall, "ratio_pct": ratio(overall["with_valid_email"], overall["created"])}, "by_salesperson": [
         {"user": row["created_by"], "label": row["label"], "created": row["created"],

@@ -88,26 +88,6 @@ class CustomerOut(CustomerFields):
     created_at: datetime
     updated_at: datetime
 
-    @staticmethod
-    def resolve_phones(obj: Customer):
-        return list(obj.phones.all())
-
-    @staticmethod
-    def resolve_source_name(obj: Customer):
-        return obj.source.label if obj.source_id else None
-
-    @staticmethod
-    def resolve_media_name(obj: Customer):
-        return obj.media.label if obj.media_id else None
-
-    @staticmethod
-    def resolve_tags(obj: Customer):
-        return [tag.name for tag in obj.tags.all()]
-
-    @staticmethod
-    def resolve_salesperson_name(obj: Customer):
-        return obj.salesperson.display_name if obj.salesperson_id else None
-
 
 class CustomerCardOut(CustomerOut):
     sure_duplicates: int
@@ -211,10 +191,8 @@ class NoteOut(Schema):
     created_at: datetime
 
 
-def _card(request, customer_id: int) -> Customer:
-    customer = selectors.customer_get(actor=request.user, pk=customer_id)
-    customer.sure_duplicates = selectors.customer_sure_duplicate_count(customer, actor=request.user)
-    return customer
+def _card(request, customer_id: int) -> dict:
+    return selectors.customer_card(actor=request.user, pk=customer_id)
 
 
 @router.get("", response=list[CustomerOut],
@@ -222,7 +200,7 @@ def _card(request, customer_id: int) -> Customer:
                     "?email_status=, ?created_from=, ?created_to=, ?tag= repeated, ?unsubscribed=)")
 @paginate
 def list_customers(request, filters: Query[CustomerFiltersIn]):
-    return selectors.customer_list(actor=request.user, filters=filters.values())
+    return selectors.customer_page(actor=request.user, filters=filters.values())
 
 
 @router.get("/facets", response={200: CustomerFacetsOut, **ERRORS},

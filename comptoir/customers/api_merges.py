@@ -35,17 +35,6 @@ class MergedCustomerOut(CustomerCardOut):
     other_email_statuses: dict[str, str] = Field(description="Each secondary address's status")
     merge: int | None = Field(None, description="The merge just done (POST /merges/{id}/undo)")
 
-    @staticmethod
-    def resolve_other_names(obj: Customer):
-        return [merges_read.name_text(a.first_name, a.last_name, a.company) for a in obj.aliases.all()]
-
-    @staticmethod
-    def resolve_other_emails(obj: Customer):
-        return [row.email for row in obj.other_emails.all()]
-
-    @staticmethod
-    def resolve_other_email_statuses(obj: Customer):
-        return {row.email: row.email_status for row in obj.other_emails.all()}
 
 
 class MergeOut(Schema):
@@ -92,10 +81,8 @@ class UndoneOut(Schema):
 def merge_customer(request, customer_id: int, payload: MergeIn):
     services.customer_merge(actor=request.user, customer_id=customer_id, other_id=payload.other_id,
                             keep=payload.keep)
-    customer = _card(request, customer_id)
-    customer.merge = customer.merges_kept.filter(merged_id=payload.other_id).order_by("-pk").values_list(
-        "pk", flat=True).first()
-    return customer
+    return {**_card(request, customer_id), **merges_read.merge_survivor_extras(
+        customer_id=customer_id, other_id=payload.other_id)}
 
 
 @merges_router.get("", response={200: list[MergeOut], **ERRORS},

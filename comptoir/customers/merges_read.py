@@ -132,6 +132,21 @@ def _triple(record) -> tuple[str, str, str]:
     return tuple(getattr(record, name) or "" for name in NAME_FIELDS)
 
 
+def merge_survivor_extras(*, customer_id: int, other_id: int) -> dict:
+    """What the merge's answer shows beside the survivor's card: the names and addresses it is also
+    known by, and the merge just done."""
+    emails = list(CustomerEmail.objects.filter(customer_id=customer_id).order_by("pk").values_list(
+        "email", "email_status"))
+    return {
+        "other_names": [name_text(*alias) for alias in CustomerAlias.objects.filter(customer_id=customer_id)
+                        .order_by("pk").values_list("first_name", "last_name", "company")],
+        "other_emails": [email for email, _status in emails],
+        "other_email_statuses": dict(emails),
+        "merge": CustomerMerge.objects.filter(survivor_id=customer_id, merged_id=other_id).order_by("-pk")
+        .values_list("pk", flat=True).first(),
+    }
+
+
 def name_text(first_name: str, last_name: str, company: str) -> str:
     """« Hélène Côté-Tremblay », with the company in brackets when there is a name too."""
     name = f"{first_name} {last_name}".strip()

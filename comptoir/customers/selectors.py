@@ -9,6 +9,7 @@ from datetime import date
 import phonenumbers
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -17,7 +18,7 @@ from comptoir.core import permissions
 from comptoir.core.exceptions import ApplicationError, NotFound
 from comptoir.core.figures import PERIOD_BACKWARDS, month_bounds, percentage, period_bounds
 from comptoir.core.models import Media, Source, Tag
-from comptoir.core.selectors import reference_resolve, reports_db, site_settings_get
+from comptoir.core.selectors import reference_entries, reference_label, reference_resolve, reports_db, site_settings_get
 from comptoir.core.text import digits, is_small_id, normalize, prefix_upper_bound, words
 from comptoir.customers.models import (
     Channel,
@@ -232,6 +233,107 @@ def customer_list(*, actor, q: str | None = None, filters: CustomerFilters | Non
     if filters is None:
         filters = CustomerFilters(q=q)
     return _with_relations(_filtered(actor, *_resolved(filters))).order_by("last_name", "first_name", "pk")
+
+
+# Issue 25: the API's customers are plain rows, not models: the page (or the card) with its owner's name
+# joined, then its phones and tags in one query; the list entries' names from the cached lists. A list
+# page is three queries (count, page, phones with tags), the card two (its sure duplicates counted in the
+# same statement as its row).
+ROW_FIELDS = ("id", "first_name", "last_name", "company", "address_line1", "address_line2", "city", "province",
+              "postal_code", "country", "industry", "market_segment", "territory", "website", "external_id",
+              "email", "email_status", "source_id", "media_id", "salesperson_id", "created_by_id", "channel",
+              "unsubscribed", "details", "points_lost", "version", "created_at", "updated_at")
+_OWNER = ("salesperson__first_name", "salesperson__last_name", "salesperson__username")
+TAG_KIND = "#tag"  # no phone kind: tells the tags from the phones in their shared query
+
+
+def customer_rows(queryset: QuerySet, *, annotations: tuple = ()) -> list[dict]:
+    """The customers of `queryset` (already narrowed to a page, in its order) as the API shows them:
+    plain dicts with CustomerOut's names (and the `annotations` named). Two queries whatever their number."""
+    rows = list(queryset.values(*ROW_FIELDS, *_OWNER, *annotations))
+    ids = [row["id"] for row in rows]
+    phones, tags = {pk: [] for pk in ids}, {pk: [] for pk in ids}
+    if ids:
+        numbers = CustomerPhone.objects.filter(customer_id__in=ids).values_list(
+            "customer_id", "kind", "number", "e164", "extension", "position", "pk").order_by()
+        tagged = Customer.tags.through.objects.filter(customer_id__in=ids).annotate(
+            t_kind=Value(TAG_KIND), t_number=Value(""), t_e164=Value(""), t_extension=Value(""), t_position=Value(0),
+            ref=F("tag_id")).values_list("customer_id", "t_kind", "t_number", "t_e164", "t_extension", "t_position",
+                                         "ref").order_by()
+        entries = reference_entries(Tag)
+        order = {pk: index for index, pk in enumerate(entries)}
+        # The models' orders: phones by position, tags as their list.
+        for customer_id, kind, number, e164, extension, _position, ref in sorted(
+                numbers.union(tagged, all=True), key=lambda link: (link[1] == TAG_KIND, order.get(link[6], 0)
+                                                                   if link[1] == TAG_KIND else link[5], link[6])):
+            if kind == TAG_KIND:
+                if ref in entries:
+                    tags[customer_id].append(entries[ref].label)
+            else:
+                phones[customer_id].append({"kind": kind, "number": number, "e164": e164, "extension": extension})
+    for row in rows:  # the page's rows (500 at most): naming what was read, nothing counted
+        first, last, username = (row.pop(field) for field in _OWNER)
+        row["display_name"] = f"{row['first_name']} {row['last_name']}".strip() or row["company"] or f"#{row['id']}"
+        row["salesperson_name"] = (f"{first} {last}".strip() or username) if username is not None else None
+        row["source_name"] = reference_label(Source, row["source_id"])
+        row["media_name"] = reference_label(Media, row["media_id"])
+        row["phones"], row["tags"] = phones[row["id"]], tags[row["id"]]
+    return rows
+
+
+class CustomerPage:
+    """A list of customers as ninja's pagination reads it: `count()` over the filtered customers, a
+    slice answered as customer_rows of that page."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+
+    def all(self):
+        return self
+
+    def count(self) -> int:
+        return self.queryset.order_by().count()
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        return customer_rows(self.queryset[page])
+
+
+def customer_page(*, actor, filters: CustomerFilters) -> CustomerPage:
+    """customer_list's customers (same filters, visibility and order), for the API's list."""
+    return CustomerPage(_filtered(actor, *_resolved(filters)).order_by("last_name", "first_name", "pk"))
+
+
+def _sure_duplicates_sql(actor) -> RawSQL:
+    """customer_sure_duplicate_count as a column of the customer's own row: the others the actor may see
+    sharing a phone or an owned address (theirs or one a merge kept), each way through its own index
+    (a UNION of ids, never an OR across tables, which would scan every customer)."""
+    c, p, e = (connection.ops.quote_name(model._meta.db_table) for model in (Customer, CustomerPhone, CustomerEmail))
+    owned = ", ".join(["%s"] * len(OWNED_EMAIL_STATUSES))
+    visible, params = "", []
+    if not permissions.can_see_all_customers(actor):
+        visible, params = "AND (d.salesperson_id = %s OR d.salesperson_id IS NULL)", [actor.pk]
+    statuses = list(OWNED_EMAIL_STATUSES)
+    sql = f"""(SELECT COUNT(*) FROM {c} d WHERE d.merged_into_id IS NULL AND d.id <> {c}.id {visible} AND d.id IN (
+        SELECT p2.customer_id FROM {p} p1 JOIN {p} p2 ON p2.e164 = p1.e164 WHERE p1.customer_id = {c}.id
+        UNION SELECT d2.id FROM {c} d2 WHERE {c}.email_status IN ({owned}) AND {c}.email <> ''
+            AND d2.email = {c}.email
+        UNION SELECT e1.customer_id FROM {e} e1 WHERE {c}.email_status IN ({owned}) AND {c}.email <> ''
+            AND e1.email = {c}.email AND e1.email_status IN ({owned})
+        UNION SELECT d3.id FROM {e} o1 JOIN {c} d3 ON d3.email = o1.email
+            WHERE o1.customer_id = {c}.id AND o1.email_status IN ({owned})
+        UNION SELECT e2.customer_id FROM {e} o2 JOIN {e} e2 ON e2.email = o2.email
+            WHERE o2.customer_id = {c}.id AND o2.email_status IN ({owned}) AND e2.email_status IN ({owned})))"""
+    return RawSQL(sql, (*params, *statuses, *statuses, *statuses, *statuses, *statuses, *statuses))
+
+
+def customer_card(*, actor, pk) -> dict:
+    """One customer as the API's card shows it (customer_rows, and `sure_duplicates`: how many others
+    the actor may see share a phone or an address). Two queries."""
+    rows = customer_rows(customer_visible(actor).filter(pk=pk).annotate(sure_duplicates=_sure_duplicates_sql(actor)),
+                         annotations=("sure_duplicates",))
+    if not rows:
+        raise NotFound()
+    return rows[0]
 
 
 EXPORT_COLUMNS = ("pk", "first_name", "last_name", "company", "email", "email_status", "address_line1",

@@ -126,12 +126,47 @@ def test_listing_customers_costs_the_same_queries_whatever_the_page_size(manager
                       if i == 0 else [])
     api.get("/customers", {"limit": 1})
 
-    with django_assert_num_queries(6):  # token, name probe, count, page, phones, tags
+    # Issue 25: name probe, count, page, phones with tags (the token and the lists' names from the cache).
+    with django_assert_num_queries(4):
         small = api.get("/customers", {"limit": 2, "q": "client"})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         large = api.get("/customers", {"limit": 12, "q": "client"})
+    with django_assert_num_queries(3):  # no search: count, page, phones with tags
+        plain = api.get("/customers", {"limit": 12, "offset": 3})
 
-    assert len(small.json()["items"]) == 2 and len(large.json()["items"]) == 12
+    assert len(small.json()["items"]) == 2 and len(large.json()["items"]) == 12 and len(plain.json()["items"]) == 9
+    assert small.json()["count"] == large.json()["count"] == plain.json()["count"] == 12  # exact
+    assert large.json()["items"][0]["tags"] == ["Tag"] and large.json()["items"][0]["phones"][0]["e164"]
+
+
+def test_the_card_is_two_queries_and_counts_its_sure_duplicates_as_before(manager, salesperson, make_api,
+                                                                          django_assert_num_queries):
+    from comptoir.customers import selectors
+    from comptoir.customers.models import CustomerEmail
+
+    # given: a customer sharing a phone with one, their address with another, a merged-in address with a
+    # third (the salesperson's, whom the salesperson alone sees among the others), and unrelated ones
+    api = make_api(manager)
+    card = make_customer(manager, email="marie@videotron.ca", salesperson=None,
+                         phones=[{"number": "819 555 0100"}, {"number": "819 555 0101"}])
+    CustomerEmail.objects.create(customer=card, email="marie.old@gmail.com", email_status="valid")
+    make_customer(manager, first_name="Phone", phones=[{"number": "819 555 0101"}], create_anyway=True)
+    make_customer(manager, first_name="Email", email="marie@videotron.ca", create_anyway=True)
+    make_customer(salesperson, first_name="Old", email="marie.old@gmail.com", salesperson=salesperson.pk,
+                  create_anyway=True)
+    make_customer(manager, first_name="Other", email="autre@videotron.ca", phones=[{"number": "819 555 0199"}])
+    card.refresh_from_db()
+    api.get(f"/customers/{card.pk}")
+
+    # when
+    with django_assert_num_queries(2):
+        body = api.get(f"/customers/{card.pk}").json()
+
+    # then: the figure the selector counted one way for everyone is the same
+    assert body["sure_duplicates"] == selectors.customer_sure_duplicate_count(card, actor=manager) == 3
+    assert selectors.customer_card(actor=salesperson, pk=card.pk)["sure_duplicates"] \
+        == selectors.customer_sure_duplicate_count(card, actor=salesperson)
+    assert [phone["number"] for phone in body["phones"]] == ["(819) 555-0100", "(819) 555-0101"]
 
 
 def test_duplicates_endpoint_names_the_reason(manager, make_api):
