@@ -106,6 +106,8 @@ class VariantOut(Schema):
     first_opened_at: datetime | None
     view_count: int
     signature: SignatureOut | None = Field(None, description="Set when the customer accepted online")
+    financing: dict = Field(description="A variant made at the desk: cash, finance or lease, its lender program, "
+                            "term, rate, payment and disclosure, trade-in and rebates after taxes; {} otherwise")
 
     @staticmethod
     def resolve_lines(obj: QuoteVariant):

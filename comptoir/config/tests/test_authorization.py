@@ -133,11 +133,24 @@ class World:
             ("departments", Department), ("locations", Location), ("media", Media), ("sources", Source),
             ("tags", Tag), ("lost-reasons", LostReason), ("task-types", TaskType), ("competitors", Competitor))}
         self.spare_template = template_create(actor=admin, name="Inutilisé", subject="Bonjour", body="Bonjour")
+        from comptoir.desk.services import Desk, desk_sheet_save, item_save, program_save
+
+        self.program = program_save(actor=admin, values={"lender": "Desjardins", "name": "Neufs", "kind": "finance"},
+                                    terms=[{"term": 60, "apr": "5.99"}])
+        self.desk_item = item_save(actor=admin, values={"kind": "fee", "name": "Transport", "price": "995"})
+        for side, owner in ((OWN, self.users["salesperson"]), (OTHER, self.rival)):
+            desk = Desk(description="Outlander", unit=None, selling_price=100, msrp=100, unit_cost=80,
+                        accessories=[], trade_in={}, items=[], cash_downs=[0], finance_program=self.program,
+                        lease_program=None, finance_terms=[60], lease_terms=[], finance_apr=None, lease_apr=None,
+                        frequency="monthly", kilometres=16000)
+            self.records[side]["sheet"] = desk_sheet_save(actor=owner, opportunity_id=self.records[side][
+                "opportunity"], desk=desk).pk
 
     def ids(self, side: str) -> dict:
         return {**self.records[side], "product": self.product.pk, "price_list": self.price_list.pk,
                 "unit": self.unit.pk, "template": self.template.pk, "spare_template": self.spare_template.pk,
                 **{f"item_{name.replace('-', '_')}": pk for name, pk in self.items.items()},
+                "program": self.program.pk, "desk_item": self.desk_item.pk,
                 "pipeline": self.pipeline.pk, "stage": self.pipeline.stages.get(name="Essai").pk,
                 "key": self.web_form.key, "external_id": "DMS-9"}
 
@@ -243,6 +256,21 @@ RULES = [
     Rule("POST", "/quotes/{quote}/variants/{variant}/send", owned(), {}),
     Rule("GET", "/quotes/contracts/{contract}", owned()),
     Rule("GET", "/quotes/contracts/{contract}/pdf", owned()),
+    # Issue 26: the desk. Anyone computes; a deal's sheets follow the deal; programs are read by managers
+    # and written by admins, as are fees, F&I products and rebates (read by everyone, their costs not).
+    Rule("POST", "/desking/calculate", everyone(), {"selling_price": "100", "cash_down": ["0"], "terms": [60],
+                                                     "finance_apr": "5"}),
+    Rule("GET", "/opportunities/{opportunity}/desk-sheets", owned()),
+    Rule("POST", "/opportunities/{opportunity}/desk-sheets", owned(), {"selling_price": "100", "cash_downs": ["0"]}),
+    Rule("GET", "/opportunities/{opportunity}/desk-sheets/{sheet}/worksheet.pdf", owned()),
+    Rule("POST", "/opportunities/{opportunity}/desk-sheets/{sheet}/send", owned(), {"to": "julie.roy@videotron.ca"}),
+    Rule("GET", "/lender-programs", only("sales_manager", "admin")),
+    Rule("POST", "/lender-programs", only("admin"), {"lender": "TD", "name": "Auto", "kind": "finance"}),
+    Rule("GET", "/lender-programs/{program}", only("sales_manager", "admin")),
+    Rule("PATCH", "/lender-programs/{program}", only("admin"), {"active": False}),
+    Rule("GET", "/desk-items", everyone()),
+    Rule("POST", "/desk-items", only("admin"), {"kind": "product", "name": "Antirouille", "price": "549"}),
+    Rule("PATCH", "/desk-items/{desk_item}", only("admin"), {"price": "1095"}),
     # Catalogue
     *[Rule(method, path, expect, body) for method, path, expect, body in (
         ("GET", "/products", everyone(), None),
@@ -335,7 +363,7 @@ def _template(rule: Rule) -> str:
     names = {"draft": "variant_id", "winning_quote": "quote_id", "winning_variant": "variant_id", **{f"item_{n}": "item_id" for n in ("departments", "locations", "media", "sources", "tags",
                                                    "lost_reasons", "task_types", "competitors")},
              "spare_template": "template_id", "key": "key", "variant": "variant_id", "price_list": "price_list_id",
-             "unit": "unit_id", "job": "job_id", "bulk": "job_id", "external_id": "external_id"}
+             "unit": "unit_id", "desk_item": "item_id", "job": "job_id", "bulk": "job_id", "external_id": "external_id"}
     path = rule.path.split("?")[0]
     return f"{rule.method} " + re.sub(r"\{(\w+)\}", lambda m: "{" + names.get(m.group(1), f"{m.group(1)}_id") + "}",
                                       path)
