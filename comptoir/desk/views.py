@@ -217,7 +217,9 @@ def desk_page(request, pk: int):
     opportunity = opportunity_get(actor=request.user, pk=pk)
     opening = selectors.desk_opening(actor=request.user, opportunity=opportunity)
     if request.method != "POST":
-        target = {"payment": "", "kind": ProgramKind.FINANCE, "term": "", "cash_down": ""}
+        terms = [t for t in opening["raw"].get("finance_terms") or [] if t]
+        target = {"payment": "", "kind": ProgramKind.FINANCE, "term": str(terms[len(terms) // 2]) if terms else "",
+                  "cash_down": ""}
         return _page(request, opportunity, opening, dict(opening["raw"]), target)
     raw = _raw_from_post(request.POST, rates=services.may_change_rates(request.user))
     target = _target_from_post(request.POST)
