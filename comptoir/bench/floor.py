@@ -96,13 +96,14 @@ def customer_card(request, customer_id: int):
     if row is None:
         return JsonResponse({"detail": "not found", "errors": []}, status=404)
     (card,) = _customer_rows([row])
+    # Others sharing a phone or the address: one id list per index, united (an OR would scan them all).
     e164s = [phone["e164"] for phone in card["phones"]]
-    same = Customer.objects.filter(merged_into__isnull=True).exclude(pk=customer_id)
-    sure = Q(pk__in=CustomerPhone.objects.filter(e164__in=e164s).values("customer_id")) if e164s else Q(pk__in=[])
+    ids = [CustomerPhone.objects.filter(e164__in=e164s).values("customer_id").order_by()] if e164s else []
     if card["email"] and card["email_status"] in ("valid", "invalid"):
-        sure |= Q(email=card["email"]) | Q(pk__in=CustomerEmail.objects.filter(email=card["email"]).values(
-            "customer_id"))
-    card["sure_duplicates"] = same.filter(sure).count()
+        ids += [Customer.objects.filter(email=card["email"]).values("pk").order_by(),
+                CustomerEmail.objects.filter(email=card["email"]).values("customer_id").order_by()]
+    card["sure_duplicates"] = Customer.objects.filter(merged_into__isnull=True, pk__in=ids[0].union(*ids[1:])).exclude(
+        pk=customer_id).count() if ids else 0
     return JsonResponse(card)
 
 

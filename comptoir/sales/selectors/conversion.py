@@ -2,17 +2,16 @@
 figure (DESIGN: analytics)."""
 
 from collections.abc import Iterator
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import Decimal
 
-from django.db.models import (
-    Count, DecimalField, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value,
-)
+from django.db import connections
+from django.db.models import BigIntegerField, Count, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils import timezone
 
 from comptoir.core import permissions
-from comptoir.core.figures import check_period, month_bounds, percentage, period_bounds, to_cents
+from comptoir.core.figures import check_period, month_bounds, percentage, period_bounds
 from comptoir.core.selectors import reports_db
 from comptoir.core.text import is_small_id
 from comptoir.sales.models import Opportunity, Stage, StageChange, Status
@@ -35,21 +34,48 @@ _GROUPS = {
 
 
 
-def _days(duration: timedelta | None, count: int) -> Decimal | None:
-    if not count or duration is None:
-        return None
-    return (Decimal(duration.total_seconds()) / 86400 / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+class _Microseconds(Func):
+    """closed_at − created_at in whole microseconds, an integer on every database (SQLite's difference
+    of two moments is already one; PostgreSQL's interval is read out exactly as numeric)."""
+
+    output_field = BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (closed, closed_params), (created, created_params) = (compiler.compile(e) for e in self.source_expressions)
+        params = (*closed_params, *created_params)
+        if connection.vendor == "postgresql":
+            return f"(EXTRACT(EPOCH FROM ({closed} - {created})) * 1000000)", params
+        return connection.ops.subtract_temporals("DateTimeField", (closed, closed_params),
+                                                 (created, created_params))
 
 
-def _figures(won: int, lost: int, open_: int, suspended: int, won_amount, won_cost, days_sum) -> dict:
-    won_amount, won_cost = to_cents(won_amount), to_cents(won_cost)
+class _Cents(Func):
+    """A money column in whole cents (SQLite keeps decimals as floats: rounded, never truncated)."""
+
+    template = "ROUND(%(expressions)s * 100)"
+    output_field = BigIntegerField()
+
+
+DAY_US = 86_400_000_000
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half-up, for non-negative integers (exact: no float, no Decimal)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def _figures(won: int, lost: int, open_: int, suspended: int, won_cents: int, cost_cents: int, days_us: int) -> dict:
+    """A group's figures from its integer measures (issue 25: cents and microseconds summed in SQL, so a group
+    costs a few integer operations here): the same half-up roundings as core.figures, to the cent, to
+    the hundredth of a percent and to the tenth of a day."""
+    closed = won + lost
     return {
         "won": won, "lost": lost, "open": open_, "suspended": suspended,
-        "conversion_pct": percentage(won, won + lost),
-        "won_amount": won_amount,
-        "avg_deal_size": to_cents(won_amount / won) if won else None,
-        "avg_days_to_close": _days(days_sum, won),
-        "margin": won_amount - won_cost,
+        "conversion_pct": Decimal(_half_up(10_000 * won, closed)).scaleb(-2) if closed else None,
+        "won_amount": Decimal(won_cents).scaleb(-2),
+        "avg_deal_size": Decimal(_half_up(won_cents, won)).scaleb(-2) if won else None,
+        "avg_days_to_close": Decimal(_half_up(10 * days_us, DAY_US * won)).scaleb(-1) if won else None,
+        "margin": Decimal(won_cents - cost_cents).scaleb(-2),
     }
 
 
@@ -167,27 +193,33 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
     else:
         key, label = _GROUPS[by]
         scope = scope.filter(closed | open_now | suspended_now)
-    duration = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
-    money = DecimalField(max_digits=18, decimal_places=2)
     measures = {
         "n_won": Count("pk", filter=won),
         "n_lost": Count("pk", filter=outcomes["lost"]),
         "n_open": Count("pk", filter=open_now),
         "n_suspended": Count("pk", filter=suspended_now),
-        "won_amount": Coalesce(Sum("amount", filter=won), Value(Decimal("0")), output_field=money),
-        "won_cost": Coalesce(Sum("cost", filter=won), Value(Decimal("0")), output_field=money),
-        "days": Sum(duration, filter=won),
+        "won_cents": Coalesce(Sum(_Cents("amount"), filter=won), 0, output_field=BigIntegerField()),
+        "cost_cents": Coalesce(Sum(_Cents("cost"), filter=won), 0, output_field=BigIntegerField()),
+        "days_us": Coalesce(Sum(_Microseconds("closed_at", "created_at"), filter=won), 0,
+                            output_field=BigIntegerField()),
     }
-    rows = (
-        scope.annotate(group_key=key if not isinstance(key, str) else F(key))
-        .values("group_key")
+    names = ("n_won", "n_lost", "n_open", "n_suspended", "won_cents", "cost_cents", "days_us")
+    # Issue 25: no ORDER BY on the grouped statement (it turned PostgreSQL's hash aggregation into a sort of
+    # every row); the groups, a few thousand at most, are put in the key's order here, NULL where the
+    # database put it (last on PostgreSQL, first on SQLite). Products are text: the database's collation
+    # orders them, as before.
+    grouped = scope.annotate(group_key=key if not isinstance(key, str) else F(key)).values("group_key") \
         .annotate(**measures, **({"group_label": Max(label)} if label is not None else {}))
-        .order_by("group_key")
-    )
-    groups, totals = [], {"won": 0, "lost": 0, "open": 0, "suspended": 0, "amount": Decimal("0"),
-                          "cost": Decimal("0"), "days": timedelta(0)}
+    fields = ("group_key", *names, *(("group_label",) if label is not None else ()))
+    if by == "product":
+        rows = list(grouped.order_by("group_key").values_list(*fields))
+    else:
+        nulls_first = connections[scope.db].vendor != "postgresql"
+        rows = sorted(grouped.order_by().values_list(*fields),
+                      key=lambda row: (row[0] is not None if nulls_first else row[0] is None, row[0] or 0))
+    groups = []
     for row in rows:  # one row per group, already aggregated in SQL
-        key_value = row["group_key"]
+        key_value = row[0]
         if by == "month":
             key_value = timezone.localtime(key_value).strftime("%Y-%m") if key_value else None
             group_label = key_value
@@ -195,23 +227,13 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
             key_value = key_value.strftime("%Y-%m") if key_value else None
             group_label = key_value
         else:
-            group_label = (row.get("group_label") or "").strip() or None
-        groups.append({"key": key_value, "label": group_label,
-                       **_figures(row["n_won"], row["n_lost"], row["n_open"], row["n_suspended"],
-                                  row["won_amount"], row["won_cost"], row["days"])})
-        totals["won"] += row["n_won"]
-        totals["lost"] += row["n_lost"]
-        totals["open"] += row["n_open"]
-        totals["suspended"] += row["n_suspended"]
-        totals["amount"] += row["won_amount"] or 0
-        totals["cost"] += row["won_cost"] or 0
-        totals["days"] += row["days"] or timedelta(0)
-    overall = _figures(totals["won"], totals["lost"], totals["open"], totals["suspended"], totals["amount"],
-                       totals["cost"], totals["days"])
+            group_label = (row[8] or "").strip() or None
+        groups.append({"key": key_value, "label": group_label, **_figures(*row[1:8])})
     if by == "competitor":  # a deal may sit in several groups: the total counts each deal once
-        row = scope.aggregate(**measures)
-        overall = _figures(row["n_won"], row["n_lost"], row["n_open"], row["n_suspended"], row["won_amount"],
-                           row["won_cost"], row["days"])
+        totals = scope.aggregate(**measures)
+        overall = _figures(*(totals[name] for name in names))
+    else:  # the groups add up: seven sums of integers
+        overall = _figures(*(sum(row[index] for row in rows) for index in range(1, 8)))
     return {"from": date_from, "to": date_to, "by": by, "overall": overall, "groups": groups}
 
 

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from comptoir.accounts.tests.factories import UserFactory
@@ -235,6 +236,48 @@ def test_two_won_of_two_thousand_closed_is_a_tenth_of_a_percent(manager, salespe
 
     assert (overall["won"], overall["won"] + overall["lost"]) == (2, 2000)
     assert overall["conversion_pct"] == Decimal("0.10")
+
+
+def test_conversion_rounds_half_up_from_integer_cents_and_microseconds_and_orders_groups_by_key(
+        manager, salesperson, pipeline, django_assert_num_queries):
+    # given (issue 25: cents and durations summed as integers in SQL, no ORDER BY on the grouped statement):
+    # three won deals of 10.00, 10.00 and 10.01 (average 10.0033 → 10.00), costs of 7.555 each rounded by
+    # the column, closed after 1 day 2:24 (1.1 days), 1 day and 1 day 0:00:00.000001 → 1.0333 → 1.0; five
+    # lost (3 of 8 = 37.5 %); one won by nobody, closed after exactly 1.05 days (half-up: 1.1)
+    other = UserFactory(role="salesperson", first_name="Zoé", last_name="Zorro")
+    customer = make_customer(salesperson)
+    now = timezone.now().replace(microsecond=0) - timedelta(days=1)
+    plan = [(salesperson, "won", "10.00", timedelta(days=1, hours=2, minutes=24)),
+            (salesperson, "won", "10.00", timedelta(days=1)),
+            (salesperson, "won", "10.01", timedelta(days=1, microseconds=1)),
+            *[(salesperson, "lost", "5.00", timedelta(days=2))] * 5,
+            (other, "won", "0.05", timedelta(days=1, hours=1, minutes=12)),
+            (None, "won", "3.33", timedelta(days=1, hours=1, minutes=12))]
+    for owner, status, amount, duration in plan:
+        deal = make_opportunity(manager, customer, pipeline)
+        Opportunity.objects.filter(pk=deal.pk).update(
+            status=status, amount=Decimal(amount), cost=Decimal("7.56"), salesperson=owner,
+            lost_reason_id=1 if status == "lost" else None, created_at=now - duration, closed_at=now)
+    today = timezone.localdate()
+
+    # when
+    with django_assert_num_queries(1):
+        result = selectors.conversion_compute(actor=manager, date_from=today - timedelta(days=7), date_to=today,
+                                              by="salesperson")
+
+    # then
+    first, second, nobody = (result["groups"] if connection.vendor == "postgresql"
+                             else result["groups"][1:] + result["groups"][:1])
+    assert (first["key"], second["key"], nobody["key"]) == tuple(sorted([salesperson.pk, other.pk])) + (None,)
+    mine = first if first["key"] == salesperson.pk else second
+    assert (mine["won"], mine["lost"], str(mine["conversion_pct"])) == (3, 5, "37.50")
+    assert (str(mine["won_amount"]), str(mine["avg_deal_size"]), str(mine["margin"])) == ("30.01", "10.00", "7.33")
+    assert str(mine["avg_days_to_close"]) == "1.0"  # (1.1 + 1 + 1.0000…) / 3 = 1.0333…
+    assert str(nobody["avg_days_to_close"]) == "1.1" and nobody["label"] is None  # exactly 1.05: half-up
+    overall = result["overall"]
+    assert (overall["won"], overall["lost"], str(overall["conversion_pct"])) == (5, 5, "50.00")
+    assert (str(overall["won_amount"]), str(overall["avg_deal_size"])) == ("33.39", "6.68")  # 6.678 → 6.68
+    assert str(overall["margin"]) == "-4.41" and str(overall["avg_days_to_close"]) == "1.0"  # 5.2000… / 5
 
 
 def test_a_period_with_nothing_closed_has_a_null_rate(manager):
