@@ -4,17 +4,21 @@ change (htmx, `desk_grid`) or with « Recalculer » (a plain POST), and a chosen
 services.desk_sheet_save."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.exceptions import ApplicationError, NotFound
+from comptoir.core.views import refusal_as_message
 from comptoir.desk import selectors, services
+from comptoir.desk.documents import sheet_number, worksheet_pdf
 from comptoir.desk.models import KILOMETRES, ItemKind, ProgramKind
 from comptoir.sales.selectors import opportunity_get
 
@@ -25,6 +29,7 @@ ITEM_GROUPS = [(ItemKind.FEE, _("Frais")), (ItemKind.PRODUCT, _("Produits F&A"))
 KINDS = [(ProgramKind.FINANCE, _("Financement")), (ProgramKind.LEASE, _("Location"))]
 TERM_NOT_IN_GRID = _("Choisissez un terme de la grille pour ce type.")
 SHEET_KEPT = _("Feuille de calcul %(number)s gardée.")
+SHEET_SENT = _("Feuille de calcul %(number)s envoyée à %(to)s.")
 SHEET_QUOTED = _("Feuille de calcul %(number)s gardée ; sa cotation est dans l'onglet Cotations.")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -100,7 +105,8 @@ def _form(raw: dict, opening: dict) -> dict:
         "finance_apr": _shown(raw.get("finance_apr") or ""), "lease_apr": _shown(raw.get("lease_apr") or ""),
         "frequency": raw.get("frequency") or "monthly", "kilometres": str(raw.get("kilometres") or ""),
         "finance_programs": programs[ProgramKind.FINANCE], "lease_programs": programs[ProgramKind.LEASE],
-        "finance_term_choices": term_choices[ProgramKind.FINANCE], "lease_term_choices": term_choices[ProgramKind.LEASE],
+        "finance_term_choices": term_choices[ProgramKind.FINANCE],
+        "lease_term_choices": term_choices[ProgramKind.LEASE],
         "target_term_choices": sorted(set(term_choices[ProgramKind.FINANCE]) | set(term_choices[ProgramKind.LEASE])),
     }
 
@@ -168,7 +174,8 @@ def _computed(request, opening: dict, raw: dict, target: dict) -> dict:
         return {"error": error, "error_at": _error_slot(error, raw)}
     titles = dict(KINDS)
     tables = [(kind, titles[kind], _rows(result[kind], desk.cash_downs), program)
-              for kind, program in ((ProgramKind.FINANCE, desk.finance_program), (ProgramKind.LEASE, desk.lease_program))]
+              for kind, program in ((ProgramKind.FINANCE, desk.finance_program),
+                                    (ProgramKind.LEASE, desk.lease_program))]
     return {"desk": desk, "result": result, "found": found, "steps": desk.cash_downs, "tables": tables,
             "per": PER[desk.frequency], "gross": result.get("gross")}
 
@@ -205,8 +212,29 @@ def desk_sheets(request, pk: int):
     """The sheets kept on a deal (the opportunity's « Calcul des paiements » tab)."""
     opportunity = opportunity_get(actor=request.user, pk=pk)
     sheets = selectors.desk_sheets(actor=request.user, opportunity_id=opportunity.pk)
-    return render(request, "desk/_sheets.html", {"opportunity": opportunity, "sheets": sheets,
-                                                 "may_send": hasattr(services, "desk_sheet_send")})
+    return render(request, "desk/_sheets.html", {"opportunity": opportunity, "sheets": sheets})
+
+
+@login_required
+def desk_sheet_pdf(request, pk: int, sheet_id: int):
+    """A kept sheet's worksheet (« Feuille de calcul », desk.documents) in the page's language: no cost, no gross."""
+    sheet = selectors.desk_sheet_get(actor=request.user, opportunity_id=pk, sheet_id=sheet_id)
+    response = HttpResponse(worksheet_pdf(sheet, language=translation.get_language() or "fr-ca"),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{sheet_number(sheet)}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def desk_sheet_send(request, pk: int, sheet_id: int):
+    """Email a kept sheet's worksheet to the customer (or to « À »), from the worker."""
+    opportunity_get(actor=request.user, pk=pk)  # 404 for a deal one may not see
+    with refusal_as_message(request):
+        sheet = services.desk_sheet_send(actor=request.user, opportunity_id=pk, sheet_id=sheet_id,
+                                         to=request.POST.get("to") or None, message=request.POST.get("message", ""))
+        messages.success(request, SHEET_SENT % {"number": sheet.number, "to": sheet.sent_to})
+    return redirect(f"{reverse('opportunity-card', args=[pk])}?tab=desk")
 
 
 @login_required

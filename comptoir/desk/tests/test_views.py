@@ -176,3 +176,24 @@ def test_keeping_without_a_choice_makes_no_quote_and_a_bad_choice_is_refused(cli
     assert refused.status_code == 422 and str(services.BAD_CHOICE) in refused.content.decode()
     sheet = DeskSheet.objects.get(opportunity=deal)
     assert sheet.variant_id is None and sheet.choice == {}
+
+
+def test_a_kept_sheet_prints_its_worksheet_and_is_sent_to_the_customer(client, salesperson, deal, programs, items):
+    client.force_login(salesperson)
+    client.post(_page(deal), _form(deal, programs, items, choice="finance:72:2000.00"))
+    sheet = DeskSheet.objects.get(opportunity=deal)
+
+    listed = client.get(reverse("desk-sheets", args=[deal.pk])).content.decode()
+    pdf = client.get(reverse("desk-sheet-pdf", args=[deal.pk, sheet.pk]))
+    sent = client.post(reverse("desk-sheet-send", args=[deal.pk, sheet.pk]), {"to": "gabrielle.roy@videotron.ca"})
+
+    assert reverse("desk-sheet-pdf", args=[deal.pk, sheet.pk]) in listed
+    assert reverse("desk-sheet-send", args=[deal.pk, sheet.pk]) in listed
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    assert sent.status_code == 302 and sent["Location"].endswith("?tab=desk")
+    sheet.refresh_from_db()
+    assert sheet.sent_to == "gabrielle.roy@videotron.ca" and sheet.sent_at is not None
+    client.force_login(UserFactory(role="salesperson"))
+    assert client.get(reverse("desk-sheet-pdf", args=[deal.pk, sheet.pk])).status_code == 404
+    assert client.post(reverse("desk-sheet-send", args=[deal.pk, sheet.pk]), {"to": "x@example.com"}).status_code \
+        == 404

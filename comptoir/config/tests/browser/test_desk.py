@@ -2,7 +2,7 @@
 salesperson opens « Calcul des paiements » from the opportunity, enters the customer's trade-in and its lien,
 changes a cash-down — the grid follows without the page reloading, to the cent of test_desk.py's worked
 example (503,56 a month over 72 months with 2 000 down) — and picks a lease cell: the sheet is kept and its
-quote is on the deal. A manager sees the gross and the rate fields; the salesperson never does. Nothing
+quote is on the deal; the worksheet is sent from the deal's « Calcul des paiements » tab. A manager sees the gross and the rate fields; the salesperson never does. Nothing
 scrolls sideways at 1366×768 nor on a 390×844 phone.
 
 Screenshots land in var/screenshots/ for a person to look at: desk-<width>.png (the salesperson's desk after
@@ -129,7 +129,20 @@ def test_a_salesperson_desks_a_deal_with_a_trade_in_and_keeps_a_lease(page, sale
     expect(row).to_contain_text("Location 48 mois")
     expect(row).to_contain_text(lease_payment.split("/")[0].strip())
     expect(row.get_by_role("link", name=re.compile("Cotation"))).to_be_visible()
+    expect(row.get_by_role("link", name="Feuille de calcul (PDF)")).to_have_attribute(
+        "href", f"/sales/opportunities/{deal.pk}/desk/sheets/{sheet.pk}/worksheet.pdf")
     screenshot(page, "desk-sheets")
+
+    # 7. the worksheet is sent to the customer (from the worker): the tab says when and to whom
+    row.get_by_text("Envoyer par courriel").click()
+    row.get_by_label("À").fill("gabrielle.roy@videotron.ca")
+    with page.expect_navigation(url=re.compile(r"\?tab=desk$")):
+        row.get_by_role("button", name="Envoyer la feuille de calcul").click()
+    expect(page.locator(".messages")).to_contain_text("Feuille de calcul 1 envoyée à gabrielle.roy@videotron.ca")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".desk-sheets-table tbody tr").first).to_contain_text("gabrielle.roy@videotron.ca")
+    sheet.refresh_from_db()
+    assert sheet.sent_to == "gabrielle.roy@videotron.ca"
     assert page.js_errors == []
 
 
@@ -161,5 +174,18 @@ def test_a_manager_sees_the_gross_and_changes_a_rate_a_salesperson_sees_neither(
     expect(changed).to_have_class(re.compile(r"\brate_changed\b"))
     expect(changed).to_contain_text(re.compile(r"3,99\s%\s·\staux modifié"))
     screenshot(boss, "desk-manager")
+
+    # « Paiement d'abord »: 450 a month over 72 months with 2 000 down → the highest price, put in the form
+    boss.get_by_label("Paiement visé").fill("450")
+    boss.locator("#target_cash_down").fill("2000")
+    found = boss.locator(".desk-found")
+    expect(found).to_contain_text(re.compile(r"Pour 450,00\s\$/mois en financement sur 72 mois avec 2\s000,00\s\$"))
+    price = found.get_by_role("button", name="Mettre ce prix").get_attribute("value")
+    with boss.expect_navigation():
+        found.get_by_role("button", name="Mettre ce prix").click()
+    expect(boss.get_by_label("Prix de vente")).to_have_value(price.replace(".", ","))
+    fitted = boss.locator('#desk-grid button.desk-cell[value="finance:72:2000.00"] .desk-pay').inner_text()
+    assert float(re.sub(r"[^\d,]", "", fitted).replace(",", ".")) <= 450.00
+    expect(boss.locator("#finance_apr")).to_have_value("3,99")  # the manager's rate is kept
     assert errors == [] and page.js_errors == []
     context.close()
