@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from comptoir.core.dealer import dealer_identity
 from comptoir.core.formatting import money_text
 from comptoir.desk.models import DeskSheet, ItemKind
+from comptoir.quotes.services import tax_rules
 from comptoir.quotes.documents import ASSETS, SANDBOX, financing_context, local_fetcher, unit_context, web_assets
 
 WORKSHEET = Path(__file__).resolve().parent / "templates" / "desk" / "worksheet.html"
@@ -86,9 +87,10 @@ def _price_rows(sheet: DeskSheet, currency: str) -> list[dict]:
     row(_("Valeur d'échange"), trade_in.get("allowance"), "− ")
     rows.append({"label": _("Montant taxable"), "value": money_text(Decimal(grid["taxable"]), currency),
                  "strong": True})
-    tax_names = [_("TPS"), _("TVQ")]
+    english = translation.get_language() == "en"
+    names = [(rule["name_en"] if english else rule["name"]) for rule in tax_rules() if "standard" in rule["applies_to"]]
     for index, amount in enumerate(grid.get("taxes", [])):
-        row(tax_names[index] if index < len(tax_names) else _("Taxe"), amount, "+ ")
+        row(names[index] if index < len(names) else _("Taxe"), amount, "+ ")
     for item in items:
         if item["kind"] != ItemKind.REBATE and not item.get("taxable"):
             row(f"{item['name']} ({_('non taxable')})", item["price"], "+ ")
@@ -108,6 +110,16 @@ def worksheet_context(sheet: DeskSheet, picks=None) -> dict:
                if line]
     trade_in = sheet.inputs.get("trade_in") or {}
     options = [financing_context(option, currency) for option in worksheet_options(sheet, picks)]
+    # Side by side: one row per figure, one column per option (a figure an option lacks is blank); the
+    # cash price, the same for all, is the price table's last line.
+    labels = []
+    for option in options:
+        labels += [row["label"] for row in option["rows"] if row["label"] not in labels]
+    labels = [label for label in labels if label != _("Prix au comptant")]
+    table = {"heads": [option["head"] for option in options],
+             "rows": [{"label": label, "values": [next((r["value"] for r in option["rows"] if r["label"] == label), "")
+                                                  for option in options]} for label in labels],
+             "notes": list(dict.fromkeys(option["note"] for option in options if option["note"]))}
     return {
         "language": translation.get_language(),
         "colon": "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":",
@@ -124,7 +136,7 @@ def worksheet_context(sheet: DeskSheet, picks=None) -> dict:
         "trade_in": {"description": trade_in.get("description", ""), "vin": trade_in.get("vin", "")}
         if trade_in.get("description") or trade_in.get("vin") else None,
         "prices": _price_rows(sheet, currency),
-        "options": options,
+        "options": table,
         "chosen": bool(sheet.choice),
         "labels": {
             "worksheet": _("Feuille de calcul"), "date": _("Date"), "customer": _("Client"),

@@ -335,7 +335,8 @@ class Desk:
             "description": self.description, "unit": self.unit, "selling_price": self.selling_price,
             "msrp": self.msrp, "accessories": self.accessories, "trade_in": self.trade_in, "items": self.items,
             "cash_downs": self.cash_downs, "finance_terms": self.finance_terms, "lease_terms": self.lease_terms,
-            "finance_program": _program_label(self.finance_program), "lease_program": _program_label(self.lease_program),
+            "finance_program": _program_label(self.finance_program),
+            "lease_program": _program_label(self.lease_program),
             "finance_apr": self.finance_apr, "lease_apr": self.lease_apr, "frequency": self.frequency,
             "kilometres": self.kilometres})
 

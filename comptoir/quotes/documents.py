@@ -131,7 +131,7 @@ def financing_context(financing: dict, currency: str) -> dict | None:
         row(rebate["name"], "− " + _money(rebate["amount"], currency))
     if kind != "cash":
         row(_("Prêteur"), " — ".join(p for p in (program.get("lender"), program.get("name")) if p))
-        row(_("Comptant"), _money(financing.get("cash_down"), currency))
+        row(_("Mise de fonds"), _money(financing.get("cash_down"), currency))
         row(_("Taux annuel"), rate_text(financing["apr"]) if financing.get("apr") not in (None, "") else "")
         row(_("Terme"), _("%(months)s mois") % {"months": financing.get("term")})
         row(_("Nombre de paiements"), str(financing.get("payments") or ""))
@@ -148,7 +148,10 @@ def financing_context(financing: dict, currency: str) -> dict | None:
             row(_("Kilométrage annuel"), kilometres(int(financing["kilometres"])))
         if program.get("excess_km_charge") and Decimal(program["excess_km_charge"]):
             row(_("Frais par km excédentaire"), _money(program["excess_km_charge"], currency) + "/km")
-    return {"kind": kind, "title": FINANCING_KINDS.get(kind, kind), "rows": rows,
+    title = FINANCING_KINDS.get(kind, kind)
+    head = _("%(kind)s · %(months)s mois") % {"kind": title, "months": financing["term"]} \
+        if kind != "cash" and financing.get("term") else title
+    return {"kind": kind, "title": title, "head": head, "rows": rows,
             "note": _("Estimation sujette à l'approbation du crédit par le prêteur. Taxes incluses dans le "
                       "paiement.") if kind == "lease" else
             _("Estimation sujette à l'approbation du crédit par le prêteur.") if kind == "finance" else ""}

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from comptoir.accounts.tests.factories import UserFactory
 from comptoir.catalog.services import inventory_unit_save
 from comptoir.core.exceptions import ApplicationError, Forbidden
 from comptoir.customers.tests.factories import make_customer
@@ -287,8 +288,7 @@ def test_desk_sheets_through_the_api_hide_the_gross_from_a_salesperson(salespers
 
 
 def test_a_deal_one_may_not_see_has_no_desk_sheets(make_api, deal, programs):
-    other = make_api(__import__("comptoir.accounts.tests.factories", fromlist=["UserFactory"]).UserFactory(
-        role="salesperson"))
+    other = make_api(UserFactory(role="salesperson"))
 
     assert other.get(f"/opportunities/{deal.pk}/desk-sheets").status_code == 404
     assert other.post(f"/opportunities/{deal.pk}/desk-sheets", {
@@ -362,7 +362,8 @@ def test_a_worksheet_prints_up_to_three_options_side_by_side_in_english(salesper
 
     text = " ".join(_text(response.content).split())
     assert response.status_code == 200 and "Worksheet" in text
-    assert text.count("Annual rate") == 2 and "Cash price" in text
+    # One column per option, one row per figure: two finance options and the cash one.
+    assert text.count("Financing ·") == 2 and text.count("Annual rate") == 1 and "Cash price" in text
     bad = salesperson_api.get(f"/opportunities/{deal.pk}/desk-sheets/{sheet.pk}/worksheet.pdf",
                               {"option": "daily:1:0"})
     assert bad.status_code == 422
