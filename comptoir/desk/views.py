@@ -187,7 +187,7 @@ def _page(request, opportunity, opening, raw, target, *, status=200, error=None)
     computed = _computed(request, opening, raw, target)
     if error is not None:  # a refusal of the save, shown like a refusal of the figures
         computed.update(error=error, error_at=_error_slot(error, raw))
-    if computed.get("error") is not None and status == 200:
+    if computed.get("error") is not None and status == 200 and request.method == "POST":
         status = 422 if computed["error"].status < 500 else computed["error"].status
     return render(request, "desk/page.html", {
         "opportunity": opportunity, "opening": opening, "form": _form(raw, opening), "target": target,
