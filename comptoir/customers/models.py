@@ -90,6 +90,11 @@ class Customer(models.Model):
             # The list's order, so a page of a million customers reads 25 index entries.
             models.Index(fields=["last_name", "first_name", "id"], name="customer_name_order_idx"),
             models.Index(fields=["salesperson", "last_name", "first_name"], name="customer_salesperson_idx"),
+            # The email ratio of a month (issue 25): the customers salespeople created in it, with every column
+            # the ratio counts, answered from this index alone.
+            models.Index(fields=["created_at", "created_by", "email_status", "merged_into", "points_lost", "id"],
+                         condition=models.Q(channel="manual", created_by__isnull=False),
+                         name="customer_month_ratio_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(email_status__in=EmailStatus.values), name="customer_email_status"),

@@ -5,12 +5,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from decimal import Decimal
 
 import phonenumbers
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case, Count, ExpressionWrapper, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Concat, TruncMonth
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim, TruncMonth
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -522,9 +525,16 @@ def customer_sure_duplicate_count(customer: Customer, *, actor) -> int:
     return customer_visible(actor).exclude(pk=customer.pk).filter(pk__in=first.union(*rest)).count()
 
 
+def _hundredths_half_up(part, whole):
+    """part / whole × 100 in hundredths, rounded half-up with integers (core.figures.percentage's rounding):
+    the same on every database, never a float. NULL when `whole` is 0."""
+    return ExpressionWrapper((part * 20000 + whole) / NullIf(whole * 2, 0), output_field=IntegerField())
+
+
 def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
     """DESIGN (email ratio): per salesperson, customers they created in the month whose email is valid
-    now / all they created. System-created ones count for nobody. One grouped SQL aggregation.
+    now / all they created. System-created ones count for nobody. One grouped SQL aggregation, each
+    salesperson's line (ratio, points) figured in it: the rows come out of the database as answered.
     Points lost: those recorded at creation, and none for a month at or above the target (issue 23)."""
     start, end = month_bounds(year, month)
     created = Customer.objects.using(reports_db()).filter(
@@ -532,35 +542,32 @@ def email_ratio_compute(*, year: int, month: int, actor=None) -> dict:
     )
     live = Q(merged_into__isnull=True)
     valid = live & Q(email_status=EmailStatus.VALID)
+    target = site_settings_get().email_ratio_target_pct
+    ratio = _hundredths_half_up(Count("pk", filter=valid), Count("pk", filter=live))
     rows = (
         created.values("created_by")
         .annotate(
+            user=F("created_by"),
             created=Count("pk", filter=live),
             with_valid_email=Count("pk", filter=valid),
-            points_lost=Coalesce(Sum("points_lost"), 0),
-            label=Concat(F("created_by__first_name"), Value(" "), F("created_by__last_name")),
-            username=F("created_by__username"),
+            ratio_hundredths=ratio,
+            # Issue 23: a salesperson at or above the target loses no point for the month (the ratio as shown,
+            # two decimals, so « 75,00 % » is never red nor costs a point).
+            points_lost=Case(When(Q(ratio_hundredths__gte=int(target * 100)), then=Value(0)),
+                             default=Coalesce(Sum("points_lost"), 0), output_field=IntegerField()),
+            label=Coalesce(NullIf(Trim(Concat(F("created_by__first_name"), Value(" "), F("created_by__last_name"))),
+                                  Value("")), F("created_by__username")),
         )
         .order_by("created_by__last_name", "created_by__first_name", "created_by")
     )
     if actor is not None and not permissions.can_see_team(actor):
         rows = rows.filter(created_by=actor)  # a salesperson sees their own row beside the team's total
     overall = created.aggregate(created=Count("pk", filter=live), with_valid_email=Count("pk", filter=valid))
-    target = site_settings_get().email_ratio_target_pct
-    by_salesperson = []
-    for row in rows:  # one line per salesperson, every figure already aggregated in SQL
-        ratio = percentage(row["with_valid_email"], row["created"])
-        # Issue 23: a salesperson at or above the target loses no point for the month (the ratio as shown,
-        # two decimals, so « 75,00 % » is never red nor costs a point).
-        met = ratio is not None and ratio >= target
-        by_salesperson.append({
-            "user": row["created_by"],
-            "label": row["label"].strip() or row["username"],
-            "created": row["created"],
-            "with_valid_email": row["with_valid_email"],
-            "ratio_pct": ratio,
-            "points_lost": 0 if met else row["points_lost"],
-        })
+    by_salesperson = [
+        {"user": user, "label": label, "created": n, "with_valid_email": valid_n,
+         "ratio_pct": None if hundredths is None else Decimal(hundredths).scaleb(-2), "points_lost": points}
+        for user, label, n, valid_n, hundredths, points in rows.values_list(
+            "user", "label", "created", "with_valid_email", "ratio_hundredths", "points_lost")]
     return {
         "month": f"{year:04d}-{month:02d}",
         "target_pct": target,

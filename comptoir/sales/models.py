@@ -122,7 +122,9 @@ class Opportunity(models.Model):
             models.Index(fields=["status", "closed_at"], name="opportunity_closed_idx"),
             models.Index(fields=["salesperson", "status"], name="opportunity_salesperson_idx"),
             models.Index(fields=["pipeline", "stage"], name="opportunity_stage_idx"),
-            models.Index(fields=["created_at"], name="opportunity_created_idx"),
+            # The list's order (newest first, id breaking ties): a page's ids, deep pages too, read from this
+            # index alone (issue 25); also every range on created_at.
+            models.Index(fields=["created_at", "id"], name="opportunity_list_order_idx"),
             # A pipeline's deals of one status, newest first: the list's page and its count from the index.
             models.Index(fields=["pipeline", "status", "-created_at"], name="opportunity_pipe_status_idx"),
         ]
