@@ -115,7 +115,8 @@ def worksheet_context(sheet: DeskSheet, picks=None) -> dict:
     labels = []
     for option in options:
         labels += [row["label"] for row in option["rows"] if row["label"] not in labels]
-    labels = [label for label in labels if label != _("Prix au comptant")]
+    cash_price = {row["label"] for option in options for row in option["rows"] if row["key"] == "cash_price"}
+    labels = [label for label in labels if label not in cash_price]
     table = {"heads": [option["head"] for option in options],
              "rows": [{"label": label, "values": [next((r["value"] for r in option["rows"] if r["label"] == label), "")
                                                   for option in options]} for label in labels],

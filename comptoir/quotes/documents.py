@@ -122,11 +122,11 @@ def financing_context(financing: dict, currency: str) -> dict | None:
     program = financing.get("program") or {}
     rows = []
 
-    def row(label, value):
+    def row(label, value, key=""):
         if value not in (None, ""):
-            rows.append({"label": label, "value": value})
+            rows.append({"label": label, "value": value, "key": key})
 
-    row(_("Prix au comptant"), _money(financing.get("cash_price"), currency))
+    row(_("Prix au comptant"), _money(financing.get("cash_price"), currency), "cash_price")
     for rebate in financing.get("rebates_after_tax") or []:
         row(rebate["name"], "− " + _money(rebate["amount"], currency))
     if kind != "cash":
@@ -152,6 +152,7 @@ def financing_context(financing: dict, currency: str) -> dict | None:
     head = _("%(kind)s · %(months)s mois") % {"kind": title, "months": financing["term"]} \
         if kind != "cash" and financing.get("term") else title
     return {"kind": kind, "title": title, "head": head, "rows": rows,
+            "pairs": [rows[i:i + 2] for i in range(0, len(rows), 2)],  # two figures a line on the papers
             "note": _("Estimation sujette à l'approbation du crédit par le prêteur. Taxes incluses dans le "
                       "paiement.") if kind == "lease" else
             _("Estimation sujette à l'approbation du crédit par le prêteur.") if kind == "finance" else ""}
