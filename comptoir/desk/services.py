@@ -269,6 +269,30 @@ def price_for_payment(amounts: Amounts, *, kind: str, term: Term, cash_down: Dec
     return payments.price_for_payment(target, payment_at)
 
 
+TERM_NOT_IN_GRID = _("Choisissez un terme de la grille pour ce type.")
+
+
+def desk_payment_first(desk: "Desk", *, kind: str, term, cash_down, target) -> Decimal:
+    """« Paiement d'abord » on a deal: the unit's highest selling price (the desk's own field) whose payment
+    at this term and cash-down does not exceed `target`, accessories, fees, rebates and trade-in as
+    entered. The whole price found less the accessories, plus the rebates before taxes, is the unit's."""
+    payment = money(target, field="target_payment")
+    cash_down = money(cash_down, field="target_cash_down")
+    kind = ProgramKind.LEASE if kind == ProgramKind.LEASE else ProgramKind.FINANCE
+    setup = desk.setup()
+    chosen = next((t for t in (setup.finance if kind == ProgramKind.FINANCE else setup.lease)
+                   if str(t.term) == str(term).strip()), None)
+    if chosen is None:
+        raise ApplicationError(TERM_NOT_IN_GRID, field="target_term")
+    amounts = desk.amounts()
+    price = price_for_payment(amounts, kind=kind, term=chosen, cash_down=cash_down, frequency=desk.frequency,
+                              target=payment)
+    unit_price = None if price is None else price - (amounts.selling_price - desk.selling_price)
+    if unit_price is None or unit_price < 0:
+        raise ApplicationError(NO_PAYMENT, field="target_payment")
+    return unit_price
+
+
 def gross(*, selling_price: Decimal, unit_cost: Decimal, accessories: list[dict], products: list[dict]) -> dict:
     """DESIGN: front gross = selling price − unit cost (+ accessories' margin); back gross = the F&I
     products' price − cost. Managers and admins only (may_see_gross)."""

@@ -27,7 +27,6 @@ FREQUENCIES = [("monthly", _("Mensuel")), ("biweekly", _("Aux deux semaines")), 
 PER = {"monthly": _("/mois"), "biweekly": _("/2 sem."), "weekly": _("/sem.")}
 ITEM_GROUPS = [(ItemKind.FEE, _("Frais")), (ItemKind.PRODUCT, _("Produits F&A")), (ItemKind.REBATE, _("Rabais"))]
 KINDS = [(ProgramKind.FINANCE, _("Financement")), (ProgramKind.LEASE, _("Location"))]
-TERM_NOT_IN_GRID = _("Choisissez un terme de la grille pour ce type.")
 SHEET_KEPT = _("Feuille de calcul %(number)s gardée.")
 SHEET_SENT = _("Feuille de calcul %(number)s envoyée à %(to)s.")
 SHEET_QUOTED = _("Feuille de calcul %(number)s gardée ; sa cotation est dans l'onglet Cotations.")
@@ -136,27 +135,15 @@ def _rows(cells: list[dict], steps: list) -> list[dict]:
 
 
 def _payment_first(desk: services.Desk, target: dict) -> dict | None:
-    """« Paiement d'abord »: the highest selling price whose payment at the term and cash-down asked does
-    not exceed the target (services.price_for_payment), as the form's selling price."""
+    """« Paiement d'abord »: the unit's highest selling price for the target payment
+    (services.desk_payment_first), as the form's selling price."""
     if target["payment"] in (None, ""):
         return None
-    payment = services.money(target["payment"], field="target_payment")
-    cash_down = services.money(target["cash_down"], field="target_cash_down")
-    kind = ProgramKind.LEASE if target["kind"] == ProgramKind.LEASE else ProgramKind.FINANCE
-    setup = desk.setup()
-    terms = setup.finance if kind == ProgramKind.FINANCE else setup.lease
-    term = next((t for t in terms if str(t.term) == str(target["term"]).strip()), None)
-    if term is None:
-        raise ApplicationError(TERM_NOT_IN_GRID, field="target_term")
-    amounts = desk.amounts()
-    price = services.price_for_payment(amounts, kind=kind, term=term, cash_down=cash_down,
-                                       frequency=desk.frequency, target=payment)
-    if price is None:
-        raise ApplicationError(services.NO_PAYMENT, field="target_payment")
-    # The service prices the whole selling price (accessories in, rebates before taxes out); the form's
-    # field is the unit's, so the same difference is taken off. TODO(lead): a service answering the unit's price.
-    unit_price = price - (amounts.selling_price - desk.selling_price)
-    return {"price": unit_price, "kind": kind, "term": term.term, "cash_down": cash_down, "target": payment}
+    price = services.desk_payment_first(desk, kind=target["kind"], term=target["term"],
+                                        cash_down=target["cash_down"], target=target["payment"])
+    return {"price": price, "kind": ProgramKind.LEASE if target["kind"] == ProgramKind.LEASE else ProgramKind.FINANCE,
+            "term": int(target["term"]), "cash_down": services.money(target["cash_down"], field="target_cash_down"),
+            "target": services.money(target["payment"], field="target_payment")}
 
 
 def _computed(request, opening: dict, raw: dict, target: dict) -> dict:

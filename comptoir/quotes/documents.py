@@ -131,7 +131,7 @@ def financing_context(financing: dict, currency: str) -> dict | None:
         row(rebate["name"], "− " + _money(rebate["amount"], currency))
     if kind != "cash":
         row(_("Prêteur"), " — ".join(p for p in (program.get("lender"), program.get("name")) if p))
-        row(_("Mise de fonds"), _money(financing.get("cash_down"), currency))
+        row(_("Comptant versé"), _money(financing.get("cash_down"), currency))
         row(_("Taux annuel"), rate_text(financing["apr"]) if financing.get("apr") not in (None, "") else "")
         row(_("Terme"), _("%(months)s mois") % {"months": financing.get("term")})
         row(_("Nombre de paiements"), str(financing.get("payments") or ""))
