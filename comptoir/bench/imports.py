@@ -1,5 +1,7 @@
 """Import benchmark: the Maven dataset through the import services (goal: under 5 s), then a
-generated customers CSV through a whole import job (goal: 20,000 rows/s, memory flat)."""
+generated customers CSV through a whole import job beside its floor, the database alone inserting the
+same tables' rows in the same run (issue 25's goal: at least 0.8× the floor and 10,000 rows/s at a
+million rows on PostgreSQL, memory flat)."""
 
 import csv
 import os
@@ -22,7 +24,8 @@ from comptoir.imports.datasets import MAVEN_DIR, dataset_load
 from comptoir.timeline.services import timeline_record_many
 
 MAVEN_GOAL_SECONDS = 5.0
-ROWS_GOAL_PER_SECOND = 20_000
+ROWS_GOAL_PER_SECOND = 10_000
+FLOOR_GOAL_RATIO = 0.8
 
 
 def rss_mb() -> float:

@@ -40,6 +40,8 @@ class Command(BaseCommand):
             f"{share['ceiling_rows_per_second']:>9,.0f}{bench.ROWS_GOAL_PER_SECOND:>9,}"
             f"{share['ceiling_rows_per_second'] / bench.ROWS_GOAL_PER_SECOND:>11.2f}×"
             f"   ({share['us_per_row']:.0f} µs/row: inserting and committing alone, at this size)")
+        ratio = customers["rows_per_second"] / share["ceiling_rows_per_second"]
+        log(f"{database:<11}import / database share: {ratio:.2f}× (goal ≥ {bench.FLOOR_GOAL_RATIO}×)")
         log(f"{database:<11}memory: {customers['rss_at_10pct_mb']:.0f} MB at 10 % of the rows, "
             f"{customers['rss_at_end_mb']:.0f} MB at the end "
             f"({customers['rss_at_end_mb'] / customers['rss_at_10pct_mb']:.2f}×)")
@@ -50,8 +52,10 @@ class Command(BaseCommand):
              "meets": maven["seconds"] < bench.MAVEN_GOAL_SECONDS},
             {"database": database, "figure": f"customers CSV import ({customers['rows']:,} rows)",
              "value": customers["rows_per_second"], "unit": "rows/s", "floor": share["ceiling_rows_per_second"],
-             "floor_label": "database share alone", "goal": f"≥ {bench.ROWS_GOAL_PER_SECOND:,} rows/s",
-             "meets": customers["rows_per_second"] >= bench.ROWS_GOAL_PER_SECOND},
+             "floor_label": "database share alone",
+             "goal": f"≥{bench.FLOOR_GOAL_RATIO}× floor, ≥{bench.ROWS_GOAL_PER_SECOND // 1000}k/s",
+             "meets": customers["rows_per_second"] >= bench.ROWS_GOAL_PER_SECOND
+             and ratio >= bench.FLOOR_GOAL_RATIO},
             {"database": database, "figure": "customers CSV import, peak memory (RSS at the end)",
              "value": customers["rss_at_end_mb"], "unit": "MB", "floor": customers["rss_at_10pct_mb"],
              "floor_label": "RSS at 10 % of the rows", "goal": "flat", "meets": None},
