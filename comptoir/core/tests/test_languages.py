@@ -130,6 +130,16 @@ def test_every_string_has_an_english_and_a_polish_translation(language):
     assert not missing, f"{len(missing)} strings without a {language} translation:\n" + "\n".join(missing)
 
 
+def test_the_french_catalogue_never_says_another_string_than_its_own():
+    # French is the source: a msgstr is empty or the msgid itself. A fuzzy guess of msgmerge kept there once
+    # printed « %(counter)s doublon » for « Confier l'opportunité » and « 3 unités » on French pages.
+    wrong = [f"{path.name}: {entry} → {entry.msgstr!r}" for path in _catalogues("fr_CA")
+             for entry in read_catalogue(path)
+             if any(text and text not in (entry.msgid, entry.msgid_plural) for text in entry.msgstr)]
+
+    assert not wrong, "French strings that say something else:\n" + "\n".join(wrong)
+
+
 def _fingerprint(paths):
     return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in paths}
 

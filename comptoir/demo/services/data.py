@@ -288,7 +288,7 @@ DESK_ITEMS = [
     ("product", "Assurance remplacement", "895.00", "310.00", True, False, ()),
     ("product", "Traitement antirouille", "549.00", "120.00", True, False, ()),
     ("rebate", "Rabais du fabricant", "500.00", "0.00", True, False, ()),
-    ("rebate", "Rabais fidélité (après taxes)", "250.00", "0.00", True, True, ()),
+    ("rebate", "Rabais fidélité", "250.00", "0.00", True, True, ()),
 ]
 # Lenders' programs: (lender, program, kind, condition, makes, {term: (APR, {km: residual %})}, excess-km $)
 BRP = "Ski-Doo, Sea-Doo, Can-Am"
