@@ -61,6 +61,7 @@ class FinanceCellOut(Schema):
     cash_down: Decimal
     apr: Decimal
     rate_changed: bool
+    possible: bool = Field(description="False when nothing is left to lend: shown, never chosen")
     amount_financed: Decimal
     monthly_payment: Decimal
     payment: Decimal
@@ -74,6 +75,7 @@ class LeaseCellOut(Schema):
     cash_down: Decimal
     apr: Decimal
     rate_changed: bool
+    possible: bool = Field(description="False when the payment would be zero or less: shown, never chosen")
     residual_pct: Decimal
     residual: Decimal
     cap_cost: Decimal

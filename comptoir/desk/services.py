@@ -53,6 +53,7 @@ SELLING_PRICE_REQUIRED = _("Le prix de vente est requis.")
 DESK_FORBIDDEN = _("Votre rôle ne permet pas de préparer des feuilles de calcul.")
 BAD_CHOICE = _("Choisissez une case de la grille : comptant, financement ou location, un terme et un comptant.")
 NO_PAYMENT = _("Aucun prix ne donne un paiement aussi bas avec ces conditions.")
+NOTHING_TO_LEND = _("Ce comptant couvre le prix : il n'y a rien à financer ou à louer à ce terme.")
 DESCRIPTION_REQUIRED = _("Il faut une description.")
 
 
@@ -208,8 +209,9 @@ def finance_cell(amounts: Amounts, term: Term, cash_down: Decimal, frequency: st
     count = count_of_payments(term.term, frequency)
     # The disclosure: what the customer pays over the term, less what was lent, at the frequency chosen
     # (monthly: DESIGN's payment × n − A).
+    # Nothing left to lend (the cash down and the trade-in cover the price): the cell is shown, not offered.
     return {"term": term.term, "cash_down": cash_down, "apr": term.apr, "rate_changed": term.changed,
-            "amount_financed": result.amount_financed, "monthly_payment": result.payment, "payment": payment,
+            "possible": result.amount_financed > 0, "amount_financed": result.amount_financed, "monthly_payment": result.payment, "payment": payment,
             "payments": count, "total_of_payments": payment * count,
             "cost_of_credit": payment * count - result.amount_financed}
 
@@ -225,8 +227,10 @@ def lease_cell(amounts: Amounts, term: Term, cash_down: Decimal, frequency: str,
     tps, tvq = _tps_tvq(result.taxes)
     count = count_of_payments(term.term, frequency)
     payment = payments.per_frequency(result.payment, frequency)
+    # A cash down that brings the capitalised cost near the residual leaves a payment of zero or less: no
+    # lender writes that lease, so the cell is shown, not offered.
     return {"term": term.term, "cash_down": cash_down, "apr": term.apr, "rate_changed": term.changed,
-            "residual_pct": term.residual_pct, "residual": result.residual, "cap_cost": result.cap_cost,
+            "possible": result.base > 0, "residual_pct": term.residual_pct, "residual": result.residual, "cap_cost": result.cap_cost,
             "base": result.base, "tps": tps, "tvq": tvq, "monthly_payment": result.payment, "payment": payment,
             "payments": count, "total_of_payments": payment * count}
 
@@ -547,6 +551,8 @@ def _cell(result: dict, choice: dict) -> dict:
     cell = next((c for c in result[kind] if c["term"] == term and c["cash_down"] == step), None)
     if cell is None:
         raise ApplicationError(BAD_CHOICE, field="choice")
+    if not cell["possible"]:
+        raise ApplicationError(NOTHING_TO_LEND, field="choice")
     return {"kind": kind, **cell}
 
 

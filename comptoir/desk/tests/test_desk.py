@@ -410,3 +410,17 @@ def test_a_lenders_rate_sheet_imports_one_row_per_program_and_term(admin):
     assert (lease.kind, lease.condition, lease.makes) == ("lease", "new", "Ski-Doo")
     assert [(t.term, t.apr, t.residual_16000) for t in lease.terms.all()] == [
         (36, D("4.990"), D("55.00")), (48, D("5.490"), D("46.00"))]
+
+
+def test_a_cash_down_that_leaves_nothing_to_lend_is_shown_but_never_chosen(salesperson, deal, programs):
+    # 30 000 + taxes = 34 492,50 in cash; 40 000 down leaves nothing to finance, and on the lease the
+    # capitalised cost falls under the residual: the payments would be zero or less.
+    desk = _desk(salesperson, deal, cash_downs=["0", "40000"])
+    result = services.desk_result(actor=salesperson, desk=desk)
+
+    assert _cell(result, "finance", 60, "0")["possible"] and not _cell(result, "finance", 60, "40000")["possible"]
+    assert not _cell(result, "lease", 48, "40000")["possible"]
+    with pytest.raises(ApplicationError) as refused:
+        services.desk_sheet_save(actor=salesperson, opportunity_id=deal.pk, desk=desk,
+                                 choice={"kind": "lease", "term": 48, "cash_down": "40000"})
+    assert refused.value.field == "choice" and not DeskSheet.objects.exists()
