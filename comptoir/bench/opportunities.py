@@ -156,6 +156,9 @@ def _hand_written(by: str) -> str:
         "product": ("o.product", "o.product", ""),
         "competitor": ("c.competitor_id", "k.name", "LEFT JOIN sales_opportunity_competitors c ON c.opportunity_id = o.id "
                        "LEFT JOIN core_competitor k ON k.id = c.competitor_id"),
+        # Every deal once, no group: what the competitor dimension answers as its overall (a deal may sit in
+        # several competitors' groups, so the groups do not add up to it).
+        "overall": ("NULL", "NULL", ""),
         "decision_month": ("date_trunc('month', o.expected_decision_date)" if pg
                            else "strftime('%%Y-%%m', o.expected_decision_date)", "NULL", ""),
         # The same time zone conversion as the ORM's: SQLite's is the function Django registers on it.
@@ -173,7 +176,7 @@ SELECT {key}, MAX({label}),
        SUM(CASE WHEN {won} THEN {days} END)
 FROM sales_opportunity o {joins}
 WHERE NOT o.excluded AND {scope}
-GROUP BY {key}"""
+{"" if by == "overall" else f"GROUP BY {key}"}"""
 
 
 def hand_conversion(by: str, date_from, date_to) -> list[tuple]:
@@ -182,7 +185,11 @@ def hand_conversion(by: str, date_from, date_to) -> list[tuple]:
     adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores them (UTC text on SQLite)
     with connection.cursor() as cursor:
         cursor.execute(_hand_written(by), {"start": adapt(start), "end": adapt(end)})
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        if by == "competitor":  # its overall is a statement of its own, by hand too
+            cursor.execute(_hand_written("overall"), {"start": adapt(start), "end": adapt(end)})
+            cursor.fetchall()
+        return rows
 
 
 def _time(function, runs: int = 5) -> list[float]:
@@ -233,6 +240,8 @@ def api_pages(*, client, headers, log) -> list[dict]:
         ("opportunity list, 50, won in one pipeline", "/api/v1/opportunities",
          {"limit": 50, "status": "won", "pipeline": pipeline}),
         ("opportunity list, 50, page 200", "/api/v1/opportunities", {"limit": 50, "offset": 10_000}),
+        ("opportunity list, 50, last page", "/api/v1/opportunities",
+         {"limit": 50, "offset": max(0, Opportunity.objects.count() - 50)}),
         (f"email ratio of {month:%Y-%m}", "/api/v1/analytics/email-ratio", {"month": f"{month:%Y-%m}"}),
     ]
     results, request = [], api_floor(client, headers)
@@ -247,17 +256,17 @@ def api_pages(*, client, headers, log) -> list[dict]:
         queries = _queries(call)
         p50, p95 = statistics.median(samples), _percentile(samples, 95)
         log(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
-        deep = "page 200" in label
+        # Issue 25: every list page within 50 ms, deep ones included; the email ratio of a month within 100 ms.
+        limit = 50 if "list" in label else 100
         results.append({"figure": f"{label} (p95)", "value": p95, "unit": "ms", "p50": p50, "queries": queries,
-                        "goal": "≤ 50 ms" if "list" in label and not deep else "", "floor": request,
-                        "floor_label": "signed-in GET /me p95",
-                        "meets": p95 <= 50 if "list" in label and not deep else None})
+                        "goal": f"≤ {limit} ms", "floor": request, "floor_label": "signed-in GET /me p95",
+                        "meets": p95 <= limit})
     # Pages with every kind of deal on them (a lost one fetches its reason): the count does not grow.
     fifty = _queries(lambda: client.get("/api/v1/opportunities", {"limit": 50}, **headers))
     most = _queries(lambda: client.get("/api/v1/opportunities", {"limit": 500}, **headers))
     results.append({"figure": "opportunity list queries, page of 500 vs page of 50", "value": most,
-                    "unit": "queries", "floor": fifty, "floor_label": "page of 50", "goal": "flat",
-                    "meets": most <= fifty})
+                    "unit": "queries", "floor": fifty, "floor_label": "page of 50", "goal": "flat, ≤ 5",
+                    "meets": most <= fifty and most <= 5})
     return results
 
 

@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import BigIntegerField, Count, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value,
+)
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils import timezone
 
@@ -34,29 +36,16 @@ _GROUPS = {
 
 
 
-class _Microseconds(Func):
-    """closed_at − created_at in whole microseconds, an integer on every database (SQLite's difference
-    of two moments is already one; PostgreSQL's interval is read out exactly as numeric)."""
-
-    output_field = BigIntegerField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (closed, closed_params), (created, created_params) = (compiler.compile(e) for e in self.source_expressions)
-        params = (*closed_params, *created_params)
-        if connection.vendor == "postgresql":
-            return f"(EXTRACT(EPOCH FROM ({closed} - {created})) * 1000000)", params
-        return connection.ops.subtract_temporals("DateTimeField", (closed, closed_params),
-                                                 (created, created_params))
-
-
-class _Cents(Func):
-    """A money column in whole cents (SQLite keeps decimals as floats: rounded, never truncated)."""
-
-    template = "ROUND(%(expressions)s * 100)"
-    output_field = BigIntegerField()
-
-
 DAY_US = 86_400_000_000
+
+
+def _integers(measures) -> tuple:
+    """A group's sums as integers: counts, then the won amount and cost in cents (2-decimal sums: exact)
+    and the days to close in microseconds (a timedelta: exact)."""
+    won, lost, open_, suspended, amount, cost, days = measures
+    return (won, lost, open_, suspended, int(amount.scaleb(2)) if amount is not None else 0,
+            int(cost.scaleb(2)) if cost is not None else 0,
+            (days.days * 86_400 + days.seconds) * 1_000_000 + days.microseconds if days is not None else 0)
 
 
 def _half_up(numerator: int, denominator: int) -> int:
@@ -65,9 +54,9 @@ def _half_up(numerator: int, denominator: int) -> int:
 
 
 def _figures(won: int, lost: int, open_: int, suspended: int, won_cents: int, cost_cents: int, days_us: int) -> dict:
-    """A group's figures from its integer measures (issue 25: cents and microseconds summed in SQL, so a group
-    costs a few integer operations here): the same half-up roundings as core.figures, to the cent, to
-    the hundredth of a percent and to the tenth of a day."""
+    """A group's figures from its integer measures (issue 25: cents and microseconds, so a group costs a few
+    integer operations, no Decimal division or timedelta arithmetic): the same half-up roundings as
+    core.figures, to the cent, to the hundredth of a percent and to the tenth of a day."""
     closed = won + lost
     return {
         "won": won, "lost": lost, "open": open_, "suspended": suspended,
@@ -198,12 +187,13 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
         "n_lost": Count("pk", filter=outcomes["lost"]),
         "n_open": Count("pk", filter=open_now),
         "n_suspended": Count("pk", filter=suspended_now),
-        "won_cents": Coalesce(Sum(_Cents("amount"), filter=won), 0, output_field=BigIntegerField()),
-        "cost_cents": Coalesce(Sum(_Cents("cost"), filter=won), 0, output_field=BigIntegerField()),
-        "days_us": Coalesce(Sum(_Microseconds("closed_at", "created_at"), filter=won), 0,
-                            output_field=BigIntegerField()),
+        # The sums as the database keeps them (what hand-written SQL would sum); each group's turned into
+        # whole cents and microseconds below, a few integer operations.
+        "won_amount": Sum("amount", filter=won),
+        "won_cost": Sum("cost", filter=won),
+        "days": Sum(ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField()), filter=won),
     }
-    names = ("n_won", "n_lost", "n_open", "n_suspended", "won_cents", "cost_cents", "days_us")
+    names = ("n_won", "n_lost", "n_open", "n_suspended", "won_amount", "won_cost", "days")
     # Issue 25: no ORDER BY on the grouped statement (it turned PostgreSQL's hash aggregation into a sort of
     # every row); the groups, a few thousand at most, are put in the key's order here, NULL where the
     # database put it (last on PostgreSQL, first on SQLite). Products are text: the database's collation
@@ -217,8 +207,9 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
         nulls_first = connections[scope.db].vendor != "postgresql"
         rows = sorted(grouped.order_by().values_list(*fields),
                       key=lambda row: (row[0] is not None if nulls_first else row[0] is None, row[0] or 0))
-    groups = []
+    groups, measured = [], []
     for row in rows:  # one row per group, already aggregated in SQL
+        measured.append(_integers(row[1:8]))
         key_value = row[0]
         if by == "month":
             key_value = timezone.localtime(key_value).strftime("%Y-%m") if key_value else None
@@ -228,12 +219,12 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
             group_label = key_value
         else:
             group_label = (row[8] or "").strip() or None
-        groups.append({"key": key_value, "label": group_label, **_figures(*row[1:8])})
+        groups.append({"key": key_value, "label": group_label, **_figures(*measured[-1])})
     if by == "competitor":  # a deal may sit in several groups: the total counts each deal once
         totals = scope.aggregate(**measures)
-        overall = _figures(*(totals[name] for name in names))
+        overall = _figures(*_integers([totals[name] for name in names]))
     else:  # the groups add up: seven sums of integers
-        overall = _figures(*(sum(row[index] for row in rows) for index in range(1, 8)))
+        overall = _figures(*(sum(row[index] for row in measured) for index in range(7)))
     return {"from": date_from, "to": date_to, "by": by, "overall": overall, "groups": groups}
 
 
