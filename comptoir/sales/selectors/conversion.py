@@ -3,17 +3,17 @@ figure (DESIGN: analytics)."""
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connections
 from django.db.models import (
-    Count, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value,
+    Count, DecimalField, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value,
 )
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils import timezone
 
 from comptoir.core import permissions
-from comptoir.core.figures import check_period, month_bounds, percentage, period_bounds
+from comptoir.core.figures import CENT, check_period, month_bounds, percentage, period_bounds
 from comptoir.core.selectors import reports_db
 from comptoir.core.text import is_small_id
 from comptoir.sales.models import Opportunity, Stage, StageChange, Status
@@ -37,14 +37,19 @@ _GROUPS = {
 
 
 DAY_US = 86_400_000_000
+MONEY_SUM = DecimalField(max_digits=18, decimal_places=2)
+
+
+def _cents(amount: Decimal | None) -> int:
+    """A sum of money in whole cents, rounded half-up (SQLite's float sums carry more decimals)."""
+    return int(amount.quantize(CENT, rounding=ROUND_HALF_UP).scaleb(2)) if amount is not None else 0
 
 
 def _integers(measures) -> tuple:
-    """A group's sums as integers: counts, then the won amount and cost in cents (2-decimal sums: exact)
-    and the days to close in microseconds (a timedelta: exact)."""
+    """A group's sums as integers: counts, then the won amount and cost in cents and the days to close in
+    microseconds (a timedelta: exact)."""
     won, lost, open_, suspended, amount, cost, days = measures
-    return (won, lost, open_, suspended, int(amount.scaleb(2)) if amount is not None else 0,
-            int(cost.scaleb(2)) if cost is not None else 0,
+    return (won, lost, open_, suspended, _cents(amount), _cents(cost),
             (days.days * 86_400 + days.seconds) * 1_000_000 + days.microseconds if days is not None else 0)
 
 
@@ -189,8 +194,10 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
         "n_suspended": Count("pk", filter=suspended_now),
         # The sums as the database keeps them (what hand-written SQL would sum); each group's turned into
         # whole cents and microseconds below, a few integer operations.
-        "won_amount": Sum("amount", filter=won),
-        "won_cost": Sum("cost", filter=won),
+        # 18 digits, as always: SQLite sums decimals as floats, and the digits kept before rounding to the
+        # cent decide the last cent of a sum of millions.
+        "won_amount": Sum("amount", filter=won, output_field=MONEY_SUM),
+        "won_cost": Sum("cost", filter=won, output_field=MONEY_SUM),
         "days": Sum(ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField()), filter=won),
     }
     names = ("n_won", "n_lost", "n_open", "n_suspended", "won_amount", "won_cost", "days")
@@ -223,8 +230,10 @@ def conversion_compute(*, actor, date_from: date, date_to: date, by: str) -> dic
     if by == "competitor":  # a deal may sit in several groups: the total counts each deal once
         totals = scope.aggregate(**measures)
         overall = _figures(*_integers([totals[name] for name in names]))
-    else:  # the groups add up: seven sums of integers
-        overall = _figures(*(sum(row[index] for row in measured) for index in range(7)))
+    else:  # the groups add up (the money as read, then to the cent, as one sum of every deal would be)
+        money = [sum((row[index] for row in rows if row[index] is not None), Decimal("0")) for index in (5, 6)]
+        counts = [sum(row[index] for row in measured) for index in (0, 1, 2, 3, 6)]
+        overall = _figures(*counts[:4], _cents(money[0]), _cents(money[1]), counts[4])
     return {"from": date_from, "to": date_to, "by": by, "overall": overall, "groups": groups}
 
 
