@@ -14,7 +14,9 @@ from comptoir.core.dealer import dealer_identity
 from comptoir.core.formatting import money_text
 from comptoir.desk.models import DeskSheet, ItemKind
 from comptoir.quotes.services import tax_rules
-from comptoir.quotes.documents import ASSETS, SANDBOX, financing_context, local_fetcher, unit_context, web_assets
+from comptoir.quotes.documents import (
+    ASSETS, SANDBOX, financing_context, local_fetcher, parties_context, unit_context, web_assets,
+)
 
 WORKSHEET = Path(__file__).resolve().parent / "templates" / "desk" / "worksheet.html"
 MAX_OPTIONS = 3
@@ -102,12 +104,7 @@ def _price_rows(sheet: DeskSheet, currency: str) -> list[dict]:
 
 def worksheet_context(sheet: DeskSheet, picks=None) -> dict:
     opportunity = sheet.opportunity
-    customer = opportunity.customer
-    salesperson = opportunity.salesperson
     currency = opportunity.currency or "CAD"
-    address = [line for line in (customer.address_line1, customer.address_line2,
-                                 " ".join(p for p in (customer.city, customer.province, customer.postal_code) if p))
-               if line]
     trade_in = sheet.inputs.get("trade_in") or {}
     options = [financing_context(option, currency) for option in worksheet_options(sheet, picks)]
     # Side by side: one row per figure, one column per option (a figure an option lacks is blank); the
@@ -129,11 +126,7 @@ def worksheet_context(sheet: DeskSheet, picks=None) -> dict:
                   "description": sheet.inputs.get("description", "")},
         "opportunity": {"number": opportunity.number},
         "unit": unit_context(opportunity),
-        "customer": {"name": customer.display_name, "company": customer.company, "address": address,
-                     "email": customer.email if customer.email_status == "valid" else "",
-                     "phones": [p.number for p in customer.phones.all()]},
-        "salesperson": {"name": salesperson.display_name if salesperson else "",
-                        "email": salesperson.email if salesperson else ""},
+        **parties_context(opportunity),
         "trade_in": {"description": trade_in.get("description", ""), "vin": trade_in.get("vin", "")}
         if trade_in.get("description") or trade_in.get("vin") else None,
         "prices": _price_rows(sheet, currency),

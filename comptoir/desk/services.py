@@ -81,23 +81,24 @@ def money(value, *, field: str, default: Decimal = ZERO) -> Decimal:
     return to_cents(amount)
 
 
-def rate(value, *, field: str) -> Decimal | None:
-    """An annual rate in % (6.99), 0 to 40; empty is None (the program's)."""
+def _percent(value, *, field: str, highest: int, message) -> Decimal | None:
+    """A percentage as typed, 0 to `highest`; empty is None."""
     if value is None or value == "":
         return None
-    number = _number(value, field=field, message=BAD_RATE)
-    if not ZERO <= number <= 40:
-        raise ApplicationError(BAD_RATE, field=field)
+    number = _number(value, field=field, message=message)
+    if not ZERO <= number <= highest:
+        raise ApplicationError(message, field=field)
     return number
+
+
+def rate(value, *, field: str) -> Decimal | None:
+    """An annual rate in % (6.99), 0 to 40; empty is None (the program's)."""
+    return _percent(value, field=field, highest=40, message=BAD_RATE)
 
 
 def residual_pct(value, *, field: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    number = _number(value, field=field, message=BAD_RESIDUAL)
-    if not ZERO <= number <= 100:
-        raise ApplicationError(BAD_RESIDUAL, field=field)
-    return number
+    """A lease residual in % of the MSRP, 0 to 100; empty is None."""
+    return _percent(value, field=field, highest=100, message=BAD_RESIDUAL)
 
 
 def terms_clean(values, *, field: str) -> list[int]:
@@ -211,7 +212,8 @@ def finance_cell(amounts: Amounts, term: Term, cash_down: Decimal, frequency: st
     # (monthly: DESIGN's payment × n − A).
     # Nothing left to lend (the cash down and the trade-in cover the price): the cell is shown, not offered.
     return {"term": term.term, "cash_down": cash_down, "apr": term.apr, "rate_changed": term.changed,
-            "possible": result.amount_financed > 0, "amount_financed": result.amount_financed, "monthly_payment": result.payment, "payment": payment,
+            "possible": result.amount_financed > 0, "amount_financed": result.amount_financed,
+            "monthly_payment": result.payment, "payment": payment,
             "payments": count, "total_of_payments": payment * count,
             "cost_of_credit": payment * count - result.amount_financed}
 
@@ -230,7 +232,8 @@ def lease_cell(amounts: Amounts, term: Term, cash_down: Decimal, frequency: str,
     # A cash down that brings the capitalised cost near the residual leaves a payment of zero or less: no
     # lender writes that lease, so the cell is shown, not offered.
     return {"term": term.term, "cash_down": cash_down, "apr": term.apr, "rate_changed": term.changed,
-            "possible": result.base > 0, "residual_pct": term.residual_pct, "residual": result.residual, "cap_cost": result.cap_cost,
+            "possible": result.base > 0, "residual_pct": term.residual_pct, "residual": result.residual,
+            "cap_cost": result.cap_cost,
             "base": result.base, "tps": tps, "tvq": tvq, "monthly_payment": result.payment, "payment": payment,
             "payments": count, "total_of_payments": payment * count}
 

@@ -158,14 +158,22 @@ def financing_context(financing: dict, currency: str) -> dict | None:
             _("Estimation sujette à l'approbation du crédit par le prêteur.") if kind == "finance" else ""}
 
 
-def document_context(quote: Quote, variant: QuoteVariant) -> dict:
-    opportunity = quote.opportunity
-    customer = opportunity.customer
-    salesperson = opportunity.salesperson
-    currency = variant.currency
+def parties_context(opportunity) -> dict:
+    """The customer and the salesperson of a deal as its papers print them (quote, contract, worksheet)."""
+    customer, salesperson = opportunity.customer, opportunity.salesperson
     address = [line for line in (customer.address_line1, customer.address_line2,
                                  " ".join(p for p in (customer.city, customer.province, customer.postal_code) if p))
                if line]
+    return {"customer": {"name": customer.display_name, "company": customer.company, "address": address,
+                         "email": customer.email if customer.email_status == "valid" else "",
+                         "phones": [p.number for p in customer.phones.all()]},
+            "salesperson": {"name": salesperson.display_name if salesperson else "",
+                            "email": salesperson.email if salesperson else ""}}
+
+
+def document_context(quote: Quote, variant: QuoteVariant) -> dict:
+    opportunity = quote.opportunity
+    currency = variant.currency
     lines = []
     for line in variant.lines.all():
         discount = []
@@ -183,11 +191,7 @@ def document_context(quote: Quote, variant: QuoteVariant) -> dict:
         "quote": {"number": quote.number, "title": quote.title, "date": formats.date_format(quote.created_at.date())},
         "opportunity": {"number": opportunity.number},
         "unit": unit_context(opportunity),
-        "customer": {"name": customer.display_name, "company": customer.company, "address": address,
-                     "email": customer.email if customer.email_status == "valid" else "",
-                     "phones": [p.number for p in customer.phones.all()]},
-        "salesperson": {"name": salesperson.display_name if salesperson else "",
-                        "email": salesperson.email if salesperson else ""},
+        **parties_context(opportunity),
         "variant": {
             "name": variant.name, "currency": currency, "payment_terms": variant.payment_terms,
             "delivery_terms": variant.delivery_terms,
