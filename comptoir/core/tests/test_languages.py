@@ -28,6 +28,8 @@ from comptoir.core.exceptions import NOT_FOUND
 from comptoir.core.models import SiteSettings
 from comptoir.core.selectors import site_settings_forget
 from comptoir.customers.tests.factories import make_customer
+from comptoir.desk.selectors import desk_opening, programs_applicable
+from comptoir.desk.services import desk_clean, desk_sheet_save, item_save, program_save
 from comptoir.leads.services import lead_create
 from comptoir.messaging.services import message_send, template_create
 from comptoir.messaging.unsubscribe import unsubscribe_token
@@ -274,6 +276,17 @@ def showroom(db):
     templates = [template_create(actor=admin, name="Follow-up", language=code, subject="Your {{ opportunity.product }}",
                                  body="Hello {{ customer.first_name }}") for code in ("fr-ca", "en", "pl")]
     message_send(actor=seller, customer=customer.pk, subject="Hello", body="Hello John, see you soon.")
+    # Issue 26: the desk with a finance and a lease program, a fee, a product and a rebate, and a kept sheet.
+    program_save(actor=admin, values={"lender": "Maple Bank", "name": "Retail", "kind": "finance"},
+                 terms=[{"term": 60, "apr": "5.99"}, {"term": 72, "apr": "6.49"}])
+    program_save(actor=admin, values={"lender": "Maple Bank", "name": "Lease", "kind": "lease"},
+                 terms=[{"term": 36, "apr": "4.99", "residual_16000": "55"}])
+    for kind, name in (("fee", "Freight"), ("product", "Extended warranty"), ("rebate", "Spring rebate")):
+        item_save(actor=admin, values={"kind": kind, "name": name, "price": "500", "cost": "100"})
+    opening = desk_opening(actor=seller, opportunity=used)
+    desk_sheet_save(actor=seller, opportunity_id=used.pk, desk=desk_clean(
+        actor=seller, raw=opening["raw"], applicable=programs_applicable(opening), unit_cost=opening["unit_cost"],
+        description=opening["description"]))
     return {"admin": admin, "seller": seller, "customer": customer, "twin": twin, "deal": deal, "used": used,
             "quote": quote, "variant": cash, "lead": lead, "template": templates[1]}
 
@@ -309,6 +322,11 @@ def _pages(s) -> list[tuple[str, str, dict | None, tuple]]:
         ("get", f"/sales/opportunities/{deal.pk}/quotes/", None, (200,)),
         ("get", f"/sales/opportunities/{used.pk}/quotes/", None, (200,)),
         ("get", f"/sales/opportunities/{deal.pk}/quotes/new/", None, (200,)),
+        ("get", f"/sales/opportunities/{deal.pk}/desk/", None, (200,)),
+        ("get", f"/sales/opportunities/{deal.pk}/desk/sheets/", None, (200,)),
+        ("get", f"/sales/opportunities/{deal.pk}/?tab=desk", None, (200,)),
+        ("get", f"/sales/opportunities/{used.pk}/desk/", None, (200,)),
+        ("get", f"/sales/opportunities/{used.pk}/desk/sheets/", None, (200,)),
         ("post", f"/sales/opportunities/{deal.pk}/quotes/new/totals/", editor, (200,)),
         ("post", f"/sales/opportunities/{deal.pk}/quotes/new/", {**editor, "v0-l0-quantity": "x"}, (422,)),
         ("get", f"/api/v1/quotes/{quote.pk}/variants/{variant.pk}/preview?language={{language}}", None, (200,)),
