@@ -14,7 +14,7 @@ from comptoir.core.api import ERRORS
 from comptoir.core.figures import default_period
 from comptoir.core.exceptions import ApplicationError
 from comptoir.customers.selectors import email_ratio_compute
-from comptoir.core.schemas import Id
+from comptoir.core.schemas import Id, RowSchema
 from comptoir.sales.models import Pipeline
 from comptoir.sales.selectors import conversion_compute, pipeline_default, plan_compute
 
@@ -22,7 +22,7 @@ router = Router(tags=["analytics"])
 NO_PIPELINE = _("Aucun processus de vente de ce numéro.")
 
 
-class RatioTotals(Schema):
+class RatioTotals(RowSchema):
     created: int
     with_valid_email: int
     ratio_pct: Decimal | None
@@ -34,7 +34,7 @@ class RatioRow(RatioTotals):
     points_lost: int
 
 
-class EmailRatioOut(Schema):
+class EmailRatioOut(RowSchema):
     month: str
     target_pct: Decimal
     overall: RatioTotals
@@ -57,7 +57,7 @@ def email_ratio(request, month: str | None = Query(None, pattern=r"^(19|2\d)\d{2
     return result
 
 
-class ConversionFigures(Schema):
+class ConversionFigures(RowSchema):
     won: int
     lost: int
     open: int
@@ -76,7 +76,7 @@ class ConversionGroup(ConversionFigures):
     reached_next: int | None = None
 
 
-class ConversionOut(Schema):
+class ConversionOut(RowSchema):
     from_: date = Field(alias="from")
     to: date
     by: str

@@ -10,7 +10,9 @@ from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
 from comptoir.core.errors import error_body
-from comptoir.core.schemas import ContactFields, ContactPatch, ErrorOut, Id, ReferenceValue, Version, patch_values
+from comptoir.core.schemas import (
+    ContactFields, ContactPatch, ErrorOut, Id, ReferenceValue, RowSchema, Version, patch_values,
+)
 from comptoir.customers import selectors, services
 from comptoir.customers.exports import customers_csv, customers_xlsx
 from comptoir.customers.models import Customer
@@ -31,7 +33,7 @@ class PhoneIn(Schema):
     extension: Annotated[str, StringConstraints(max_length=10)] = ""
 
 
-class PhoneOut(Schema):
+class PhoneOut(RowSchema):
     kind: str
     number: str  # one format: national, « (418) 555-0199 », international abroad
     e164: str
@@ -66,7 +68,7 @@ class CustomerPatch(ContactPatch):
     version: Version | None = None
 
 
-class CustomerOut(CustomerFields):
+class CustomerOut(CustomerFields, RowSchema):
     id: int
     display_name: str
     email: str

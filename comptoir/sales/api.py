@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 
 from comptoir.core.api import ERRORS
 from comptoir.core.exceptions import NotFound
-from comptoir.core.schemas import Id, ReferenceValue, Version, patch_values
+from comptoir.core.schemas import Id, ReferenceValue, RowSchema, Version, patch_values
 from comptoir.sales import selectors, services
 from comptoir.sales.models import Pipeline
 
@@ -152,7 +152,7 @@ def remove_stage(request, pipeline_id: int, stage_id: int, version: Version | No
     return Status(204, None)
 
 
-class ContactOut(Schema):
+class ContactOut(RowSchema):
     name: str
     role: str
     phone: str
@@ -169,7 +169,7 @@ class ContactIn(Schema):
 Probability = Annotated[int, Field(ge=0, le=100)]
 
 
-class OpportunityOut(Schema):
+class OpportunityOut(RowSchema):
     id: int
     number: str
     customer: int = Field(alias="customer_id")
