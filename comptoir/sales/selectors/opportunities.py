@@ -132,17 +132,29 @@ class OpportunityPage:
     deals' table alone), a slice answered as opportunity_rows of that page. The page's ids come first
     from the list's order index, so a deep page costs what the first one does."""
 
+    DEEP = 5000  # past this offset, the page's place from the end is worth knowing
+
     def __init__(self, queryset: QuerySet):
         self.queryset = queryset.order_by(*LIST_ORDER)
+        self._count = None
 
     def all(self):
         return self
 
     def count(self) -> int:
-        return self.queryset.order_by().count()
+        if self._count is None:
+            self._count = self.queryset.order_by().count()
+        return self._count
 
     def __getitem__(self, page: slice) -> list[dict]:
+        start, stop = page.start or 0, page.stop
         ids = self.queryset.values("pk")[page]
+        if start > self.DEEP and stop is not None and start > self.count() // 2:
+            # A page past the middle is read from the oldest end of the same index: the last page costs what
+            # the first does. The count is the one the answer gives (read once).
+            total = self.count()
+            ids = self.queryset.order_by(*(order.lstrip("-") for order in LIST_ORDER)).values("pk")[
+                max(0, total - stop):max(0, total - start)]
         return opportunity_rows(Opportunity.objects.filter(pk__in=ids).order_by(*LIST_ORDER))
 
 

@@ -124,6 +124,28 @@ def test_listing_opportunities_costs_the_same_queries_whatever_the_page_size(man
     assert len(cold_queries) <= 5 + 3  # + the token, the competitors' and lost reasons' lists, read once
 
 
+def test_pages_past_the_middle_are_the_same_pages_read_from_the_other_end(manager, make_api, pipeline, monkeypatch,
+                                                                       django_assert_num_queries):
+    from comptoir.sales.selectors.opportunities import OpportunityPage
+
+    api = make_api(manager)
+    customer = make_customer(manager)
+    deals = [make_opportunity(manager, customer, pipeline).pk for _ in range(12)]
+    Opportunity.objects.filter(pk__in=deals[:4]).update(created_at=timezone.now() - timedelta(days=3))  # ties
+    expected = list(Opportunity.objects.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    api.get("/opportunities", {"limit": 1})
+
+    def page(offset, limit):
+        return [item["id"] for item in api.get("/opportunities", {"limit": limit, "offset": offset}).json()["items"]]
+
+    forwards = {(offset, limit): page(offset, limit) for offset in range(13) for limit in (1, 3, 5)}
+    monkeypatch.setattr(OpportunityPage, "DEEP", 0)  # every page past the middle from the other end
+    with django_assert_num_queries(4):
+        page(9, 5)
+    for (offset, limit), ids in forwards.items():
+        assert page(offset, limit) == ids == expected[offset:offset + limit]
+
+
 def test_a_listed_deal_is_the_deal_as_its_card_shows_it(manager, admin, make_api, pipeline):
     # given: a lost deal with two assignees, two competitors and contacts, among others
     api = make_api(manager)
