@@ -107,7 +107,8 @@ def _existing_duplicates_staged(drafts: list[tuple[int, Customer, list[dict]]]) 
     costs an index probe whatever the table's size."""
     quote = connection.ops.quote_name
     customer, phone = quote(Customer._meta.db_table), quote(CustomerPhone._meta.db_table)
-    with connection.cursor() as cursor:
+    # In a transaction of its own when the caller has none: the staged keys live until its commit.
+    with transaction.atomic(), connection.cursor() as cursor:
         stage = _stage_table(cursor)
         keys = list(_staged_keys(drafts))
         if not keys:

@@ -161,7 +161,8 @@ def _wipe():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the overlapped run is PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
+# Flushed at the end like every transactional test here, the content types are given back (serialized_rollback).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_overlapped_import_gives_what_the_row_by_row_import_gives(admin, salesperson, tags, settings):
     # given: committed batches, so the thread that reads the next one runs (outside a test's transaction)
     settings.COMPTOIR_IMPORT_BATCH_ROWS = 4
