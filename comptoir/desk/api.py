@@ -176,6 +176,13 @@ class SheetOut(Schema):
         return obj.variant.quote_id if obj.variant_id else None
 
     @staticmethod
+    def resolve_inputs(obj: DeskSheet, context):
+        """The inputs as kept; the accessories' and items' costs for managers and admins only."""
+        if services.may_see_gross(context["request"].user):
+            return obj.inputs
+        return services.inputs_without_costs(obj.inputs)
+
+    @staticmethod
     def resolve_gross(obj: DeskSheet, context):
         return obj.gross or None if services.may_see_gross(context["request"].user) else None
 
@@ -196,6 +203,7 @@ def create_sheet(request, opportunity_id: int, payload: DeskIn):
     choice = data.pop("choice")
     data["items"] = [{k: v for k, v in item.items() if v is not None} for item in data["items"]]
     desk = services.desk_clean(actor=request.user, raw=data, applicable=selectors.programs_applicable(opening),
+                               previous=opening["raw"],
                                unit_cost=opening["unit_cost"], unit=opening["unit"].pk if opening["unit"] else None,
                                description=opening["description"])
     sheet = services.desk_sheet_save(actor=request.user, opportunity_id=opportunity.pk, desk=desk, choice=choice)

@@ -9,9 +9,12 @@ from pathlib import Path
 from django.template import Context
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.core.dealer import dealer_identity
+from comptoir.core.exceptions import ApplicationError
 from comptoir.core.formatting import money_text
+from comptoir.core.selectors import site_settings_get
 from comptoir.desk.models import DeskSheet, ItemKind
 from comptoir.quotes.services import tax_rules
 from comptoir.quotes.documents import (
@@ -20,6 +23,7 @@ from comptoir.quotes.documents import (
 
 WORKSHEET = Path(__file__).resolve().parent / "templates" / "desk" / "worksheet.html"
 MAX_OPTIONS = 3
+NOTHING_TO_LEND = gettext_lazy("Ce comptant couvre le prix : il n'y a rien à financer ou à louer à ce terme.")
 
 
 def sheet_number(sheet: DeskSheet) -> str:
@@ -27,43 +31,51 @@ def sheet_number(sheet: DeskSheet) -> str:
     return f"{sheet.opportunity.number}-F{sheet.number}"
 
 
-def option_financing(sheet: DeskSheet, cell: dict, kind: str) -> dict:
-    """A grid cell as the financing a variant or a worksheet prints (quotes.documents.financing_context)."""
-    inputs = sheet.inputs
+def option_financing(inputs: dict, cash_price, cell: dict, kind: str) -> dict:
+    """A grid cell as the financing a quote variant keeps and a worksheet prints
+    (quotes.documents.financing_context): the sheet's inputs as kept (Desk.stored), its cash price, the
+    cell. One builder for the variant the desk makes and for the worksheet."""
     return {"kind": kind, "frequency": inputs.get("frequency"), "kilometres": inputs.get("kilometres"),
-            "program": inputs.get(f"{kind}_program") if kind != "cash" else None,
-            "cash_price": sheet.grid.get("cash_price"),
+            "program": inputs.get(f"{kind}_program") if kind != "cash" else None, "cash_price": cash_price,
+            "trade_in": {k: v for k, v in (inputs.get("trade_in") or {}).items()},
             "rebates_after_tax": [{"name": i["name"], "amount": i["price"]} for i in inputs.get("items", [])
                                   if i["kind"] == ItemKind.REBATE and i.get("after_tax")],
             **{k: v for k, v in cell.items() if k != "kind"}}
 
 
+def _sheet_option(sheet: DeskSheet, cell: dict, kind: str) -> dict:
+    return option_financing(sheet.inputs, sheet.grid.get("cash_price"), cell, kind)
+
+
 def worksheet_options(sheet: DeskSheet, picks: list[tuple[str, int, str]] | None = None) -> list[dict]:
     """The options a worksheet prints: those picked (kind, term, cash-down), else the sheet's choice, else
     up to three of its cells — the middle cash-down of each finance term (of each lease term without
-    finance)."""
+    finance). A cell with nothing to lend (not `possible`) is never printed: a pick naming one is
+    refused, and the default takes the next cash-down that lends."""
     grid = sheet.grid
     if picks:
         chosen = []
-        for kind, term, down in picks[:MAX_OPTIONS]:
+        for index, (kind, term, down) in enumerate(picks[:MAX_OPTIONS]):
             if kind == "cash":
-                chosen.append(option_financing(sheet, {}, "cash"))
+                chosen.append(_sheet_option(sheet, {}, "cash"))
                 continue
             cell = next((c for c in grid.get(kind, []) if c["term"] == term and Decimal(c["cash_down"]) == Decimal(
                 down)), None)
+            if cell is not None and not cell.get("possible", True):
+                raise ApplicationError(NOTHING_TO_LEND, field=f"options.{index}")
             if cell is not None:
-                chosen.append(option_financing(sheet, cell, kind))
+                chosen.append(_sheet_option(sheet, cell, kind))
         if chosen:
             return chosen
     if sheet.choice:
-        return [option_financing(sheet, sheet.choice, sheet.choice["kind"])]
+        return [_sheet_option(sheet, sheet.choice, sheet.choice["kind"])]
     for kind in ("finance", "lease"):
-        cells = grid.get(kind, [])
+        cells = [c for c in grid.get(kind, []) if c.get("possible", True)]
         downs = sorted({Decimal(c["cash_down"]) for c in cells})
         if downs:
-            middle = downs[len(downs) // 2]
-            return [option_financing(sheet, c, kind) for c in cells if Decimal(c["cash_down"]) == middle][:MAX_OPTIONS]
-    return [option_financing(sheet, {}, "cash")]
+            middle = downs[(len(downs) - 1) // 2]
+            return [_sheet_option(sheet, c, kind) for c in cells if Decimal(c["cash_down"]) == middle][:MAX_OPTIONS]
+    return [_sheet_option(sheet, {}, "cash")]
 
 
 def _price_rows(sheet: DeskSheet, currency: str) -> list[dict]:
@@ -86,7 +98,9 @@ def _price_rows(sheet: DeskSheet, currency: str) -> list[dict]:
         if item["kind"] != ItemKind.REBATE and item.get("taxable"):
             row(item["name"], item["price"], "+ ")
     trade_in = inputs.get("trade_in") or {}
-    row(_("Valeur d'échange"), trade_in.get("allowance"), "− ")
+    credit = site_settings_get().trade_in_tax_credit  # the allowance lowers the taxable amount, else the total
+    if credit:
+        row(_("Valeur d'échange"), trade_in.get("allowance"), "− ")
     rows.append({"label": _("Montant taxable"), "value": money_text(Decimal(grid["taxable"]), currency),
                  "strong": True})
     english = translation.get_language() == "en"
@@ -96,6 +110,8 @@ def _price_rows(sheet: DeskSheet, currency: str) -> list[dict]:
     for item in items:
         if item["kind"] != ItemKind.REBATE and not item.get("taxable"):
             row(f"{item['name']} ({_('non taxable')})", item["price"], "+ ")
+    if not credit:
+        row(_("Valeur d'échange"), trade_in.get("allowance"), "− ")
     row(_("Solde du prêt de l'échange"), trade_in.get("lien_payoff"), "+ ")
     rows.append({"label": _("Prix au comptant"), "value": money_text(Decimal(grid["cash_price"]), currency),
                  "strong": True})

@@ -5,7 +5,7 @@ carries on. The page, the API and the bench all call these."""
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -21,7 +21,7 @@ from comptoir.core.selectors import site_settings_get
 from comptoir.core.text import is_small_id
 from comptoir.customers.services import email_clean
 from comptoir.desk import payments
-from comptoir.desk.documents import sheet_number, worksheet_pdf
+from comptoir.desk.documents import option_financing, sheet_number, worksheet_pdf
 from comptoir.desk.models import (
     KILOMETRES, DeskItem, DeskSheet, ItemKind, LenderProgram, ProgramCondition, ProgramKind, ProgramTerm,
 )
@@ -196,8 +196,9 @@ def _tps_tvq(taxes: list[Decimal]) -> tuple[Decimal, Decimal]:
 
 
 def count_of_payments(term: int, frequency: str) -> int:
-    """How many payments a term of `term` months makes at `frequency` (60 months bi-weekly: 130)."""
-    return term * payments.FREQUENCIES[frequency] // 12
+    """How many payments a term of `term` months makes at `frequency`, to the nearest (60 months bi-weekly:
+    130; 13 months: 28)."""
+    return int((Decimal(term * payments.FREQUENCIES[frequency]) / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def finance_cell(amounts: Amounts, term: Term, cash_down: Decimal, frequency: str, taxes) -> dict:
@@ -208,14 +209,14 @@ def finance_cell(amounts: Amounts, term: Term, cash_down: Decimal, frequency: st
                               lien_payoff=amounts.lien_payoff, tax_rates=rates, trade_credit=credit)
     payment = payments.per_frequency(result.payment, frequency)
     count = count_of_payments(term.term, frequency)
-    # The disclosure: what the customer pays over the term, less what was lent, at the frequency chosen
-    # (monthly: DESIGN's payment × n − A).
+    # The disclosure is DESIGN's, whatever the frequency: the monthly payment × n, less what was lent (a
+    # bi-weekly payment is the monthly one spread, not a schedule of its own).
     # Nothing left to lend (the cash down and the trade-in cover the price): the cell is shown, not offered.
     return {"term": term.term, "cash_down": cash_down, "apr": term.apr, "rate_changed": term.changed,
             "possible": result.amount_financed > 0, "amount_financed": result.amount_financed,
             "monthly_payment": result.payment, "payment": payment,
-            "payments": count, "total_of_payments": payment * count,
-            "cost_of_credit": payment * count - result.amount_financed}
+            "payments": count, "total_of_payments": result.payment * term.term,
+            "cost_of_credit": result.cost_of_credit}
 
 
 def lease_cell(amounts: Amounts, term: Term, cash_down: Decimal, frequency: str, taxes) -> dict | None:
@@ -235,7 +236,7 @@ def lease_cell(amounts: Amounts, term: Term, cash_down: Decimal, frequency: str,
             "possible": result.base > 0, "residual_pct": term.residual_pct, "residual": result.residual,
             "cap_cost": result.cap_cost,
             "base": result.base, "tps": tps, "tvq": tvq, "monthly_payment": result.payment, "payment": payment,
-            "payments": count, "total_of_payments": payment * count}
+            "payments": count, "total_of_payments": result.payment * term.term}
 
 
 def cash_figures(amounts: Amounts, taxes) -> dict:
@@ -430,7 +431,17 @@ def _items(raw_items, *, field: str = "items") -> list[dict]:
     return items
 
 
-def _accessories(raw_list) -> list[dict]:
+def inputs_without_costs(inputs: dict) -> dict:
+    """A sheet's inputs as whoever may not see the gross reads them: no accessory's or item's cost."""
+    return {**inputs, **{key: [{k: v for k, v in row.items() if k != "cost"} for row in inputs.get(key) or []]
+                         for key in ("accessories", "items")}}
+
+
+def _accessories(raw_list, *, actor, previous: list | None = None) -> list[dict]:
+    """The accessories as typed. Their cost is a manager's or an admin's to type; for anyone else an
+    accessory keeps the cost it had on the deal's last sheet (the same description), else none."""
+    known = {str(a.get("description", "")).strip().lower(): a.get("cost") for a in previous or []}
+    sees_costs = may_see_gross(actor)
     raw_list = list(raw_list or [])
     if len(raw_list) > MAX_ACCESSORIES:
         raise ApplicationError(TOO_MANY % {"max": MAX_ACCESSORIES}, field="accessories")
@@ -442,8 +453,9 @@ def _accessories(raw_list) -> list[dict]:
             continue
         if not description:
             raise ApplicationError(DESCRIPTION_REQUIRED, field=f"accessories.{index}.description")
+        cost = raw.get("cost") if sees_costs else known.get(description.lower())
         accessories.append({"description": description, "price": price,
-                            "cost": money(raw.get("cost"), field=f"accessories.{index}.cost")})
+                            "cost": money(cost, field=f"accessories.{index}.cost")})
     return accessories
 
 
@@ -457,9 +469,10 @@ def _trade_in(raw: dict | None) -> dict:
 
 
 def desk_clean(*, actor, raw: dict, applicable, unit_cost: Decimal = ZERO, unit: int | None = None,
-               description: str = "") -> Desk:
+               description: str = "", previous: dict | None = None) -> Desk:
     """A deal's desk as entered (the page's form or the API's JSON) → Desk, or the first field's error.
-    `applicable` is the programs this deal may use (selectors.programs_for, terms read). A rate other than the
+    `applicable` is the programs this deal may use (selectors.programs_for, terms read); `previous`, the
+    inputs the desk opened with (its accessories' costs). A rate other than the
     program's is a manager's or an admin's."""
     if raw.get("selling_price") in (None, ""):
         raise ApplicationError(SELLING_PRICE_REQUIRED, field="selling_price")
@@ -477,7 +490,8 @@ def desk_clean(*, actor, raw: dict, applicable, unit_cost: Decimal = ZERO, unit:
     selling_price = money(raw.get("selling_price"), field="selling_price")
     return Desk(description=(description or str(raw.get("description") or "")).strip()[:300], unit=unit,
                 selling_price=selling_price, msrp=money(raw.get("msrp"), field="msrp", default=selling_price),
-                unit_cost=unit_cost, accessories=_accessories(raw.get("accessories")),
+                unit_cost=unit_cost, accessories=_accessories(raw.get("accessories"), actor=actor,
+                                                            previous=(previous or {}).get("accessories")),
                 trade_in=_trade_in(raw.get("trade_in")), items=_items(raw.get("items")),
                 cash_downs=steps_clean(raw.get("cash_downs")), finance_program=finance_program,
                 lease_program=lease_program,
@@ -532,7 +546,7 @@ def desking_calculate(*, actor, data: dict) -> dict:
                 amounts, kind=kind, term=row[0], cash_down=setup.cash_downs[0], frequency=setup.frequency,
                 target=money(target, field="target_payment"))
     if may_see_gross(actor) and data.get("unit_cost") not in (None, ""):
-        result["gross"] = gross(selling_price=amounts.selling_price,
+        result["gross"] = gross(selling_price=money(data.get("selling_price"), field="selling_price"),
                                 unit_cost=money(data.get("unit_cost"), field="unit_cost"), accessories=[],
                                 products=[])
     return result
@@ -584,14 +598,7 @@ def _variant_of(desk: Desk, cell: dict, result: dict) -> dict:
     lines += [{"description": i["name"], "quantity": 1, "unit_price": i["price"], "unit_cost": i["cost"],
                "tax_class": "standard" if i["taxable"] else "exempt"}
               for i in desk.items if i["kind"] != ItemKind.REBATE]
-    program = desk.finance_program if cell["kind"] == ProgramKind.FINANCE else \
-        desk.lease_program if cell["kind"] == ProgramKind.LEASE else None
-    financing = {"kind": cell["kind"], "frequency": desk.frequency, "kilometres": desk.kilometres,
-                 "program": _program_label(program), "cash_price": result["cash_price"],
-                 "trade_in": desk.trade_in,
-                 "rebates_after_tax": [{"name": i["name"], "amount": i["price"]} for i in desk.items
-                                       if i["kind"] == ItemKind.REBATE and i["after_tax"]],
-                 **{k: v for k, v in cell.items() if k != "kind"}}
+    financing = option_financing(desk.stored(), result["cash_price"], cell, cell["kind"])
     names = {"cash": _("Comptant"), ProgramKind.FINANCE: _("Financement %(term)s mois"),
              ProgramKind.LEASE: _("Location %(term)s mois")}
     name = str(names[cell["kind"]] % {"term": cell.get("term")}) if cell["kind"] != "cash" else str(names["cash"])
@@ -636,7 +643,7 @@ def worksheet_picks(values) -> list[tuple[str, int, str]]:
             picks.append(("cash", 0, "0"))
             continue
         term, _sep, down = rest.partition(":")
-        if kind not in (ProgramKind.FINANCE, ProgramKind.LEASE) or not term.isdigit():
+        if kind not in (ProgramKind.FINANCE, ProgramKind.LEASE) or not (term.isascii() and term.isdigit()):
             raise ApplicationError(BAD_PICK % {"value": value}, field=f"options.{index}")
         picks.append((kind, int(term), str(money(down, field=f"options.{index}"))))
     if len(picks) > MAX_TERMS:

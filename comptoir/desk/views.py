@@ -151,6 +151,7 @@ def _computed(request, opening: dict, raw: dict, target: dict) -> dict:
     « payment first » — or the refusal and where to show it."""
     try:
         desk = services.desk_clean(actor=request.user, raw=raw, applicable=selectors.programs_applicable(opening),
+                                   previous=opening["raw"],
                                    unit_cost=opening["unit_cost"], unit=opening["unit"].pk if opening["unit"] else None,
                                    description=opening["description"])
         result = services.desk_result(actor=request.user, desk=desk)
@@ -244,6 +245,7 @@ def desk_page(request, pk: int):
         return _page(request, opportunity, opening, raw, target)
     try:
         desk = services.desk_clean(actor=request.user, raw=raw, applicable=selectors.programs_applicable(opening),
+                                   previous=opening["raw"],
                                    unit_cost=opening["unit_cost"], unit=opening["unit"].pk if opening["unit"] else None,
                                    description=opening["description"])
         choice = _choice(request.POST["choice"]) if "choice" in request.POST else None

@@ -59,9 +59,13 @@ class LineOut(Schema):
     unit_price: Decimal
     discount_pct: Decimal
     discount_amount: Decimal
-    unit_cost: Decimal
+    unit_cost: Decimal | None = Field(description="null on a desk variant for whoever may not see the gross")
     tax_class: str
     line_total: Decimal
+
+    @staticmethod
+    def resolve_unit_cost(obj, context):
+        return None if getattr(obj, "gross_hidden", False) else obj.unit_cost
 
 
 class TaxAmountOut(Schema):
@@ -96,8 +100,9 @@ class VariantOut(Schema):
     taxes: list[TaxAmountOut]
     tax_total: Decimal
     total: Decimal
-    cost: Decimal
-    margin: Decimal
+    cost: Decimal | None = Field(description="null on a desk variant (`financing` set) for whoever may not see "
+                                 "the gross (salespeople, reception); likewise margin, margin_pct, markup_pct")
+    margin: Decimal | None
     margin_pct: Decimal | None
     markup_pct: Decimal | None
     accepted_at: datetime | None
@@ -110,8 +115,28 @@ class VariantOut(Schema):
                             "term, rate, payment and disclosure, trade-in and rebates after taxes; {} otherwise")
 
     @staticmethod
-    def resolve_lines(obj: QuoteVariant):
-        return list(obj.lines.all())
+    def resolve_lines(obj: QuoteVariant, context):
+        hidden = selectors.gross_hidden(context["request"].user, obj)
+        lines = list(obj.lines.all())
+        for line in lines:
+            line.gross_hidden = hidden
+        return lines
+
+    @staticmethod
+    def resolve_cost(obj: QuoteVariant, context):
+        return None if selectors.gross_hidden(context["request"].user, obj) else obj.cost
+
+    @staticmethod
+    def resolve_margin(obj: QuoteVariant, context):
+        return None if selectors.gross_hidden(context["request"].user, obj) else obj.margin
+
+    @staticmethod
+    def resolve_margin_pct(obj: QuoteVariant, context):
+        return None if selectors.gross_hidden(context["request"].user, obj) else obj.margin_pct
+
+    @staticmethod
+    def resolve_markup_pct(obj: QuoteVariant, context):
+        return None if selectors.gross_hidden(context["request"].user, obj) else obj.markup_pct
 
     @staticmethod
     def resolve_signature(obj: QuoteVariant):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from comptoir.core import permissions
 from comptoir.core.exceptions import NotFound
 from comptoir.quotes.models import Contract, Quote, QuoteLine, QuoteVariant, VariantStatus
 from comptoir.sales.models import Status
@@ -85,3 +86,9 @@ def quote_for_customer(*, tracking_key: str) -> tuple[Quote, QuoteVariant, list[
                                                         "opportunity__salesperson")).get(pk=variant.quote_id)
     shown = [v for v in quote.variants.all() if v.sent_at is not None]
     return quote, next(v for v in shown if v.pk == variant.pk), shown
+
+
+def gross_hidden(actor, variant: QuoteVariant) -> bool:
+    """Issue 26: a variant made at the desk (its `financing` set) shows its cost and margin — the deal's
+    gross — to managers and admins only, as the desk does."""
+    return bool(variant.financing) and not permissions.has_capability(actor, "see_gross")

@@ -475,7 +475,7 @@ def contract_create(*, actor, opportunity_id, variant, deposit=None, trade_in: d
     financing = chosen.financing or {}
     if trade_in is None and financing.get("trade_in"):
         trade_in = {k: v for k, v in financing["trade_in"].items() if v not in (None, "", "0.00")}
-    if deposit is None and financing.get("kind") in ("finance", "lease"):
+    if deposit is None and financing.get("kind"):
         deposit = sum((Decimal(r["amount"]) for r in financing.get("rebates_after_tax") or []),
                       Decimal(financing.get("cash_down") or 0))
     trade_in = trade_in or {}

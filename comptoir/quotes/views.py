@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.catalog.models import TaxClass
 from comptoir.catalog.selectors import sellable_search
+from comptoir.core import permissions
 from comptoir.core.addresses import client_ip
 from comptoir.core.exceptions import ApplicationError, NotFound
 from comptoir.core.selectors import site_settings_get
@@ -225,6 +226,7 @@ def quote_section(request, pk):
         "contracts": opportunity.contracts.order_by("-created_at") if opportunity.pipeline.requires_quote else [],
         "open": opportunity.status in ("open", "suspended"),
         "margin_warning": site_settings_get().margin_warning_pct,
+        "see_gross": permissions.has_capability(request.user, "see_gross"),
     })
 
 

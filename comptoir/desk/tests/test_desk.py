@@ -69,6 +69,7 @@ def _desk(actor, deal, **raw):
     opening = selectors.desk_opening(actor=actor, opportunity=deal)
     entered = {**opening["raw"], **raw}
     return services.desk_clean(actor=actor, raw=entered, applicable=selectors.programs_applicable(opening),
+                               previous=opening["raw"],
                                unit_cost=opening["unit_cost"], unit=opening["unit"].pk if opening["unit"] else None,
                                description=opening["description"])
 
@@ -424,3 +425,59 @@ def test_a_cash_down_that_leaves_nothing_to_lend_is_shown_but_never_chosen(sales
         services.desk_sheet_save(actor=salesperson, opportunity_id=deal.pk, desk=desk,
                                  choice={"kind": "lease", "term": 48, "cash_down": "40000"})
     assert refused.value.field == "choice" and not DeskSheet.objects.exists()
+
+
+def test_costs_and_gross_stay_with_managers_in_sheets_and_the_desks_quotes(salesperson, manager, make_api, deal,
+                                                                             programs, items):
+    manager_api, salesperson_api = make_api(manager), make_api(salesperson)
+    created = manager_api.post(f"/opportunities/{deal.pk}/desk-sheets", {
+        "selling_price": "30000", "cash_downs": ["0"], "finance_program": programs[0].pk, "finance_terms": [72],
+        "items": [{"id": items["warranty"].pk}], "accessories": [{"description": "Treuil", "price": "800",
+                                                                   "cost": "350"}],
+        "choice": {"kind": "finance", "term": 72, "cash_down": "0"}})
+    assert created.status_code == 201, created.content
+
+    sheet = salesperson_api.get(f"/opportunities/{deal.pk}/desk-sheets").json()["items"][0]
+    assert "cost" not in str(sheet["inputs"]) and "gross" not in sheet
+    quote = salesperson_api.get(f"/quotes/{created.json()['quote']}").json()["variants"][0]
+    assert quote["cost"] is None and quote["margin"] is None and {line["unit_cost"] for line in quote["lines"]} == {
+        None}
+    assert manager_api.get(f"/quotes/{created.json()['quote']}").json()["variants"][0]["cost"] == "24950.00"
+    # The salesperson's own sheet keeps the accessory's cost the manager typed (never sent back to them).
+    desk = _desk(salesperson, deal, accessories=[{"description": "Treuil", "price": "800", "cost": "1"}])
+    assert desk.accessories[0]["cost"] == D("350.00")
+
+
+def test_a_cash_deal_from_the_desk_nets_its_rebates_after_taxes(salesperson, deal, programs, items):
+    # 30 000 + 1 500 (TPS) + 2 992,50 (TVQ) = 34 492,50 cash; less the 500 rebate after taxes = 33 992,50.
+    desk = _desk(salesperson, deal, items=[{"id": items["rebate"].pk}], cash_downs=["0"])
+    sheet = services.desk_sheet_save(actor=salesperson, opportunity_id=deal.pk, desk=desk, choice={"kind": "cash"})
+    variant = QuoteVariant.objects.get(pk=sheet.variant_id)
+    quote_variant_accept(actor=salesperson, quote_id=variant.quote_id, variant_id=variant.pk)
+
+    contract = contract_create(actor=salesperson, opportunity_id=deal.pk, variant=variant.pk)
+
+    assert sheet.grid["cash_to_pay"] == "33992.50" and contract.net_to_pay == D("33992.50")
+
+
+def test_the_disclosure_is_designs_at_every_frequency(salesperson_api):
+    body = salesperson_api.post("/desking/calculate", {
+        "selling_price": "30000", "cash_down": ["0"], "terms": [13], "finance_apr": "6.99",
+        "frequency": "biweekly"}).json()
+    cell = body["finance"][0]
+
+    # DESIGN: cost of credit = monthly payment × n − A; 13 months bi-weekly make 28 payments (28,17).
+    assert D(cell["cost_of_credit"]) == D(cell["monthly_payment"]) * 13 - D(cell["amount_financed"])
+    assert cell["payments"] == 28
+
+
+def test_a_worksheet_never_prints_a_cell_with_nothing_to_lend(salesperson_api, salesperson, deal, programs):
+    sheet = services.desk_sheet_save(actor=salesperson, opportunity_id=deal.pk,
+                                     desk=_desk(salesperson, deal, selling_price="5000", msrp="5000",
+                                                trade_in={"allowance": "4000"}, cash_downs=["0", "2000", "5000"]))
+    url = f"/opportunities/{deal.pk}/desk-sheets/{sheet.pk}/worksheet.pdf"
+
+    text = _text(salesperson_api.get(url).content)
+    assert "-" not in "".join(line for line in text.splitlines() if "$" in line and "−" not in line)
+    assert salesperson_api.get(url, {"option": "finance:60:5000.00"}).status_code == 422
+    assert salesperson_api.get(url, {"option": "finance:\u00b2:0"}).status_code == 422
