@@ -488,6 +488,14 @@ def desk_clean(*, actor, raw: dict, applicable, unit_cost: Decimal = ZERO, unit:
                 and any(row.apr != value for row in program.terms.all()):
             raise Forbidden(RATES_FORBIDDEN)
     selling_price = money(raw.get("selling_price"), field="selling_price")
+    finance_terms = terms_clean(raw.get("finance_terms"), field="finance_terms")
+    lease_terms = terms_clean(raw.get("lease_terms"), field="lease_terms")
+    for name, terms, program in (("finance_terms", finance_terms, finance_program),
+                                 ("lease_terms", lease_terms, lease_program)):
+        offered = {row.term for row in program.terms.all()} if program is not None else None
+        for index, term in enumerate(terms):
+            if offered is not None and term not in offered:
+                raise ApplicationError(NO_RATE_FOR_TERM % {"term": term}, field=f"{name}.{index}")
     return Desk(description=(description or str(raw.get("description") or "")).strip()[:300], unit=unit,
                 selling_price=selling_price, msrp=money(raw.get("msrp"), field="msrp", default=selling_price),
                 unit_cost=unit_cost, accessories=_accessories(raw.get("accessories"), actor=actor,
@@ -495,8 +503,7 @@ def desk_clean(*, actor, raw: dict, applicable, unit_cost: Decimal = ZERO, unit:
                 trade_in=_trade_in(raw.get("trade_in")), items=_items(raw.get("items")),
                 cash_downs=steps_clean(raw.get("cash_downs")), finance_program=finance_program,
                 lease_program=lease_program,
-                finance_terms=terms_clean(raw.get("finance_terms"), field="finance_terms"),
-                lease_terms=terms_clean(raw.get("lease_terms"), field="lease_terms"),
+                finance_terms=finance_terms, lease_terms=lease_terms,
                 finance_apr=finance_apr, lease_apr=lease_apr, frequency=frequency_clean(raw.get("frequency")),
                 kilometres=kilometres_clean(raw.get("kilometres")))
 

@@ -481,3 +481,10 @@ def test_a_worksheet_never_prints_a_cell_with_nothing_to_lend(salesperson_api, s
     assert "-" not in "".join(line for line in text.splitlines() if "$" in line and "−" not in line)
     assert salesperson_api.get(url, {"option": "finance:60:5000.00"}).status_code == 422
     assert salesperson_api.get(url, {"option": "finance:\u00b2:0"}).status_code == 422
+
+
+def test_a_term_the_program_does_not_offer_is_refused_beside_its_field(salesperson, deal, programs):
+    with pytest.raises(ApplicationError) as refused:
+        _desk(salesperson, deal, finance_terms=[60, 66])
+
+    assert refused.value.field == "finance_terms.1" and "66" in str(refused.value.message)
