@@ -232,7 +232,7 @@ def _run(job: ImportJob, on_progress) -> ImportJob:
             if on_progress:
                 on_progress(job)
             for number, (batch, values) in enumerate(_prepared_batches(job, handler, header, rows, batch_size)):
-                if number % STATISTICS_EVERY == 0 or number in STATISTICS_EARLY:
+                if number % STATISTICS_EVERY == 0:
                     bulk.refresh_statistics(handler.grown_models)
                 _run_batch(job, handler, header, batch, values)
                 if on_progress:
@@ -259,7 +259,6 @@ def _run(job: ImportJob, on_progress) -> ImportJob:
 
 
 STATISTICS_EVERY = 20  # batches between two ANALYZE of the tables an import grows (PostgreSQL)
-STATISTICS_EARLY = {1, 2, 4, 8}  # and while an empty table doubles: planned as empty, every lookup scans it
 
 
 def _overlapped() -> bool:
