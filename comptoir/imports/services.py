@@ -268,7 +268,7 @@ def _overlapped() -> bool:
     Measured on 2 cores (issue 25), interleaved runs of 30,000 new customers into a million: 6 % more
     rows/s idle (3,284 against 3,089), the same when other work held the cores (2,409 against 2,404):
     the database's process and Python's two threads then want more cores than there are."""
-    return (getattr(settings, "COMPTOIR_IMPORT_OVERLAP", True) and connection.vendor == "postgresql"
+    return (settings.COMPTOIR_IMPORT_OVERLAP and connection.vendor == "postgresql"
             and not connection.in_atomic_block)
 
 

@@ -290,6 +290,10 @@ LOGGING = {
 
 # Imports: rows per committed batch (a killed worker loses at most one), and the largest file taken.
 COMPTOIR_IMPORT_BATCH_ROWS = env_int("COMPTOIR_IMPORT_BATCH_ROWS", 5000)
+# Issue 25: customers' duplicates found by joining each batch's keys to the indexes (False: the row-by-row
+# lookups), and on PostgreSQL the next batch read and checked while the database writes this one.
+COMPTOIR_IMPORT_SET_BASED = env_bool("COMPTOIR_IMPORT_SET_BASED", True)
+COMPTOIR_IMPORT_OVERLAP = env_bool("COMPTOIR_IMPORT_OVERLAP", True)
 COMPTOIR_IMPORT_MAX_MB = env_int("COMPTOIR_IMPORT_MAX_MB", 200)
 COMPTOIR_IMPORT_DIR = VAR_DIR / "imports"
 # The address customers reach Comptoir at: the links in emails (quotes, tracking pixels, unsubscribing)

@@ -62,7 +62,7 @@ def _oldest(pairs) -> dict:
 def set_based() -> bool:
     """The set-based path (keys staged in a temporary table, looked up by joins) unless the setting
     turns it off: the row-by-row lookups stay, as the reference it is tested against."""
-    return getattr(settings, "COMPTOIR_IMPORT_SET_BASED", True)
+    return settings.COMPTOIR_IMPORT_SET_BASED
 
 
 # The batch's keys, one row each: (position of the draft, rule, order within the rule, key, second key).
