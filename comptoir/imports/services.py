@@ -232,7 +232,7 @@ def _run(job: ImportJob, on_progress) -> ImportJob:
             if on_progress:
                 on_progress(job)
             for number, (batch, values) in enumerate(_prepared_batches(job, handler, header, rows, batch_size)):
-                if number % STATISTICS_EVERY == 0:
+                if number % STATISTICS_EVERY == 0 or number in STATISTICS_EARLY:
                     bulk.refresh_statistics(handler.grown_models)
                 _run_batch(job, handler, header, batch, values)
                 if on_progress:
@@ -259,6 +259,9 @@ def _run(job: ImportJob, on_progress) -> ImportJob:
 
 
 STATISTICS_EVERY = 20  # batches between two ANALYZE of the tables an import grows (PostgreSQL)
+# And while a table doubles from empty: without them a fresh million-row import ran at 1,671 rows/s instead of
+# about 4,400 (make bench, issue 25), for ~0.1 s each on a table of a million rows.
+STATISTICS_EARLY = {1, 2, 4, 8}
 
 
 def _overlapped() -> bool:
