@@ -11,15 +11,12 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comptoir.core.dealer import dealer_identity
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.formatting import money_text
 from comptoir.core.selectors import site_settings_get
 from comptoir.desk.models import DeskSheet, ItemKind
 from comptoir.quotes.services import tax_rules
-from comptoir.quotes.documents import (
-    ASSETS, SANDBOX, financing_context, local_fetcher, parties_context, unit_context, web_assets,
-)
+from comptoir.quotes.documents import SANDBOX, financing_context, html_pdf, paper_context, web_assets
 
 WORKSHEET = Path(__file__).resolve().parent / "templates" / "desk" / "worksheet.html"
 MAX_OPTIONS = 3
@@ -37,7 +34,7 @@ def option_financing(inputs: dict, cash_price, cell: dict, kind: str) -> dict:
     cell. One builder for the variant the desk makes and for the worksheet."""
     return {"kind": kind, "frequency": inputs.get("frequency"), "kilometres": inputs.get("kilometres"),
             "program": inputs.get(f"{kind}_program") if kind != "cash" else None, "cash_price": cash_price,
-            "trade_in": {k: v for k, v in (inputs.get("trade_in") or {}).items()},
+            "trade_in": dict(inputs.get("trade_in") or {}),
             "rebates_after_tax": [{"name": i["name"], "amount": i["price"]} for i in inputs.get("items", [])
                                   if i["kind"] == ItemKind.REBATE and i.get("after_tax")],
             **{k: v for k, v in cell.items() if k != "kind"}}
@@ -134,25 +131,19 @@ def worksheet_context(sheet: DeskSheet, picks=None) -> dict:
              "rows": [{"label": label, "values": [next((r["value"] for r in option["rows"] if r["label"] == label), "")
                                                   for option in options]} for label in labels],
              "notes": list(dict.fromkeys(option["note"] for option in options if option["note"]))}
+    paper = paper_context(opportunity)
     return {
-        "language": translation.get_language(),
-        "colon": "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":",
-        "dealer": dealer_identity(),
+        **paper,
         "sheet": {"number": sheet_number(sheet), "date": formats.date_format(sheet.created_at.date()),
                   "description": sheet.inputs.get("description", "")},
-        "opportunity": {"number": opportunity.number},
-        "unit": unit_context(opportunity),
-        **parties_context(opportunity),
         "trade_in": {"description": trade_in.get("description", ""), "vin": trade_in.get("vin", "")}
         if trade_in.get("description") or trade_in.get("vin") else None,
         "prices": _price_rows(sheet, currency),
         "options": table,
         "chosen": bool(sheet.choice),
         "labels": {
-            "worksheet": _("Feuille de calcul"), "date": _("Date"), "customer": _("Client"),
-            "salesperson": _("Vendeur"), "opportunity": _("Opportunité"), "vehicle": _("Véhicule"),
-            "vin": _("NIV"), "stock_number": _("No de stock"), "colour": _("Couleur"), "odometer": _("Odomètre"),
-            "phone": _("Tél."), "trade_in": _("Échange"), "price": _("Prix"),
+            **paper["labels"],
+            "worksheet": _("Feuille de calcul"), "trade_in": _("Échange"), "price": _("Prix"),
             "options": _("Option choisie") if sheet.choice else _("Options de paiement"),
             "disclosure": _("Les taux, paiements et valeurs résiduelles sont ceux des programmes des prêteurs en "
                             "date de la feuille ; le contrat du prêteur fait foi. Le coût total du crédit comprend "
@@ -170,9 +161,4 @@ def worksheet_html(sheet: DeskSheet, *, language: str = "fr-ca", picks=None, for
 
 
 def worksheet_pdf(sheet: DeskSheet, *, language: str = "fr-ca", picks=None) -> bytes:
-    # Imported when a PDF is made: weasyprint loads ~22 MB and ~0.6 s that every process start would pay.
-    from weasyprint import HTML
-
-    html = worksheet_html(sheet, language=language, picks=picks, for_pdf=True)
-    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=local_fetcher()).write_pdf()
-
+    return html_pdf(worksheet_html(sheet, language=language, picks=picks, for_pdf=True))

@@ -158,17 +158,31 @@ def financing_context(financing: dict, currency: str) -> dict | None:
             _("Estimation sujette à l'approbation du crédit par le prêteur.") if kind == "finance" else ""}
 
 
-def parties_context(opportunity) -> dict:
-    """The customer and the salesperson of a deal as its papers print them (quote, contract, worksheet)."""
+def paper_context(opportunity) -> dict:
+    """What every paper of a deal prints around its own figures (quote, contract, worksheet): the
+    language and its colon, the dealer, the deal's number, its unit, the customer and the salesperson,
+    and the labels of those parts."""
     customer, salesperson = opportunity.customer, opportunity.salesperson
     address = [line for line in (customer.address_line1, customer.address_line2,
                                  " ".join(p for p in (customer.city, customer.province, customer.postal_code) if p))
                if line]
-    return {"customer": {"name": customer.display_name, "company": customer.company, "address": address,
-                         "email": customer.email if customer.email_status == "valid" else "",
-                         "phones": [p.number for p in customer.phones.all()]},
-            "salesperson": {"name": salesperson.display_name if salesperson else "",
-                            "email": salesperson.email if salesperson else ""}}
+    return {
+        "language": translation.get_language(),
+        "colon": "\u00a0:" if _french_spacing() else ":",
+        "dealer": dealer_identity(),
+        "opportunity": {"number": opportunity.number},
+        "unit": unit_context(opportunity),
+        "customer": {"name": customer.display_name, "company": customer.company, "address": address,
+                     "email": customer.email if customer.email_status == "valid" else "",
+                     "phones": [p.number for p in customer.phones.all()]},
+        "salesperson": {"name": salesperson.display_name if salesperson else "",
+                        "email": salesperson.email if salesperson else ""},
+        "labels": {
+            "date": _("Date"), "customer": _("Client"), "salesperson": _("Vendeur"), "opportunity": _("Opportunité"),
+            "vehicle": _("Véhicule"), "vin": _("NIV"), "stock_number": _("No de stock"), "colour": _("Couleur"),
+            "odometer": _("Odomètre"), "phone": _("Tél."),
+        },
+    }
 
 
 def document_context(quote: Quote, variant: QuoteVariant) -> dict:
@@ -184,14 +198,10 @@ def document_context(quote: Quote, variant: QuoteVariant) -> dict:
         lines.append({"description": line.description, "quantity": _quantity(line.quantity),
                       "unit_price": money_text(line.unit_price, currency), "discount": " + ".join(discount),
                       "total": money_text(line.line_total, currency), "exempt": line.tax_class == "exempt"})
+    paper = paper_context(opportunity)
     return {
-        "language": translation.get_language(),
-        "colon": "\u00a0:" if _french_spacing() else ":",
-        "dealer": dealer_identity(),
+        **paper,
         "quote": {"number": quote.number, "title": quote.title, "date": formats.date_format(quote.created_at.date())},
-        "opportunity": {"number": opportunity.number},
-        "unit": unit_context(opportunity),
-        **parties_context(opportunity),
         "variant": {
             "name": variant.name, "currency": currency, "payment_terms": variant.payment_terms,
             "delivery_terms": variant.delivery_terms,
@@ -204,14 +214,12 @@ def document_context(quote: Quote, variant: QuoteVariant) -> dict:
         "signature": signature_context(variant),
         "financing": financing_context(variant.financing, currency),
         "labels": {
-            "quote": _("Cotation"), "date": _("Date"), "valid_until": _("Valide jusqu'au"),
-            "customer": _("Client"), "salesperson": _("Vendeur"), "opportunity": _("Opportunité"),
+            **paper["labels"],
+            "quote": _("Cotation"), "valid_until": _("Valide jusqu'au"),
             "description": _("Description"), "quantity": _("Qté"), "unit_price": _("Prix unitaire"),
             "discount": _("Remise"), "amount": _("Montant"), "exempt": _("exonéré"), "subtotal": _("Sous-total"),
             "total": _("Total"), "payment_terms": _("Conditions de paiement"),
-            "delivery_terms": _("Conditions de livraison"), "vehicle": _("Véhicule"), "vin": _("NIV"),
-            "stock_number": _("No de stock"), "colour": _("Couleur"), "odometer": _("Odomètre"),
-            "phone": _("Tél."),
+            "delivery_terms": _("Conditions de livraison"),
         },
     }
 
@@ -254,7 +262,7 @@ def variant_html(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca"
         return html
 
 
-def local_fetcher():
+def _local_fetcher():
     """WeasyPrint's fetcher for this document: files of quotes/static/quotes and the data: URI of the
     dealer's logo, nothing else."""
     # Imported when a PDF is made: weasyprint loads ~22 MB and ~0.6 s that every process start would pay.
@@ -273,12 +281,17 @@ def local_fetcher():
     return LocalAssets(allowed_protocols=("file", "data"))
 
 
-def variant_pdf(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca", template_id=None) -> bytes:
+def html_pdf(html: str) -> bytes:
+    """A paper's HTML as a PDF (quote, contract, worksheet): its fonts from quotes/static/quotes, nothing
+    fetched from a network."""
     # Imported when a PDF is made: weasyprint loads ~22 MB and ~0.6 s that every process start would pay.
     from weasyprint import HTML
 
-    html = variant_html(quote, variant, language=language, template_id=template_id, for_pdf=True)
-    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=local_fetcher()).write_pdf()
+    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=_local_fetcher()).write_pdf()
+
+
+def variant_pdf(quote: Quote, variant: QuoteVariant, *, language: str = "fr-ca", template_id=None) -> bytes:
+    return html_pdf(variant_html(quote, variant, language=language, template_id=template_id, for_pdf=True))
 
 
 CONTRACT = Path(__file__).resolve().parent / "templates" / "quotes" / "contract.html"
@@ -314,10 +327,7 @@ def contract_context(contract) -> dict:
 
 
 def contract_pdf(contract, *, language: str = "fr-ca") -> bytes:
-    # Imported when a PDF is made: weasyprint loads ~22 MB and ~0.6 s that every process start would pay.
-    from weasyprint import HTML
-
     with translation.override(language):
         context = {**contract_context(contract), "asset_base": ""}
         html = SANDBOX.from_string(CONTRACT.read_text(encoding="utf-8")).render(Context(context))
-    return HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=local_fetcher()).write_pdf()
+    return html_pdf(html)
