@@ -87,6 +87,12 @@ def can_manage_settings(user) -> bool:
     return has_capability(user, "manage_settings")
 
 
+def can_see_gross(user) -> bool:
+    """Issue 26: the desk's front and back gross (and a desk quote's cost and margin), and a lender rate
+    other than the program's: managers and admins."""
+    return has_capability(user, "see_gross")
+
+
 def can_see_team(user) -> bool:
     return has_capability(user, "see_team")
 

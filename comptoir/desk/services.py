@@ -3,7 +3,7 @@ lease payments computed from them (the arithmetic is desk.payments), « payment 
 sheets kept on a deal, each chosen option becoming a quote variant that the quote → contract flow
 carries on. The page, the API and the bench all call these."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.core import permissions
 from comptoir.core.emails import email_html, sender_address, with_dealer_footer
 from comptoir.core.exceptions import ApplicationError, Forbidden, NotFound
-from comptoir.core.figures import MAX_MONEY, to_cents
+from comptoir.core.figures import BAD_MONEY, NEGATIVE_MONEY, money_clean
 from comptoir.core.selectors import site_settings_get
-from comptoir.core.text import is_small_id
+from comptoir.core.text import decimal_text, is_small_id
 from comptoir.customers.services import email_clean
 from comptoir.desk import payments
-from comptoir.desk.documents import option_financing, sheet_number, worksheet_pdf
+from comptoir.desk.documents import NOTHING_TO_LEND, option_financing, sheet_number, worksheet_pdf
 from comptoir.desk.models import (
     KILOMETRES, DeskItem, DeskSheet, ItemKind, LenderProgram, ProgramCondition, ProgramKind, ProgramTerm,
 )
@@ -35,8 +35,7 @@ ZERO = Decimal(0)
 MAX_STEPS, MAX_TERMS, MAX_ITEMS, MAX_ACCESSORIES = 3, 3, 30, 20
 TERM_RANGE = range(1, 121)
 
-BAD_AMOUNT = _("Montant illisible : un nombre comme 24999.99.")
-NEGATIVE = _("Le montant ne peut pas être négatif.")
+BAD_AMOUNT, NEGATIVE = BAD_MONEY, NEGATIVE_MONEY  # core.figures' messages: money is read as it reads it
 BAD_RATE = _("Taux illisible : un pourcentage annuel de 0 à 40, comme 6.99.")
 BAD_RESIDUAL = _("Résiduel illisible : un pourcentage de 0 à 100, comme 58.")
 BAD_TERM = _("Un terme est un nombre de mois de 1 à 120.")
@@ -53,15 +52,15 @@ SELLING_PRICE_REQUIRED = _("Le prix de vente est requis.")
 DESK_FORBIDDEN = _("Votre rôle ne permet pas de préparer des feuilles de calcul.")
 BAD_CHOICE = _("Choisissez une case de la grille : comptant, financement ou location, un terme et un comptant.")
 NO_PAYMENT = _("Aucun prix ne donne un paiement aussi bas avec ces conditions.")
-NOTHING_TO_LEND = _("Ce comptant couvre le prix : il n'y a rien à financer ou à louer à ce terme.")
 DESCRIPTION_REQUIRED = _("Il faut une description.")
 
 
 # --- Numbers as typed ---------------------------------------------------------------------------
 
 def _number(value, *, field: str, message=BAD_AMOUNT) -> Decimal:
+    """A number as typed, Québec's way too (« 24 999,99 »: core.text.decimal_text)."""
     try:
-        number = Decimal(str(value).strip().replace(" ", "").replace("\u00a0", "").replace(",", "."))
+        number = Decimal(decimal_text(str(value)).strip())
     except InvalidOperation:
         raise ApplicationError(message, field=field) from None
     if not number.is_finite():
@@ -70,15 +69,11 @@ def _number(value, *, field: str, message=BAD_AMOUNT) -> Decimal:
 
 
 def money(value, *, field: str, default: Decimal = ZERO) -> Decimal:
-    """An amount as typed ("24 999,99", 24999.99): a non-negative Decimal to the cent; empty is `default`."""
+    """An amount as typed ("24 999,99", 24999.99): core.figures.money_clean's non-negative Decimal to the
+    cent, read Québec's way too; empty is `default`."""
     if value is None or value == "":
         return default
-    amount = _number(value, field=field)
-    if amount > MAX_MONEY:
-        raise ApplicationError(BAD_AMOUNT, field=field)
-    if amount < 0:
-        raise ApplicationError(NEGATIVE, field=field)
-    return to_cents(amount)
+    return money_clean(decimal_text(str(value)), field=field)
 
 
 def _percent(value, *, field: str, highest: int, message) -> Decimal | None:
@@ -271,8 +266,7 @@ def price_for_payment(amounts: Amounts, *, kind: str, term: Term, cash_down: Dec
     cell = finance_cell if kind == ProgramKind.FINANCE else lease_cell
 
     def payment_at(price: Decimal) -> Decimal:
-        changed = Amounts(**{**amounts.__dict__, "selling_price": price})
-        return cell(changed, term, cash_down, frequency, taxes)["payment"]
+        return cell(replace(amounts, selling_price=price), term, cash_down, frequency, taxes)["payment"]
 
     return payments.price_for_payment(target, payment_at)
 
@@ -310,11 +304,12 @@ def gross(*, selling_price: Decimal, unit_cost: Decimal, accessories: list[dict]
 
 
 def may_see_gross(actor) -> bool:
-    return permissions.has_capability(actor, "see_gross")
+    return permissions.can_see_gross(actor)
 
 
 def may_change_rates(actor) -> bool:
-    return permissions.has_capability(actor, "see_gross")
+    """A lender's rate other than the program's is for whoever sees the gross (core.permissions)."""
+    return permissions.can_see_gross(actor)
 
 
 # --- A deal's desk: inputs as entered → amounts and setup ---------------------------------------
@@ -518,31 +513,34 @@ def desk_result(*, actor, desk: Desk) -> dict:
 
 # --- The stateless API (API.md: POST /desking/calculate) ----------------------------------------
 
+def _given_terms(data: dict, kind: str, terms: list[int], residuals: dict | None = None) -> list[Term]:
+    """A kind's terms as /desking/calculate gives them: each term's own rate (`finance_rates`,
+    `lease_rates`) else the kind's one (`finance_apr`, `lease_apr`); none of either, no cell of that kind."""
+    apr = rate(data.get(f"{kind}_apr"), field=f"{kind}_apr")
+    rates = {str(k): rate(v, field=f"{kind}_rates.{k}") for k, v in (data.get(f"{kind}_rates") or {}).items()}
+    chosen = []
+    for term in terms:
+        own = rates.get(str(term))
+        if own is not None or apr is not None:
+            chosen.append(Term(term=term, apr=apr if own is None else own,
+                               residual_pct=(residuals or {}).get(str(term))))
+    return chosen
+
+
 def desking_calculate(*, actor, data: dict) -> dict:
     """API.md /desking/calculate: the grid from amounts given outright (no deal, no program); one rate
     per kind (or one per term in `finance_rates` / `lease_rates`), the lease residuals by term."""
-    amounts = Amounts(**{name: money(data.get(name), field=name) for name in (
-        "selling_price", "msrp", "trade_allowance", "lien_payoff", "taxable_fees", "untaxed_fees")},
-        credits=money(data.get("rebates_after_tax"), field="rebates_after_tax"))
-    amounts = Amounts(**{**amounts.__dict__, "selling_price": amounts.selling_price
-                         - money(data.get("rebates_before_tax"), field="rebates_before_tax")})
+    selling_price = money(data.get("selling_price"), field="selling_price")
+    amounts = Amounts(selling_price=selling_price - money(data.get("rebates_before_tax"), field="rebates_before_tax"),
+                      credits=money(data.get("rebates_after_tax"), field="rebates_after_tax"),
+                      **{name: money(data.get(name), field=name) for name in (
+                          "msrp", "trade_allowance", "lien_payoff", "taxable_fees", "untaxed_fees")})
     terms = terms_clean(data.get("terms"), field="terms")
     if not terms:
         raise ApplicationError(TERMS_REQUIRED, field="terms")
-    setup = Setup(cash_downs=steps_clean(data.get("cash_down")), frequency=frequency_clean(data.get("frequency")))
-    finance_apr, lease_apr = rate(data.get("finance_apr"), field="finance_apr"), rate(data.get("lease_apr"),
-                                                                                       field="lease_apr")
-    finance_rates = {str(k): rate(v, field=f"finance_rates.{k}") for k, v in (data.get("finance_rates") or {}).items()}
-    lease_rates = {str(k): rate(v, field=f"lease_rates.{k}") for k, v in (data.get("lease_rates") or {}).items()}
     residuals = {str(k): residual_pct(v, field=f"residuals.{k}") for k, v in (data.get("residuals") or {}).items()}
-    if finance_apr is not None or finance_rates:
-        setup.finance = [Term(term=t, apr=finance_rates.get(str(t)) if finance_rates.get(str(t)) is not None
-                              else finance_apr) for t in terms
-                         if finance_rates.get(str(t)) is not None or finance_apr is not None]
-    if lease_apr is not None or lease_rates:
-        setup.lease = [Term(term=t, apr=lease_rates.get(str(t)) if lease_rates.get(str(t)) is not None else lease_apr,
-                            residual_pct=residuals.get(str(t))) for t in terms
-                       if lease_rates.get(str(t)) is not None or lease_apr is not None]
+    setup = Setup(cash_downs=steps_clean(data.get("cash_down")), frequency=frequency_clean(data.get("frequency")),
+                  finance=_given_terms(data, "finance", terms), lease=_given_terms(data, "lease", terms, residuals))
     result = grid(amounts, setup)
     target = data.get("target_payment")
     if target not in (None, ""):
@@ -553,7 +551,7 @@ def desking_calculate(*, actor, data: dict) -> dict:
                 amounts, kind=kind, term=row[0], cash_down=setup.cash_downs[0], frequency=setup.frequency,
                 target=money(target, field="target_payment"))
     if may_see_gross(actor) and data.get("unit_cost") not in (None, ""):
-        result["gross"] = gross(selling_price=money(data.get("selling_price"), field="selling_price"),
+        result["gross"] = gross(selling_price=selling_price,
                                 unit_cost=money(data.get("unit_cost"), field="unit_cost"), accessories=[],
                                 products=[])
     return result

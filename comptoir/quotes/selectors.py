@@ -91,4 +91,4 @@ def quote_for_customer(*, tracking_key: str) -> tuple[Quote, QuoteVariant, list[
 def gross_hidden(actor, variant: QuoteVariant) -> bool:
     """Issue 26: a variant made at the desk (its `financing` set) shows its cost and margin — the deal's
     gross — to managers and admins only, as the desk does."""
-    return bool(variant.financing) and not permissions.has_capability(actor, "see_gross")
+    return bool(variant.financing) and not permissions.can_see_gross(actor)

@@ -226,7 +226,7 @@ def quote_section(request, pk):
         "contracts": opportunity.contracts.order_by("-created_at") if opportunity.pipeline.requires_quote else [],
         "open": opportunity.status in ("open", "suspended"),
         "margin_warning": site_settings_get().margin_warning_pct,
-        "see_gross": permissions.has_capability(request.user, "see_gross"),
+        "see_gross": permissions.can_see_gross(request.user),
     })
 
 
