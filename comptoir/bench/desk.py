@@ -67,9 +67,7 @@ def run(*, runs: int = 50, log=print) -> list[dict]:
     def full_grid():
         opportunity = opportunity_get(actor=admin, pk=deal.pk)
         opening = selectors.desk_opening(actor=admin, opportunity=opportunity)
-        desk = services.desk_clean(actor=admin, raw={**opening["raw"], "items": items},
-                                   applicable=selectors.programs_applicable(opening), unit_cost=opening["unit_cost"],
-                                   unit=opening["unit"].pk, description=opening["description"])
+        desk = services.desk_of(actor=admin, opening=opening, raw={**opening["raw"], "items": items})
         result = services.desk_result(actor=admin, desk=desk)
         assert len(result["finance"]) == 9 and len(result["lease"]) == 9, "the bench's grid is not 3 × 3 × 2"
         return result

@@ -202,10 +202,7 @@ def create_sheet(request, opportunity_id: int, payload: DeskIn):
     data = payload.dict()
     choice = data.pop("choice")
     data["items"] = [{k: v for k, v in item.items() if v is not None} for item in data["items"]]
-    desk = services.desk_clean(actor=request.user, raw=data, applicable=selectors.programs_applicable(opening),
-                               previous=opening["raw"],
-                               unit_cost=opening["unit_cost"], unit=opening["unit"].pk if opening["unit"] else None,
-                               description=opening["description"])
+    desk = services.desk_of(actor=request.user, opening=opening, raw=data)
     sheet = services.desk_sheet_save(actor=request.user, opportunity_id=opportunity.pk, desk=desk, choice=choice)
     return Status(201, selectors.desk_sheet_get(actor=request.user, opportunity_id=opportunity.pk,
                                                 sheet_id=sheet.pk))

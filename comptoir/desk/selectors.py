@@ -125,11 +125,6 @@ def desk_sheet_get(*, actor, opportunity_id, sheet_id) -> DeskSheet:
     return sheet
 
 
-def programs_applicable(opening: dict) -> list[LenderProgram]:
-    """The programs a deal's desk may use (desk_opening's, their terms read)."""
-    return opening["programs"]
-
-
 def programs_list(*, actor, kind: str | None = None, valid_on: date | None = None,
                   include_expired: bool = False) -> QuerySet:
     """Managers and admins read the lender programs (salespeople meet them on the desk): valid ones on

@@ -503,6 +503,14 @@ def desk_clean(*, actor, raw: dict, applicable, unit_cost: Decimal = ZERO, unit:
                 kilometres=kilometres_clean(raw.get("kilometres")))
 
 
+def desk_of(*, actor, opening: dict, raw: dict) -> Desk:
+    """A deal's desk as entered, against what it opened with (selectors.desk_opening: the programs that
+    apply to its unit, the unit, its cost and description, the last sheet's accessories)."""
+    return desk_clean(actor=actor, raw=raw, applicable=opening["programs"], previous=opening["raw"],
+                      unit_cost=opening["unit_cost"], unit=opening["unit"].pk if opening["unit"] else None,
+                      description=opening["description"])
+
+
 def desk_result(*, actor, desk: Desk) -> dict:
     """The grid of a deal's desk, with the gross for whoever may see it (never on a customer document)."""
     result = grid(desk.amounts(), desk.setup())

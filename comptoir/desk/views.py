@@ -150,10 +150,7 @@ def _computed(request, opening: dict, raw: dict, target: dict) -> dict:
     """The grid's context: the cash price, the finance and lease tables, the gross for whoever sees it,
     « payment first » — or the refusal and where to show it."""
     try:
-        desk = services.desk_clean(actor=request.user, raw=raw, applicable=selectors.programs_applicable(opening),
-                                   previous=opening["raw"],
-                                   unit_cost=opening["unit_cost"], unit=opening["unit"].pk if opening["unit"] else None,
-                                   description=opening["description"])
+        desk = services.desk_of(actor=request.user, opening=opening, raw=raw)
         result = services.desk_result(actor=request.user, desk=desk)
         found = _payment_first(desk, target)
     except NotFound:
@@ -244,10 +241,7 @@ def desk_page(request, pk: int):
     if "choice" not in request.POST and "keep" not in request.POST:
         return _page(request, opportunity, opening, raw, target)
     try:
-        desk = services.desk_clean(actor=request.user, raw=raw, applicable=selectors.programs_applicable(opening),
-                                   previous=opening["raw"],
-                                   unit_cost=opening["unit_cost"], unit=opening["unit"].pk if opening["unit"] else None,
-                                   description=opening["description"])
+        desk = services.desk_of(actor=request.user, opening=opening, raw=raw)
         choice = _choice(request.POST["choice"]) if "choice" in request.POST else None
         sheet = services.desk_sheet_save(actor=request.user, opportunity_id=opportunity.pk, desk=desk, choice=choice)
     except NotFound:

@@ -28,8 +28,8 @@ from comptoir.core.exceptions import NOT_FOUND
 from comptoir.core.models import SiteSettings
 from comptoir.core.selectors import site_settings_forget
 from comptoir.customers.tests.factories import make_customer
-from comptoir.desk.selectors import desk_opening, programs_applicable
-from comptoir.desk.services import desk_clean, desk_sheet_save, item_save, program_save
+from comptoir.desk.selectors import desk_opening
+from comptoir.desk.services import desk_of, desk_sheet_save, item_save, program_save
 from comptoir.leads.services import lead_create
 from comptoir.messaging.services import message_send, template_create
 from comptoir.messaging.unsubscribe import unsubscribe_token
@@ -284,9 +284,8 @@ def showroom(db):
     for kind, name in (("fee", "Freight"), ("product", "Extended warranty"), ("rebate", "Spring rebate")):
         item_save(actor=admin, values={"kind": kind, "name": name, "price": "500", "cost": "100"})
     opening = desk_opening(actor=seller, opportunity=used)
-    desk_sheet_save(actor=seller, opportunity_id=used.pk, desk=desk_clean(
-        actor=seller, raw=opening["raw"], applicable=programs_applicable(opening), unit_cost=opening["unit_cost"],
-        description=opening["description"]))
+    desk_sheet_save(actor=seller, opportunity_id=used.pk, desk=desk_of(actor=seller, opening=opening,
+                                                                       raw=opening["raw"]))
     return {"admin": admin, "seller": seller, "customer": customer, "twin": twin, "deal": deal, "used": used,
             "quote": quote, "variant": cash, "lead": lead, "template": templates[1]}
 

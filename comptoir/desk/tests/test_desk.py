@@ -68,10 +68,7 @@ def deal(salesperson, pipeline, unit):
 def _desk(actor, deal, **raw):
     opening = selectors.desk_opening(actor=actor, opportunity=deal)
     entered = {**opening["raw"], **raw}
-    return services.desk_clean(actor=actor, raw=entered, applicable=selectors.programs_applicable(opening),
-                               previous=opening["raw"],
-                               unit_cost=opening["unit_cost"], unit=opening["unit"].pk if opening["unit"] else None,
-                               description=opening["description"])
+    return services.desk_of(actor=actor, opening=opening, raw=entered)
 
 
 def _cell(result, kind, term, down):
