@@ -20,5 +20,6 @@ class CoreConfig(AppConfig):
 
         for model in apps.get_models():
             if issubclass(model, ReferenceItem):
-                post_save.connect(forget, sender=model, weak=False, dispatch_uid=f"core.reference_forget.{model._meta.label}")
-                post_delete.connect(forget, sender=model, weak=False, dispatch_uid=f"core.reference_forget_d.{model._meta.label}")
+                label = model._meta.label
+                post_save.connect(forget, sender=model, weak=False, dispatch_uid=f"core.reference_forget.{label}")
+                post_delete.connect(forget, sender=model, weak=False, dispatch_uid=f"core.reference_forget_d.{label}")

@@ -15,7 +15,6 @@ from comptoir.core.schemas import (
 )
 from comptoir.customers import selectors, services
 from comptoir.customers.exports import customers_csv, customers_xlsx
-from comptoir.customers.models import Customer
 from comptoir.timeline.selectors import timeline_for
 
 router = Router(tags=["customers"])

@@ -11,7 +11,7 @@ from comptoir.core.api import ERRORS
 from comptoir.core.schemas import Id
 from comptoir.customers import merges_read, services
 from comptoir.customers.api import CustomerCardOut, _card
-from comptoir.customers.models import Customer, CustomerMerge
+from comptoir.customers.models import CustomerMerge
 
 customer_merge_router = Router(tags=["customers"])
 merges_router = Router(tags=["customers"])
